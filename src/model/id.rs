@@ -1,0 +1,110 @@
+//! Stable ids for projects and indicators.
+//!
+//! An id is derived from what a row *is* (unit code, project name, categories, indicator name,
+//! compared by their [`match_key`]), never from where it stands, so editing one row renames no
+//! other. Two rows that would share an id get `-2`, `-3` … in source order.
+//!
+//! - project: `558001-3f9a2c01` (unit code, 8 hex digits of the project name);
+//! - project indicator: `558001-3f9a2c01-b71e04` (project id, 6 hex digits of level1/level2/name);
+//! - unit indicator (表16): `558001-unit-b71e04`;
+//! - a project's budget execution (scoring.md S12): `<project id>#budget`.
+
+use std::collections::HashSet;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::syntax::normalize::match_key;
+
+fn digest(parts: &[&str]) -> u64 {
+    let mut key = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push('\u{1f}');
+        }
+        key.push_str(&match_key(part));
+    }
+    xxh3_64(key.as_bytes())
+}
+
+pub fn project_id(unit_code: &str, project_name: &str) -> String {
+    format!(
+        "{unit_code}-{:08x}",
+        digest(&[project_name]) & 0xffff_ffff
+    )
+}
+
+pub fn project_indicator_id(project_id: &str, level1: &str, level2: &str, name: &str) -> String {
+    format!("{project_id}-{:06x}", digest(&[level1, level2, name]) & 0xff_ffff)
+}
+
+pub fn unit_indicator_id(unit_code: &str, level1: &str, level2: &str, name: &str) -> String {
+    format!(
+        "{unit_code}-unit-{:06x}",
+        digest(&[level1, level2, name]) & 0xff_ffff
+    )
+}
+
+/// The reserved id of a project's budget execution row (scoring.md S12).
+pub fn budget_id(project_id: &str) -> String {
+    format!("{project_id}#budget")
+}
+
+/// Hands out ids, suffixing `-2`, `-3` … where a derived id is taken already.
+#[derive(Debug, Default)]
+pub struct IdAllocator {
+    taken: HashSet<String>,
+}
+
+impl IdAllocator {
+    /// Reserves an id given explicitly (by a spec); false when it is taken already.
+    pub fn reserve(&mut self, id: &str) -> bool {
+        self.taken.insert(id.to_owned())
+    }
+
+    /// `derived`, or `derived-N` for the smallest N ≥ 2 not taken.
+    pub fn unique(&mut self, derived: String) -> String {
+        if self.taken.insert(derived.clone()) {
+            return derived;
+        }
+        (2..)
+            .map(|n| format!("{derived}-{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free suffix")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_ignore_wraps_and_widths() {
+        let a = project_indicator_id("p", "业务管理", "业务管理", "政府采购管理违法违规行为发生次数");
+        let b = project_indicator_id("p", "业务管理", "业务管理", "政府采购管理违法违规 行为发生次数");
+        assert_eq!(a, b);
+        assert_eq!(project_id("558001", "前期工作经费（中小）"), project_id("558001", "前期工作经费(中小)"));
+    }
+
+    #[test]
+    fn ids_depend_on_categories_and_name_not_position() {
+        let a = unit_indicator_id("558001", "基础管理", "依法行政能力", "综合管理水平");
+        let b = unit_indicator_id("558001", "可持续性", "体制机制改革", "综合管理水平");
+        assert_ne!(a, b);
+        assert!(a.starts_with("558001-unit-"));
+        assert_eq!(a.len(), "558001-unit-".len() + 6);
+    }
+
+    #[test]
+    fn colliding_ids_get_suffixes_in_order() {
+        let mut ids = IdAllocator::default();
+        let id = unit_indicator_id("558001", "a", "b", "c");
+        assert_eq!(ids.unique(id.clone()), id);
+        assert_eq!(ids.unique(id.clone()), format!("{id}-2"));
+        assert_eq!(ids.unique(id.clone()), format!("{id}-3"));
+    }
+
+    #[test]
+    fn budget_ids_are_reserved_per_project() {
+        assert_eq!(budget_id("558001-3f9a2c01"), "558001-3f9a2c01#budget");
+    }
+}

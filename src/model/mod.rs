@@ -1,0 +1,143 @@
+//! The target model: department (主管部门) → budget units (预算单位) → projects (项目) → indicators.
+//!
+//! Built by the importers, read by evaluation, lint and reports. Plain data in source order;
+//! identity by stable ids ([`id`]), never by row position.
+
+pub mod id;
+pub mod measure;
+pub mod target;
+
+use rust_decimal::Decimal;
+
+pub use measure::{Dimension, Measure};
+pub use target::{Deadline, Direction, Operator, Target};
+
+/// Where an element came from: its line (1-based) and byte span in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Provenance {
+    pub line: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Provenance {
+    /// The raw text of the element, sliced from the source it was read from.
+    pub fn raw<'s>(&self, source: &'s str) -> Option<&'s str> {
+        source.get(self.start as usize..self.end as usize)
+    }
+}
+
+/// 主管部门: the department that publishes the tables.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Department {
+    pub name: String,
+    /// The budget year of the disclosure (the evaluated year).
+    pub year: Option<i32>,
+    pub units: Vec<Unit>,
+    pub projects: Vec<Project>,
+}
+
+/// 预算单位: a budget unit, with its overall targets (表16 部门（单位）整体绩效目标表).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Unit {
+    /// The unit code, such as `558001`.
+    pub code: String,
+    pub name: String,
+    /// 年度绩效目标.
+    pub goal: Option<String>,
+    /// 年度主要任务 with their 预算资金情况 (万元).
+    pub budget_lines: Vec<BudgetLine>,
+    pub indicators: Vec<Indicator>,
+    pub empty_categories: Vec<Category>,
+    pub source: Option<Provenance>,
+}
+
+/// One line of a unit's 年度主要任务 table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetLine {
+    pub name: String,
+    /// 万元.
+    pub amount: Decimal,
+}
+
+/// 项目（政策）: a project with its targets (表17 项目（政策）绩效目标表).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    /// The code of the implementing unit (实施单位).
+    pub unit: String,
+    /// 预算资金情况, in 万元.
+    pub budget: Option<Decimal>,
+    /// 总体目标.
+    pub goal: Option<String>,
+    pub indicators: Vec<Indicator>,
+    /// Category rows the source shows with no indicator under them (scoring.md S2: 指标不完整).
+    pub empty_categories: Vec<Category>,
+    pub source: Option<Provenance>,
+}
+
+/// A category row without indicators: 一级指标 with an optional 二级指标.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub level1: String,
+    pub level2: Option<String>,
+    pub source: Option<Provenance>,
+}
+
+/// One indicator row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    /// Stable id ([`id`]).
+    pub id: String,
+    /// 一级指标 (产出指标, 效益指标, 满意度指标; 履职效能 … in 表16).
+    pub level1: String,
+    /// 二级指标 (数量指标, 质量指标 …).
+    pub level2: String,
+    /// 三级指标: the indicator's own name.
+    pub name: String,
+    pub target: Target,
+    /// 完成时限.
+    pub deadline: Option<Deadline>,
+    /// A direction set by the spec, overriding the operator's (scoring.md S5).
+    pub direction: Option<Direction>,
+    /// 分值 set by the spec (scoring.md S3).
+    pub weight: Option<Decimal>,
+    /// Lint findings silenced on purpose for this row.
+    pub allow: Vec<String>,
+    pub source: Option<Provenance>,
+}
+
+impl Department {
+    pub fn unit(&self, code: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.code == code)
+    }
+
+    pub fn indicator_count(&self) -> usize {
+        self.units.iter().map(|u| u.indicators.len()).sum::<usize>()
+            + self.projects.iter().map(|p| p.indicators.len()).sum::<usize>()
+    }
+
+    /// The same model with every provenance removed: what a spec round trip preserves.
+    pub fn without_provenance(&self) -> Department {
+        let mut copy = self.clone();
+        for unit in &mut copy.units {
+            unit.source = None;
+            strip(&mut unit.indicators, &mut unit.empty_categories);
+        }
+        for project in &mut copy.projects {
+            project.source = None;
+            strip(&mut project.indicators, &mut project.empty_categories);
+        }
+        copy
+    }
+}
+
+fn strip(indicators: &mut [Indicator], categories: &mut [Category]) {
+    for indicator in indicators {
+        indicator.source = None;
+    }
+    for category in categories {
+        category.source = None;
+    }
+}

@@ -1,0 +1,872 @@
+//! The grammar of a target (`grammar/target.ebnf`), implemented with nom.
+//!
+//! Two layouts reach this module: split columns (运算符号 | 指标值 | 度量单位, as in the seed) and one
+//! cell (年度指标值: `≥50个`, `≤90万元`, `=100%`, `不低于95%`, `10～15个`). Both become a typed
+//! [`Target`]; what had to be read generously (an operator on a qualitative text, a unit nobody
+//! knows) comes back as a [`TargetNote`], never silently.
+
+use std::fmt;
+
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{tag, take_while_m_n, take_while1},
+    character::complete::{char, digit1, one_of, space0},
+    combinator::{all_consuming, eof, not, opt, peek, recognize, value},
+    multi::many1,
+    sequence::{pair, preceded, terminated},
+};
+use rust_decimal::Decimal;
+
+use super::normalize::fold;
+use crate::model::{Deadline, Measure, Operator, Target};
+
+/// What one target cell holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetCell {
+    Target(Target),
+    /// A template leftover (`……`, `指标1:`): not an indicator; reported, never scored.
+    Leftover,
+}
+
+/// A parsed target with what was read generously.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedTarget {
+    pub cell: TargetCell,
+    pub notes: Vec<TargetNote>,
+}
+
+impl ParsedTarget {
+    fn plain(target: Target) -> Self {
+        ParsedTarget {
+            cell: TargetCell::Target(target),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Something the parser read generously; the importer reports each with its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetNote {
+    /// A number without an operator, read as `=`.
+    ImpliedOperator,
+    /// An operator beside a qualitative text or a range, ignored.
+    StrayOperator(Operator),
+    /// A unit beside a qualitative text, ignored.
+    StrayUnit(String),
+    /// A unit `kpi` does not know, kept as written.
+    UnknownUnit(String),
+    /// `2023-2025` is a period, not a range of values.
+    YearSpan,
+}
+
+impl fmt::Display for TargetNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TargetNote::ImpliedOperator => f.write_str("a number without an operator, read as `=`"),
+            TargetNote::StrayOperator(op) => {
+                write!(f, "operator `{op}` stands beside a value it cannot compare; ignored")
+            }
+            TargetNote::StrayUnit(unit) => {
+                write!(f, "unit `{unit}` stands beside a qualitative target; ignored")
+            }
+            TargetNote::UnknownUnit(unit) => {
+                write!(f, "unknown unit of measure `{unit}`, kept as written")
+            }
+            TargetNote::YearSpan => f.write_str("a span of years, read as a qualitative target"),
+        }
+    }
+}
+
+/// A target that cannot be read: where (byte offset into the cell as given), what was expected
+/// and what was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetError {
+    pub offset: usize,
+    pub expected: String,
+    pub found: String,
+}
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {}, found {}", self.expected, self.found)
+    }
+}
+
+impl std::error::Error for TargetError {}
+
+/// Describes the text at the point of an error for a message: `"≈ 1 次"` or `end of cell`.
+pub fn describe_found(rest: &str) -> String {
+    if rest.is_empty() {
+        "the end of the text".to_owned()
+    } else {
+        let shown: String = rest.chars().take(16).collect();
+        let ellipsis = if rest.chars().count() > 16 { "…" } else { "" };
+        format!("`{shown}{ellipsis}`")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pieces of the grammar. Input is NFKC-folded: `＞＝` has become `>=`, `１２３` is `123`.
+// ---------------------------------------------------------------------------------------------
+
+/// operator = symbol | word (grammar/target.ebnf).
+pub fn operator(i: &str) -> IResult<&str, Operator> {
+    let symbols = alt((
+        value(Operator::Ge, alt((tag(">="), tag("=>"), tag("≥"), tag("≧"), tag("⩾")))),
+        value(Operator::Le, alt((tag("<="), tag("=<"), tag("≤"), tag("≦"), tag("⩽")))),
+        value(Operator::Eq, alt((tag("=="), tag("=")))),
+        value(Operator::Gt, tag(">")),
+        value(Operator::Lt, tag("<")),
+    ));
+    let at_least = value(
+        Operator::Ge,
+        alt((
+            tag("大于或等于"),
+            tag("大于等于"),
+            tag("不低于"),
+            tag("不少于"),
+            tag("不小于"),
+            tag("达到"),
+            tag("至少"),
+        )),
+    );
+    let at_most = value(
+        Operator::Le,
+        alt((
+            tag("小于或等于"),
+            tag("小于等于"),
+            tag("不高于"),
+            tag("不超过"),
+            tag("不大于"),
+            tag("不多于"),
+            tag("至多"),
+        )),
+    );
+    let strict = alt((
+        value(Operator::Gt, alt((tag("大于"), tag("高于"), tag("多于"), tag("超过")))),
+        value(Operator::Lt, alt((tag("小于"), tag("低于"), tag("少于")))),
+        value(Operator::Eq, tag("等于")),
+    ));
+    alt((symbols, at_least, at_most, strict)).parse(i)
+}
+
+/// A postfix such as `95%以上`: the operator written after the quantity.
+fn postfix(i: &str) -> IResult<&str, Operator> {
+    terminated(
+        alt((
+            value(
+                Operator::Ge,
+                alt((tag("及以上"), tag("或以上"), tag("以上"))),
+            ),
+            value(
+                Operator::Le,
+                alt((tag("及以下"), tag("或以下"), tag("以下"), tag("以内"))),
+            ),
+        )),
+        eof,
+    )
+    .parse(i)
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit()
+}
+
+/// number = [sign] digits [fraction] [exponent]; digits may carry thousands separators.
+pub fn number_text(i: &str) -> IResult<&str, &str> {
+    let grouped = recognize(pair(
+        take_while_m_n(1, 3, is_digit),
+        many1(pair(char(','), take_while_m_n(3, 3, is_digit))),
+    ));
+    let digits = alt((terminated(grouped, not(peek(one_of("0123456789")))), digit1));
+    let fraction = pair(char('.'), digit1);
+    let exponent = (one_of("eE"), opt(one_of("+-")), digit1);
+    recognize((opt(one_of("+-")), digits, opt(fraction), opt(exponent))).parse(i)
+}
+
+/// The exact value of a number as [`number_text`] recognised it.
+pub fn decimal(text: &str) -> Result<Decimal, String> {
+    let plain: String = text.chars().filter(|&c| c != ',').collect();
+    let parsed = if plain.contains(['e', 'E']) {
+        Decimal::from_scientific(&plain)
+    } else {
+        Decimal::from_str_exact(&plain)
+    };
+    parsed.map_err(|_| {
+        format!(
+            "a number within ±{} with at most 28 significant digits",
+            Decimal::MAX.trunc()
+        )
+    })
+}
+
+fn range_separator(i: &str) -> IResult<&str, &str> {
+    alt((
+        tag("-"),
+        tag("~"),
+        tag("〜"),
+        tag("—"),
+        tag("–"),
+        tag("至"),
+        tag("到"),
+    ))
+    .parse(i)
+}
+
+/// Words that mark a row as not applicable.
+pub fn is_not_applicable(folded: &str) -> bool {
+    matches!(
+        folded,
+        "/" | "\\" | "不适用" | "n/a" | "N/A" | "NA" | "-" | "--" | "—" | "——"
+    )
+}
+
+/// Template text left in a published table: `……`, `...`, `指标1:`, `指标2`.
+pub fn is_leftover(folded: &str) -> bool {
+    if !folded.is_empty() && folded.chars().all(|c| matches!(c, '.' | '…' | '。' | '·')) {
+        return true;
+    }
+    if let Some(rest) = folded.strip_prefix("指标") {
+        let rest = rest.trim_end_matches([':', '：']);
+        return !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit());
+    }
+    false
+}
+
+/// A unit written after a number: a known unit, or an unknown short word kept as written.
+fn unit_text(rest: &str) -> Option<Measure> {
+    if rest.is_empty() {
+        return None;
+    }
+    if let Some(known) = Measure::known(rest) {
+        return Some(known);
+    }
+    let plausible = rest.chars().count() <= 6
+        && rest.chars().all(|c| {
+            c.is_alphabetic() && !matches!(c, '，' | '。' | '、' | '；' | '：')
+                || matches!(c, '/' | '·' | '²' | '³')
+        });
+    plausible.then(|| Measure::unknown(rest))
+}
+
+/// The quantitative reading of a folded cell: `[op] number [sep number] [unit] [postfix]`.
+struct Quantity {
+    op: Option<Operator>,
+    low: Decimal,
+    high: Option<Decimal>,
+    measure: Option<Measure>,
+    year_span: bool,
+}
+
+enum Reading {
+    Quantity(Quantity),
+    /// Not a quantity; the operator found in front, if any.
+    Text(Option<Operator>),
+}
+
+fn read_quantity(folded: &str) -> Result<Reading, TargetError> {
+    let offset = |rest: &str| folded.len() - rest.len();
+    let (rest, op) = match terminated(operator, space0).parse(folded) {
+        Ok((rest, op)) => (rest, Some(op)),
+        Err(_) => (folded, None),
+    };
+    let Ok((rest, low_text)) = number_text(rest) else {
+        if op.is_some() && rest.is_empty() {
+            return Err(TargetError {
+                offset: offset(rest),
+                expected: "a value after the operator".to_owned(),
+                found: describe_found(rest),
+            });
+        }
+        return Ok(Reading::Text(op));
+    };
+    let number_at = offset(rest) - low_text.len();
+    let low = decimal(low_text).map_err(|expected| TargetError {
+        offset: number_at,
+        expected,
+        found: format!("`{low_text}`"),
+    })?;
+    // A percent sign straight after a number belongs to it.
+    let (rest, high) = match (space0, range_separator, space0, number_text).parse(rest) {
+        Ok((after, (_, _, _, high_text))) => {
+            let high = decimal(high_text).map_err(|expected| TargetError {
+                offset: offset(after) - high_text.len(),
+                expected,
+                found: format!("`{high_text}`"),
+            })?;
+            (after, Some((high, high_text)))
+        }
+        Err(_) => (rest, None),
+    };
+    let rest = rest.trim();
+    let (unit_part, post) = split_postfix(rest);
+    let measure = match unit_text(unit_part.trim()) {
+        Some(m) => Some(m),
+        None if unit_part.trim().is_empty() => None,
+        None => return Ok(Reading::Text(op)),
+    };
+    let op = match (op, post) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(TargetError {
+                offset: 0,
+                expected: "one operator".to_owned(),
+                found: format!("`{a}` in front and `{b}` behind"),
+            });
+        }
+        (a, b) => a.or(b),
+    };
+    let year_span = high.is_some_and(|(high, high_text)| {
+        is_year(low_text)
+            && is_year(high_text)
+            && low < high
+            && measure.as_ref().is_none_or(|m| m.symbol() == "年")
+    });
+    Ok(Reading::Quantity(Quantity {
+        op,
+        low,
+        high: high.map(|(high, _)| high),
+        measure,
+        year_span,
+    }))
+}
+
+fn is_year(text: &str) -> bool {
+    text.len() == 4 && text.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y))
+}
+
+fn split_postfix(rest: &str) -> (&str, Option<Operator>) {
+    for (i, _) in rest.char_indices() {
+        if let Ok((_, op)) = postfix(&rest[i..]) {
+            return (&rest[..i], Some(op));
+        }
+    }
+    (rest, None)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points.
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a one-cell target (年度指标值): `≥50个`, `=100%`, `10～15个`, `确保稳定`, `/`.
+pub fn parse_cell(raw: &str) -> Result<ParsedTarget, TargetError> {
+    let folded = fold(raw.trim());
+    let folded = folded.trim();
+    if folded.is_empty() {
+        return Err(TargetError {
+            offset: 0,
+            expected: "a target value".to_owned(),
+            found: "an empty cell".to_owned(),
+        });
+    }
+    if is_not_applicable(folded) {
+        return Ok(ParsedTarget::plain(Target::NotApplicable));
+    }
+    if is_leftover(folded) {
+        return Ok(ParsedTarget {
+            cell: TargetCell::Leftover,
+            notes: Vec::new(),
+        });
+    }
+    let reading = read_quantity(folded).map_err(|e| e.mapped_to(raw.trim()))?;
+    Ok(match reading {
+        Reading::Text(op) => {
+            let text = match op {
+                // `= 管理规范`: keep the words, drop the operator.
+                Some(_) => terminated(operator, space0)
+                    .parse(folded)
+                    .map(|(rest, _)| rest)
+                    .unwrap_or(folded),
+                None => folded,
+            };
+            let text = raw_text_for(raw.trim(), folded, text);
+            ParsedTarget {
+                cell: TargetCell::Target(Target::Qualitative(text)),
+                notes: op.map(TargetNote::StrayOperator).into_iter().collect(),
+            }
+        }
+        Reading::Quantity(q) => quantity_target(q, raw.trim()),
+    })
+}
+
+/// The qualitative text as published: the raw cell when nothing was cut from it, else the folded
+/// remainder.
+fn raw_text_for(raw: &str, folded: &str, kept: &str) -> String {
+    if kept.len() == folded.len() {
+        raw.to_owned()
+    } else {
+        kept.trim().to_owned()
+    }
+}
+
+fn quantity_target(q: Quantity, raw: &str) -> ParsedTarget {
+    let mut notes = Vec::new();
+    if let Some(m) = &q.measure
+        && !m.is_known()
+    {
+        notes.push(TargetNote::UnknownUnit(m.symbol().to_owned()));
+    }
+    if q.year_span {
+        notes.push(TargetNote::YearSpan);
+        return ParsedTarget {
+            cell: TargetCell::Target(Target::Qualitative(raw.to_owned())),
+            notes,
+        };
+    }
+    let target = match q.high {
+        Some(high) => {
+            if let Some(op) = q.op {
+                notes.push(TargetNote::StrayOperator(op));
+            }
+            Target::Range {
+                low: q.low,
+                high,
+                measure: q.measure,
+            }
+        }
+        None => {
+            let op = q.op.unwrap_or_else(|| {
+                notes.push(TargetNote::ImpliedOperator);
+                Operator::Eq
+            });
+            Target::Compare {
+                op,
+                value: q.low,
+                measure: q.measure,
+            }
+        }
+    };
+    ParsedTarget {
+        cell: TargetCell::Target(target),
+        notes,
+    }
+}
+
+/// Reads a target given in split columns (运算符号 | 指标值 | 度量单位). Empty cells are `""`.
+pub fn parse_split(op_cell: &str, value_cell: &str, unit_cell: &str) -> Result<ParsedTarget, TargetError> {
+    let op = match fold(op_cell.trim()).trim() {
+        "" => None,
+        folded => Some(parse_operator(folded).ok_or_else(|| TargetError {
+            offset: 0,
+            expected: "an operator (>=, >, <=, <, = or 不低于 …)".to_owned(),
+            found: describe_found(op_cell.trim()),
+        })?),
+    };
+    let unit = match fold(unit_cell.trim()).trim() {
+        "" => None,
+        folded => Some(Measure::parse(folded)),
+    };
+    let mut parsed = parse_cell(value_cell)?;
+    let notes = &mut parsed.notes;
+    if let Some(m) = &unit
+        && !m.is_known()
+    {
+        notes.push(TargetNote::UnknownUnit(m.symbol().to_owned()));
+    }
+    let target = match parsed.cell {
+        TargetCell::Leftover => return Ok(parsed),
+        TargetCell::Target(target) => target,
+    };
+    let target = match target {
+        Target::NotApplicable => Target::NotApplicable,
+        Target::Qualitative(text) => {
+            if let Some(op) = op {
+                notes.push(TargetNote::StrayOperator(op));
+            }
+            if let Some(m) = &unit {
+                notes.push(TargetNote::StrayUnit(m.symbol().to_owned()));
+            }
+            Target::Qualitative(text)
+        }
+        Target::Compare {
+            op: inline_op,
+            value,
+            measure,
+        } => {
+            let implied = notes.iter().position(|n| *n == TargetNote::ImpliedOperator);
+            let op = match (op, implied) {
+                (Some(op), Some(at)) => {
+                    notes.remove(at);
+                    op
+                }
+                (Some(op), None) if op != inline_op => {
+                    return Err(TargetError {
+                        offset: 0,
+                        expected: format!("the operator of the 运算符号 column (`{op}`)"),
+                        found: format!("`{inline_op}` in the value `{}`", value_cell.trim()),
+                    });
+                }
+                _ => inline_op,
+            };
+            Target::Compare {
+                op,
+                value,
+                measure: merge_units(measure, unit, value_cell)?,
+            }
+        }
+        Target::Range { low, high, measure } => {
+            if let Some(op) = op {
+                notes.push(TargetNote::StrayOperator(op));
+            }
+            Target::Range {
+                low,
+                high,
+                measure: merge_units(measure, unit, value_cell)?,
+            }
+        }
+    };
+    parsed.cell = TargetCell::Target(target);
+    Ok(parsed)
+}
+
+/// The unit of the value cell (`100%`) and of the unit column must agree.
+fn merge_units(
+    inline: Option<Measure>,
+    column: Option<Measure>,
+    value_cell: &str,
+) -> Result<Option<Measure>, TargetError> {
+    match (inline, column) {
+        (Some(a), Some(b)) => {
+            let same = a == b
+                || a.conversion_to(&b)
+                    .is_ok_and(|c| c.factor == Decimal::ONE && !c.different_nouns);
+            if same {
+                Ok(Some(b))
+            } else {
+                Err(TargetError {
+                    offset: 0,
+                    expected: format!("the unit of the 度量单位 column (`{b}`)"),
+                    found: format!("`{a}` in the value `{}`", value_cell.trim()),
+                })
+            }
+        }
+        (a, b) => Ok(b.or(a)),
+    }
+}
+
+/// A whole cell that is an operator (`>=`, `＞`, `不低于`), or `None`.
+pub fn parse_operator(cell: &str) -> Option<Operator> {
+    let folded = fold(cell.trim());
+    all_consuming(operator)
+        .parse(folded.trim())
+        .ok()
+        .map(|(_, op)| op)
+}
+
+/// deadline = year sep month [sep day] | year 年 month 月 [day 日] [suffix] | [year 年] (底|末)
+pub fn parse_deadline(cell: &str) -> Option<Deadline> {
+    let folded = fold(cell.trim());
+    all_consuming(deadline)
+        .parse(folded.trim())
+        .ok()
+        .map(|(_, d)| d)
+}
+
+fn int(i: &str) -> IResult<&str, u32> {
+    let (rest, digits) = take_while1(is_digit)(i)?;
+    match digits.parse::<u32>() {
+        Ok(n) => Ok((rest, n)),
+        Err(_) => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Digit,
+        ))),
+    }
+}
+
+fn year(i: &str) -> IResult<&str, i32> {
+    let (rest, digits) = terminated(take_while_m_n(4, 4, is_digit), not(peek(one_of("0123456789"))))
+        .parse(i)?;
+    Ok((rest, digits.parse().unwrap_or_default()))
+}
+
+fn deadline(i: &str) -> IResult<&str, Deadline> {
+    let sep = || one_of("-./");
+    let numeric = (year, sep(), int, opt(preceded(sep(), int)));
+    let chinese = (
+        terminated(year, tag("年")),
+        terminated(int, tag("月")),
+        opt(terminated(int, alt((tag("日"), tag("号"))))),
+        opt(one_of("底末前内")),
+    );
+    let year_end = (
+        opt(terminated(year, opt(tag("年")))),
+        alt((tag("年底"), tag("年末"), tag("底"), tag("末"))),
+    );
+    let bare_year = terminated(year, tag("年"));
+    let (rest, deadline) = alt((
+        nom::combinator::map_opt(numeric, |(y, _, m, d)| date_or_month(y, m, d)),
+        nom::combinator::map_opt(chinese, |(y, m, d, _)| date_or_month(y, m, d)),
+        nom::combinator::map(year_end, |(y, _)| Deadline::YearEnd(y)),
+        nom::combinator::map(bare_year, |y| Deadline::YearEnd(Some(y))),
+    ))
+    .parse(i)?;
+    Ok((rest, deadline))
+}
+
+fn date_or_month(year: i32, month: u32, day: Option<u32>) -> Option<Deadline> {
+    match day {
+        Some(day) => chrono::NaiveDate::from_ymd_opt(year, month, day).map(Deadline::Day),
+        None => (1..=12).contains(&month).then_some(Deadline::Month { year, month }),
+    }
+}
+
+impl TargetError {
+    /// Moves an offset into folded text back onto the raw text the user wrote.
+    fn mapped_to(mut self, raw: &str) -> TargetError {
+        self.offset = raw_offset(raw, self.offset);
+        self
+    }
+}
+
+/// The byte offset in `raw` of the character that became byte `folded_offset` of its fold.
+pub fn raw_offset(raw: &str, folded_offset: usize) -> usize {
+    let mut folded_len = 0;
+    for (at, c) in raw.char_indices() {
+        if folded_len >= folded_offset {
+            return at;
+        }
+        let mut buf = [0u8; 4];
+        folded_len += fold(c.encode_utf8(&mut buf)).len();
+    }
+    raw.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn target(cell: &str) -> Target {
+        match parse_cell(cell).unwrap_or_else(|e| panic!("{cell}: {e}")).cell {
+            TargetCell::Target(t) => t,
+            TargetCell::Leftover => panic!("{cell}: leftover"),
+        }
+    }
+
+    fn compare(op: Operator, value: Decimal, unit: Option<&str>) -> Target {
+        Target::Compare {
+            op,
+            value,
+            measure: unit.map(Measure::parse),
+        }
+    }
+
+    #[test]
+    fn every_operator_symbol() {
+        for (text, op) in [
+            (">=", Operator::Ge),
+            ("=>", Operator::Ge),
+            ("≥", Operator::Ge),
+            ("≧", Operator::Ge),
+            ("＞＝", Operator::Ge),
+            (">", Operator::Gt),
+            ("＞", Operator::Gt),
+            ("<=", Operator::Le),
+            ("≤", Operator::Le),
+            ("≦", Operator::Le),
+            ("<", Operator::Lt),
+            ("＜", Operator::Lt),
+            ("=", Operator::Eq),
+            ("＝", Operator::Eq),
+            ("﹦", Operator::Eq),
+            ("==", Operator::Eq),
+        ] {
+            assert_eq!(parse_operator(text), Some(op), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_operator_word() {
+        for (text, op) in [
+            ("不低于", Operator::Ge),
+            ("不少于", Operator::Ge),
+            ("大于等于", Operator::Ge),
+            ("达到", Operator::Ge),
+            ("大于", Operator::Gt),
+            ("高于", Operator::Gt),
+            ("不高于", Operator::Le),
+            ("不超过", Operator::Le),
+            ("不大于", Operator::Le),
+            ("小于等于", Operator::Le),
+            ("小于", Operator::Lt),
+            ("低于", Operator::Lt),
+            ("等于", Operator::Eq),
+        ] {
+            assert_eq!(parse_operator(text), Some(op), "{text}");
+            assert_eq!(
+                target(&format!("{text}95%")),
+                compare(op, dec!(95), Some("%")),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_cell_targets_from_other_provinces() {
+        assert_eq!(target("≥50个"), compare(Operator::Ge, dec!(50), Some("个")));
+        assert_eq!(target("≤90万元"), compare(Operator::Le, dec!(90), Some("万元")));
+        assert_eq!(target("=100%"), compare(Operator::Eq, dec!(100), Some("%")));
+        assert_eq!(
+            target("≥100百分比"),
+            compare(Operator::Ge, dec!(100), Some("百分比"))
+        );
+        assert_eq!(target("＞＝ 9 亿元"), compare(Operator::Ge, dec!(9), Some("亿元")));
+        assert_eq!(target("95%以上"), compare(Operator::Ge, dec!(95), Some("%")));
+        assert_eq!(target("5次以内"), compare(Operator::Le, dec!(5), Some("次")));
+    }
+
+    #[test]
+    fn values_with_separators_signs_and_decimals() {
+        assert_eq!(
+            target(">=5,800,000个"),
+            compare(Operator::Ge, dec!(5800000), Some("个"))
+        );
+        assert_eq!(target("<= -5 %"), compare(Operator::Le, dec!(-5), Some("%")));
+        assert_eq!(target(">=0.1万户"), compare(Operator::Ge, dec!(0.1), Some("万户")));
+        assert_eq!(target("≥１２３"), compare(Operator::Ge, dec!(123), None));
+        assert_eq!(target("=－5"), compare(Operator::Eq, dec!(-5), None));
+    }
+
+    #[test]
+    fn ranges_are_not_negatives_nor_year_spans() {
+        let range = |low, high, unit: Option<&str>| Target::Range {
+            low,
+            high,
+            measure: unit.map(Measure::parse),
+        };
+        assert_eq!(target("10-15个"), range(dec!(10), dec!(15), Some("个")));
+        assert_eq!(target("10～15个"), range(dec!(10), dec!(15), Some("个")));
+        assert_eq!(target("10 ~ 15"), range(dec!(10), dec!(15), None));
+        assert_eq!(target("-5"), compare(Operator::Eq, dec!(-5), None));
+        let parsed = parse_cell("2023-2025").unwrap();
+        assert_eq!(
+            parsed.cell,
+            TargetCell::Target(Target::Qualitative("2023-2025".into()))
+        );
+        assert_eq!(parsed.notes, vec![TargetNote::YearSpan]);
+    }
+
+    #[test]
+    fn qualitative_targets_keep_their_words() {
+        assert_eq!(target("确保稳定"), Target::Qualitative("确保稳定".into()));
+        assert_eq!(target("管理规范"), Target::Qualitative("管理规范".into()));
+        assert_eq!(target("提升10%"), Target::Qualitative("提升10%".into()));
+        let parsed = parse_cell("= 管理规范").unwrap();
+        assert_eq!(
+            parsed.cell,
+            TargetCell::Target(Target::Qualitative("管理规范".into()))
+        );
+        assert_eq!(parsed.notes, vec![TargetNote::StrayOperator(Operator::Eq)]);
+    }
+
+    #[test]
+    fn not_applicable_and_leftovers() {
+        assert_eq!(target("/"), Target::NotApplicable);
+        assert_eq!(target("不适用"), Target::NotApplicable);
+        for leftover in ["……", "...", "指标1:", "指标2：", "指标3"] {
+            assert_eq!(parse_cell(leftover).unwrap().cell, TargetCell::Leftover, "{leftover}");
+        }
+    }
+
+    #[test]
+    fn unknown_units_are_kept_with_a_note() {
+        let parsed = parse_cell(">=3人/次").unwrap();
+        assert_eq!(
+            parsed.cell,
+            TargetCell::Target(compare(Operator::Ge, dec!(3), Some("人/次")))
+        );
+        assert_eq!(parsed.notes, vec![TargetNote::UnknownUnit("人/次".into())]);
+    }
+
+    #[test]
+    fn implied_operator_is_reported() {
+        let parsed = parse_cell("100%").unwrap();
+        assert_eq!(
+            parsed.cell,
+            TargetCell::Target(compare(Operator::Eq, dec!(100), Some("%")))
+        );
+        assert_eq!(parsed.notes, vec![TargetNote::ImpliedOperator]);
+    }
+
+    #[test]
+    fn split_columns_as_in_the_seed() {
+        let parsed = parse_split(">=", "0.1", "万户").unwrap();
+        assert_eq!(
+            parsed.cell,
+            TargetCell::Target(compare(Operator::Ge, dec!(0.1), Some("万户")))
+        );
+        assert!(parsed.notes.is_empty());
+        let parsed = parse_split("", "确保稳定", "").unwrap();
+        assert_eq!(
+            parsed.cell,
+            TargetCell::Target(Target::Qualitative("确保稳定".into()))
+        );
+        // 表16 lines 967-968: a qualitative value with a stray operator and `%`.
+        let parsed = parse_split("=", "管理规范", "%").unwrap();
+        assert_eq!(
+            parsed.cell,
+            TargetCell::Target(Target::Qualitative("管理规范".into()))
+        );
+        assert_eq!(
+            parsed.notes,
+            vec![
+                TargetNote::StrayOperator(Operator::Eq),
+                TargetNote::StrayUnit("%".into())
+            ]
+        );
+        let parsed = parse_split("=", "100%", "%").unwrap();
+        assert_eq!(
+            parsed.cell,
+            TargetCell::Target(compare(Operator::Eq, dec!(100), Some("%")))
+        );
+    }
+
+    #[test]
+    fn split_columns_that_disagree_are_errors() {
+        let err = parse_split(">=", "<=5", "").unwrap_err();
+        assert!(err.to_string().contains("运算符号"), "{err}");
+        let err = parse_split(">=", "5个", "万元").unwrap_err();
+        assert!(err.to_string().contains("度量单位"), "{err}");
+        let err = parse_split("约", "5", "").unwrap_err();
+        assert_eq!(err.to_string(), "expected an operator (>=, >, <=, <, = or 不低于 …), found `约`");
+    }
+
+    #[test]
+    fn numbers_beyond_decimal_range_are_errors() {
+        let err = parse_cell(">=1e40").unwrap_err();
+        assert_eq!(err.offset, 2);
+        assert!(err.expected.starts_with("a number within"), "{err}");
+        let forty = "1".repeat(40);
+        assert!(parse_cell(&format!(">={forty}")).is_err());
+        assert!(parse_cell(">=").is_err());
+    }
+
+    #[test]
+    fn error_offsets_point_into_the_raw_text() {
+        // `＞＝` is 6 bytes raw and 2 bytes folded.
+        let err = parse_cell("＞＝1e40").unwrap_err();
+        assert_eq!(err.offset, "＞＝".len());
+    }
+
+    #[test]
+    fn deadlines_in_every_published_form() {
+        let month = Deadline::Month {
+            year: 2024,
+            month: 12,
+        };
+        let day = Deadline::Day(chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap());
+        assert_eq!(parse_deadline("2024-12"), Some(month));
+        assert_eq!(parse_deadline("2024.12"), Some(month));
+        assert_eq!(parse_deadline("2024年12月"), Some(month));
+        assert_eq!(parse_deadline("2024年12月底"), Some(month));
+        assert_eq!(parse_deadline("2024-12-31"), Some(day));
+        assert_eq!(parse_deadline("2024年12月31日"), Some(day));
+        assert_eq!(parse_deadline("2024年底"), Some(Deadline::YearEnd(Some(2024))));
+        assert_eq!(parse_deadline("2024年末"), Some(Deadline::YearEnd(Some(2024))));
+        assert_eq!(parse_deadline("年底"), Some(Deadline::YearEnd(None)));
+        assert_eq!(parse_deadline("年末"), Some(Deadline::YearEnd(None)));
+        assert_eq!(parse_deadline("2024-13"), None);
+        assert_eq!(parse_deadline("2024-02-30"), None);
+        assert_eq!(parse_deadline("管理规范"), None);
+    }
+}
