@@ -2,7 +2,15 @@
 //! (绩效目标表).
 //!
 //! Data flows one way: [`syntax`] (text → targets) → [`model`] (department, units, projects,
-//! indicators) → [`import`] (documents → model) → evaluation → [`report`] → the CLI.
+//! indicators) → [`import`] (documents → model) → evaluation → [`report`] → the CLI. [`text`] holds
+//! the normalisation every layer compares names with.
 
+pub mod embedded;
+pub mod error;
+pub mod import;
 pub mod model;
+pub mod report;
 pub mod syntax;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::syntax::normalize::match_key;
+use crate::text::match_key;
 
 fn digest(parts: &[&str]) -> u64 {
     let mut key = String::new();
@@ -27,14 +27,14 @@ fn digest(parts: &[&str]) -> u64 {
 }
 
 pub fn project_id(unit_code: &str, project_name: &str) -> String {
-    format!(
-        "{unit_code}-{:08x}",
-        digest(&[project_name]) & 0xffff_ffff
-    )
+    format!("{unit_code}-{:08x}", digest(&[project_name]) & 0xffff_ffff)
 }
 
 pub fn project_indicator_id(project_id: &str, level1: &str, level2: &str, name: &str) -> String {
-    format!("{project_id}-{:06x}", digest(&[level1, level2, name]) & 0xff_ffff)
+    format!(
+        "{project_id}-{:06x}",
+        digest(&[level1, level2, name]) & 0xff_ffff
+    )
 }
 
 pub fn unit_indicator_id(unit_code: &str, level1: &str, level2: &str, name: &str) -> String {
@@ -79,10 +79,23 @@ mod tests {
 
     #[test]
     fn ids_ignore_wraps_and_widths() {
-        let a = project_indicator_id("p", "业务管理", "业务管理", "政府采购管理违法违规行为发生次数");
-        let b = project_indicator_id("p", "业务管理", "业务管理", "政府采购管理违法违规 行为发生次数");
+        let a = project_indicator_id(
+            "p",
+            "业务管理",
+            "业务管理",
+            "政府采购管理违法违规行为发生次数",
+        );
+        let b = project_indicator_id(
+            "p",
+            "业务管理",
+            "业务管理",
+            "政府采购管理违法违规 行为发生次数",
+        );
         assert_eq!(a, b);
-        assert_eq!(project_id("558001", "前期工作经费（中小）"), project_id("558001", "前期工作经费(中小)"));
+        assert_eq!(
+            project_id("558001", "前期工作经费（中小）"),
+            project_id("558001", "前期工作经费(中小)")
+        );
     }
 
     #[test]

@@ -306,10 +306,12 @@ impl Measure {
     }
 
     /// How to turn a value in `self` into a value in `target` (scoring.md S8).
-    pub fn conversion_to(&self, target: &Measure) -> Result<Conversion, MeasureMismatch> {
-        let mismatch = || MeasureMismatch {
-            from: self.clone(),
-            to: target.clone(),
+    pub fn conversion_to(&self, target: &Measure) -> Result<Conversion, Box<MeasureMismatch>> {
+        let mismatch = || {
+            Box::new(MeasureMismatch {
+                from: self.clone(),
+                to: target.clone(),
+            })
         };
         if self.dimension != target.dimension {
             return Err(mismatch());
@@ -324,14 +326,18 @@ impl Measure {
     }
 
     /// `value` in `self` expressed in `target`, exactly.
-    pub fn convert(&self, value: Decimal, target: &Measure) -> Result<Decimal, MeasureMismatch> {
+    pub fn convert(
+        &self,
+        value: Decimal,
+        target: &Measure,
+    ) -> Result<Decimal, Box<MeasureMismatch>> {
         let conversion = self.conversion_to(target)?;
-        value
-            .checked_mul(conversion.factor)
-            .ok_or_else(|| MeasureMismatch {
+        value.checked_mul(conversion.factor).ok_or_else(|| {
+            Box::new(MeasureMismatch {
                 from: self.clone(),
                 to: target.clone(),
             })
+        })
     }
 }
 
@@ -385,7 +391,10 @@ mod tests {
     #[test]
     fn prefixed_counts_convert_exactly() {
         assert_eq!(m("万户").convert(dec!(0.1), &m("户")).unwrap(), dec!(1000));
-        assert_eq!(m("户").convert(dec!(1250), &m("万户")).unwrap(), dec!(0.125));
+        assert_eq!(
+            m("户").convert(dec!(1250), &m("万户")).unwrap(),
+            dec!(0.125)
+        );
         assert_eq!(m("万人次").scale(), dec!(10000));
         assert_eq!(m("万人次").base(), "人次");
     }
@@ -393,18 +402,27 @@ mod tests {
     #[test]
     fn money_converts_between_yuan_wan_and_yi() {
         assert_eq!(m("亿元").convert(dec!(9), &m("万元")).unwrap(), dec!(90000));
-        assert_eq!(m("元").convert(dec!(1000000), &m("万元")).unwrap(), dec!(100));
+        assert_eq!(
+            m("元").convert(dec!(1000000), &m("万元")).unwrap(),
+            dec!(100)
+        );
     }
 
     #[test]
     fn percent_spellings_are_one_unit() {
-        assert_eq!(m("百分比").convert(dec!(96.2), &m("%")).unwrap(), dec!(96.2));
+        assert_eq!(
+            m("百分比").convert(dec!(96.2), &m("%")).unwrap(),
+            dec!(96.2)
+        );
         assert_eq!(m("百分比").dimension(), Dimension::Percent);
     }
 
     #[test]
     fn area_spellings_are_one_unit() {
-        assert_eq!(m("平米").convert(dec!(500), &m("平方米")).unwrap(), dec!(500));
+        assert_eq!(
+            m("平米").convert(dec!(500), &m("平方米")).unwrap(),
+            dec!(500)
+        );
     }
 
     #[test]

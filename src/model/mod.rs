@@ -4,6 +4,7 @@
 //! identity by stable ids ([`id`]), never by row position.
 
 pub mod id;
+pub mod json;
 pub mod measure;
 pub mod target;
 
@@ -115,7 +116,11 @@ impl Department {
 
     pub fn indicator_count(&self) -> usize {
         self.units.iter().map(|u| u.indicators.len()).sum::<usize>()
-            + self.projects.iter().map(|p| p.indicators.len()).sum::<usize>()
+            + self
+                .projects
+                .iter()
+                .map(|p| p.indicators.len())
+                .sum::<usize>()
     }
 
     /// The same model with every provenance removed: what a spec round trip preserves.

@@ -166,11 +166,7 @@ impl fmt::Display for Target {
                 }
                 Ok(())
             }
-            Target::Range {
-                low,
-                high,
-                measure,
-            } => {
+            Target::Range { low, high, measure } => {
                 write!(f, "{low}~{high}")?;
                 if let Some(m) = measure {
                     write!(f, " {m}")?;

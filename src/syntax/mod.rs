@@ -1,5 +1,5 @@
-//! Parsing: text → typed values. The target grammar (`grammar/target.ebnf`), the spec format
-//! (`grammar/spec.md`), and the normalisation every comparison of names goes through.
+//! Parsing: text → typed values. The target grammar (`grammar/target.ebnf`) and the spec format
+//! (`grammar/spec.md`).
 
-pub mod normalize;
+pub mod spec;
 pub mod target;

@@ -18,8 +18,8 @@ use nom::{
 };
 use rust_decimal::Decimal;
 
-use super::normalize::fold;
 use crate::model::{Deadline, Measure, Operator, Target};
+use crate::text::fold;
 
 /// What one target cell holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,10 +65,16 @@ impl fmt::Display for TargetNote {
         match self {
             TargetNote::ImpliedOperator => f.write_str("a number without an operator, read as `=`"),
             TargetNote::StrayOperator(op) => {
-                write!(f, "operator `{op}` stands beside a value it cannot compare; ignored")
+                write!(
+                    f,
+                    "operator `{op}` stands beside a value it cannot compare; ignored"
+                )
             }
             TargetNote::StrayUnit(unit) => {
-                write!(f, "unit `{unit}` stands beside a qualitative target; ignored")
+                write!(
+                    f,
+                    "unit `{unit}` stands beside a qualitative target; ignored"
+                )
             }
             TargetNote::UnknownUnit(unit) => {
                 write!(f, "unknown unit of measure `{unit}`, kept as written")
@@ -113,8 +119,14 @@ pub fn describe_found(rest: &str) -> String {
 /// operator = symbol | word (grammar/target.ebnf).
 pub fn operator(i: &str) -> IResult<&str, Operator> {
     let symbols = alt((
-        value(Operator::Ge, alt((tag(">="), tag("=>"), tag("≥"), tag("≧"), tag("⩾")))),
-        value(Operator::Le, alt((tag("<="), tag("=<"), tag("≤"), tag("≦"), tag("⩽")))),
+        value(
+            Operator::Ge,
+            alt((tag(">="), tag("=>"), tag("≥"), tag("≧"), tag("⩾"))),
+        ),
+        value(
+            Operator::Le,
+            alt((tag("<="), tag("=<"), tag("≤"), tag("≦"), tag("⩽"))),
+        ),
         value(Operator::Eq, alt((tag("=="), tag("=")))),
         value(Operator::Gt, tag(">")),
         value(Operator::Lt, tag("<")),
@@ -144,7 +156,10 @@ pub fn operator(i: &str) -> IResult<&str, Operator> {
         )),
     );
     let strict = alt((
-        value(Operator::Gt, alt((tag("大于"), tag("高于"), tag("多于"), tag("超过")))),
+        value(
+            Operator::Gt,
+            alt((tag("大于"), tag("高于"), tag("多于"), tag("超过"))),
+        ),
         value(Operator::Lt, alt((tag("小于"), tag("低于"), tag("少于")))),
         value(Operator::Eq, tag("等于")),
     ));
@@ -332,7 +347,10 @@ fn read_quantity(folded: &str) -> Result<Reading, TargetError> {
 }
 
 fn is_year(text: &str) -> bool {
-    text.len() == 4 && text.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y))
+    text.len() == 4
+        && text
+            .parse::<u32>()
+            .is_ok_and(|y| (1900..=2100).contains(&y))
 }
 
 fn split_postfix(rest: &str) -> (&str, Option<Operator>) {
@@ -443,7 +461,11 @@ fn quantity_target(q: Quantity, raw: &str) -> ParsedTarget {
 }
 
 /// Reads a target given in split columns (运算符号 | 指标值 | 度量单位). Empty cells are `""`.
-pub fn parse_split(op_cell: &str, value_cell: &str, unit_cell: &str) -> Result<ParsedTarget, TargetError> {
+pub fn parse_split(
+    op_cell: &str,
+    value_cell: &str,
+    unit_cell: &str,
+) -> Result<ParsedTarget, TargetError> {
     let op = match fold(op_cell.trim()).trim() {
         "" => None,
         folded => Some(parse_operator(folded).ok_or_else(|| TargetError {
@@ -574,8 +596,11 @@ fn int(i: &str) -> IResult<&str, u32> {
 }
 
 fn year(i: &str) -> IResult<&str, i32> {
-    let (rest, digits) = terminated(take_while_m_n(4, 4, is_digit), not(peek(one_of("0123456789"))))
-        .parse(i)?;
+    let (rest, digits) = terminated(
+        take_while_m_n(4, 4, is_digit),
+        not(peek(one_of("0123456789"))),
+    )
+    .parse(i)?;
     Ok((rest, digits.parse().unwrap_or_default()))
 }
 
@@ -606,7 +631,9 @@ fn deadline(i: &str) -> IResult<&str, Deadline> {
 fn date_or_month(year: i32, month: u32, day: Option<u32>) -> Option<Deadline> {
     match day {
         Some(day) => chrono::NaiveDate::from_ymd_opt(year, month, day).map(Deadline::Day),
-        None => (1..=12).contains(&month).then_some(Deadline::Month { year, month }),
+        None => (1..=12)
+            .contains(&month)
+            .then_some(Deadline::Month { year, month }),
     }
 }
 
@@ -637,7 +664,10 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn target(cell: &str) -> Target {
-        match parse_cell(cell).unwrap_or_else(|e| panic!("{cell}: {e}")).cell {
+        match parse_cell(cell)
+            .unwrap_or_else(|e| panic!("{cell}: {e}"))
+            .cell
+        {
             TargetCell::Target(t) => t,
             TargetCell::Leftover => panic!("{cell}: leftover"),
         }
@@ -704,15 +734,27 @@ mod tests {
     #[test]
     fn one_cell_targets_from_other_provinces() {
         assert_eq!(target("≥50个"), compare(Operator::Ge, dec!(50), Some("个")));
-        assert_eq!(target("≤90万元"), compare(Operator::Le, dec!(90), Some("万元")));
+        assert_eq!(
+            target("≤90万元"),
+            compare(Operator::Le, dec!(90), Some("万元"))
+        );
         assert_eq!(target("=100%"), compare(Operator::Eq, dec!(100), Some("%")));
         assert_eq!(
             target("≥100百分比"),
             compare(Operator::Ge, dec!(100), Some("百分比"))
         );
-        assert_eq!(target("＞＝ 9 亿元"), compare(Operator::Ge, dec!(9), Some("亿元")));
-        assert_eq!(target("95%以上"), compare(Operator::Ge, dec!(95), Some("%")));
-        assert_eq!(target("5次以内"), compare(Operator::Le, dec!(5), Some("次")));
+        assert_eq!(
+            target("＞＝ 9 亿元"),
+            compare(Operator::Ge, dec!(9), Some("亿元"))
+        );
+        assert_eq!(
+            target("95%以上"),
+            compare(Operator::Ge, dec!(95), Some("%"))
+        );
+        assert_eq!(
+            target("5次以内"),
+            compare(Operator::Le, dec!(5), Some("次"))
+        );
     }
 
     #[test]
@@ -721,8 +763,14 @@ mod tests {
             target(">=5,800,000个"),
             compare(Operator::Ge, dec!(5800000), Some("个"))
         );
-        assert_eq!(target("<= -5 %"), compare(Operator::Le, dec!(-5), Some("%")));
-        assert_eq!(target(">=0.1万户"), compare(Operator::Ge, dec!(0.1), Some("万户")));
+        assert_eq!(
+            target("<= -5 %"),
+            compare(Operator::Le, dec!(-5), Some("%"))
+        );
+        assert_eq!(
+            target(">=0.1万户"),
+            compare(Operator::Ge, dec!(0.1), Some("万户"))
+        );
         assert_eq!(target("≥１２３"), compare(Operator::Ge, dec!(123), None));
         assert_eq!(target("=－5"), compare(Operator::Eq, dec!(-5), None));
     }
@@ -764,7 +812,11 @@ mod tests {
         assert_eq!(target("/"), Target::NotApplicable);
         assert_eq!(target("不适用"), Target::NotApplicable);
         for leftover in ["……", "...", "指标1:", "指标2：", "指标3"] {
-            assert_eq!(parse_cell(leftover).unwrap().cell, TargetCell::Leftover, "{leftover}");
+            assert_eq!(
+                parse_cell(leftover).unwrap().cell,
+                TargetCell::Leftover,
+                "{leftover}"
+            );
         }
     }
 
@@ -828,7 +880,10 @@ mod tests {
         let err = parse_split(">=", "5个", "万元").unwrap_err();
         assert!(err.to_string().contains("度量单位"), "{err}");
         let err = parse_split("约", "5", "").unwrap_err();
-        assert_eq!(err.to_string(), "expected an operator (>=, >, <=, <, = or 不低于 …), found `约`");
+        assert_eq!(
+            err.to_string(),
+            "expected an operator (>=, >, <=, <, = or 不低于 …), found `约`"
+        );
     }
 
     #[test]
@@ -861,8 +916,14 @@ mod tests {
         assert_eq!(parse_deadline("2024年12月底"), Some(month));
         assert_eq!(parse_deadline("2024-12-31"), Some(day));
         assert_eq!(parse_deadline("2024年12月31日"), Some(day));
-        assert_eq!(parse_deadline("2024年底"), Some(Deadline::YearEnd(Some(2024))));
-        assert_eq!(parse_deadline("2024年末"), Some(Deadline::YearEnd(Some(2024))));
+        assert_eq!(
+            parse_deadline("2024年底"),
+            Some(Deadline::YearEnd(Some(2024)))
+        );
+        assert_eq!(
+            parse_deadline("2024年末"),
+            Some(Deadline::YearEnd(Some(2024)))
+        );
         assert_eq!(parse_deadline("年底"), Some(Deadline::YearEnd(None)));
         assert_eq!(parse_deadline("年末"), Some(Deadline::YearEnd(None)));
         assert_eq!(parse_deadline("2024-13"), None);

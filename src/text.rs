@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use encoding_rs::{Encoding, GB18030, UTF_8};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// NFKC-folds `s` (full-width ASCII to ASCII, `﹦` to `=`, `％` to `%` …) without copying text that
@@ -79,6 +80,65 @@ pub fn match_key(s: &str) -> String {
         .collect()
 }
 
+/// Bytes that are neither UTF-8 nor GB18030.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// The encoding tried last.
+    pub encoding: &'static str,
+    /// 1-based line and byte offset of the first byte that does not decode.
+    pub line: usize,
+    pub offset: usize,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "expected text in UTF-8 or GB18030, found bytes that are neither (line {}, byte {})",
+            self.line, self.offset
+        )
+    }
+}
+
+/// Decodes a file's bytes: UTF-8 (with or without BOM) or GB18030/GBK, which is what Excel writes
+/// on Chinese Windows; `forced` overrides the detection. Returns the text and the encoding used.
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    forced: Option<&'static Encoding>,
+) -> Result<(Cow<'a, str>, &'static str), DecodeError> {
+    let (encoding, body) = match forced {
+        Some(encoding) => (encoding, bytes),
+        None => match Encoding::for_bom(bytes) {
+            Some((encoding, bom)) => (encoding, &bytes[bom..]),
+            None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
+            None => (GB18030, bytes),
+        },
+    };
+    if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(body) {
+        return Ok((text, encoding.name()));
+    }
+    // Find the first byte that does not decode, for the message.
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut sink = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(body.len())
+            .unwrap_or(body.len() * 3),
+    );
+    let (result, read) = decoder.decode_to_string_without_replacement(body, &mut sink, true);
+    let bad = match result {
+        encoding_rs::DecoderResult::Malformed(bad, after) => {
+            read.saturating_sub(usize::from(bad) + usize::from(after))
+        }
+        _ => read,
+    };
+    let offset = bytes.len() - body.len() + bad;
+    Err(DecodeError {
+        encoding: encoding.name(),
+        line: bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1,
+        offset,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +179,26 @@ mod tests {
         );
         assert_eq!(match_key("综合管理 水平"), match_key("综合管理水平"));
         assert_eq!(match_key("ABC"), "abc");
+    }
+
+    #[test]
+    fn text_is_decoded_from_utf8_with_or_without_bom_and_from_gb18030() {
+        let (text, encoding) = decode("指标".as_bytes(), None).unwrap();
+        assert_eq!((text.as_ref(), encoding), ("指标", "UTF-8"));
+        let with_bom = [&[0xEF, 0xBB, 0xBF][..], "指标".as_bytes()].concat();
+        assert_eq!(decode(&with_bom, None).unwrap().0, "指标");
+        let (gbk, _, _) = GB18030.encode("实际完成值,98.5%");
+        let (text, encoding) = decode(&gbk, None).unwrap();
+        assert_eq!((text.as_ref(), encoding), ("实际完成值,98.5%", "gb18030"));
+    }
+
+    #[test]
+    fn undecodable_bytes_are_located() {
+        let bytes = b"ok\nline two \xff\xff\xff";
+        let err = decode(bytes, None).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(err.offset, 12);
+        let err = decode(b"abc\xff", Some(UTF_8)).unwrap_err();
+        assert_eq!((err.line, err.offset, err.encoding), (1, 3, "UTF-8"));
     }
 }

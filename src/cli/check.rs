@@ -1,0 +1,34 @@
+//! `kpi check`: validate a spec (or any targets document).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use kpi::Result;
+
+use super::output;
+
+/// Validate a targets file: a spec, the JSON model or a disclosure. Exit 0 when it reads, 2 when
+/// it does not, with the place and the reason.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  kpi check examples/targets-2024.kpi")]
+pub struct Args {
+    /// The file to check.
+    file: PathBuf,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let name = args.file.display().to_string();
+    let text = output::read_text(&args.file)?;
+    let imported = kpi::import::import(&name, &text)?;
+    for note in &imported.notes {
+        eprintln!("{}", note.render(&name));
+    }
+    let d = &imported.department;
+    println!(
+        "{name}: ok: {} units, {} projects, {} indicators",
+        d.units.len(),
+        d.projects.len(),
+        d.indicator_count()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,57 @@
+//! The command line (clap). Each subcommand is glue: read input, call the library, write output.
+
+mod check;
+mod import;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// Exit codes: 0 done, 1 a check failed (`--fail-under`, `--strict`), 2 bad input.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kpi",
+    version,
+    about = "Score performance targets (绩效目标) of Chinese budget disclosures",
+    long_about = "kpi reads the performance-target tables of a budget disclosure (表16 部门（单位）整体绩效目标表, \
+表17 项目（政策）绩效目标表) into typed targets, and checks them.",
+    after_help = "Examples:\n  kpi import                      summary of the embedded 2024 disclosure\n  kpi import disclosure.txt --format spec -o targets.kpi\n  kpi check targets.kpi"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Import(import::Args),
+    Check(check::Args),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  kpi completions bash > /etc/bash_completion.d/kpi")]
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(args) => import::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "kpi", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Errors of the library. Every error about input names the file, the line and, where there is
+//! one, the column; says what was expected and what was found; and renders like a compiler
+//! diagnostic through miette. Only `main` prints them.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+/// Everything that can go wrong in `kpi`. All of it is the user's input or environment: the CLI
+/// exits with code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Located(#[from] Box<LocatedError>),
+    #[error("{file}: {message}")]
+    Input {
+        file: String,
+        message: String,
+        help: Option<String>,
+    },
+}
+
+impl Diagnostic for Error {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        match self {
+            Error::Located(e) => e.help(),
+            Error::Input { help, .. } => {
+                help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            }
+            _ => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        match self {
+            Error::Located(e) => e.source_code(),
+            _ => None,
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        match self {
+            Error::Located(e) => e.labels(),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error at a place in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedError {
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters; `None` when the error concerns the whole line.
+    pub column: Option<usize>,
+    /// What was expected and what was found.
+    pub message: String,
+    pub help: Option<String>,
+    /// The text of the line, shown under the message.
+    pub line_text: String,
+    /// Byte span of the offending text inside `line_text`.
+    pub span: (usize, usize),
+}
+
+impl LocatedError {
+    /// An error at byte `offset` (length `len`) of `line_text`.
+    pub fn at(
+        file: &str,
+        line: usize,
+        line_text: &str,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Box<LocatedError> {
+        let offset = floor_char_boundary(line_text, offset.min(line_text.len()));
+        let end = floor_char_boundary(line_text, (offset + len).min(line_text.len()));
+        Box::new(LocatedError {
+            file: file.to_owned(),
+            line,
+            column: Some(line_text[..offset].chars().count() + 1),
+            message: message.into(),
+            help: None,
+            line_text: line_text.to_owned(),
+            span: (offset, end),
+        })
+    }
+
+    /// An error about a whole line.
+    pub fn line(
+        file: &str,
+        line: usize,
+        line_text: &str,
+        message: impl Into<String>,
+    ) -> Box<LocatedError> {
+        Box::new(LocatedError {
+            file: file.to_owned(),
+            line,
+            column: None,
+            message: message.into(),
+            help: None,
+            line_text: line_text.to_owned(),
+            span: (0, line_text.len()),
+        })
+    }
+
+    pub fn with_help(mut self: Box<Self>, help: impl Into<String>) -> Box<LocatedError> {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `file:line:column`, or `file:line` without a column.
+    pub fn location(&self) -> String {
+        match self.column {
+            Some(column) => format!("{}:{}:{}", self.file, self.line, column),
+            None => format!("{}:{}", self.file, self.line),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut at: usize) -> usize {
+    while at > 0 && !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+impl fmt::Display for LocatedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.message)
+    }
+}
+
+impl std::error::Error for LocatedError {}
+
+impl Diagnostic for LocatedError {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (start, end) = self.span;
+        let label = if self.column.is_some() {
+            "here"
+        } else {
+            "this line"
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(label.to_owned()),
+            start,
+            (end - start).max(usize::from(start < self.line_text.len())),
+        ))))
+    }
+}
+
+/// The source of a located error is its one line, shown with its real line number.
+impl SourceCode for LocatedError {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> std::result::Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > self.line_text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        if before == 0 && after == 0 {
+            // miette asks for the span alone to name its line and column in the header.
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.file.clone(),
+                &self.line_text.as_bytes()[start..end],
+                *span,
+                self.line.saturating_sub(1),
+                self.line_text[..start].chars().count(),
+                1,
+            )));
+        }
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.file.clone(),
+            self.line_text.as_bytes(),
+            SourceSpan::new(0.into(), self.line_text.len()),
+            self.line.saturating_sub(1),
+            0,
+            1,
+        )))
+    }
+}

@@ -1,0 +1,1226 @@
+//! The budget disclosure as text (部门预算公开, as taken from its PDF): 表16 (unit overall targets)
+//! and 表17 (project targets) → model.
+//!
+//! Real tables come with defects: cells shifted into the wrong column, level-3 names missing,
+//! deadlines missing, empty category rows, names broken by line wraps, qualitative values with a
+//! stray operator or `%`. Each is repaired the same way every time and reported with its line;
+//! every row is an indicator or set aside with a reason ([`Accounting`]).
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::vocabulary::{CategoryLevel, category_level};
+use super::{Accounting, Imported, Note, SetAside, Severity};
+use crate::error::{LocatedError, Result};
+use crate::model::id::{self, IdAllocator};
+use crate::model::{
+    BudgetLine, Category, Deadline, Department, Indicator, Project, Provenance, Target, Unit,
+};
+use crate::syntax::target::{
+    TargetCell, decimal, is_leftover, number_text, parse_deadline, parse_operator, parse_split,
+};
+use crate::text::{clean_cell, match_key};
+
+/// Reads the disclosure `text`; `file` names it in notes and errors.
+pub fn import(file: &str, text: &str) -> Result<Imported> {
+    let mut reader = Reader::new(file);
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
+        let start = raw.as_ptr() as usize - text.as_ptr() as usize;
+        let line_text = raw.trim_end_matches(['\n', '\r']);
+        let line = Line {
+            number: u32::try_from(index + 1).unwrap_or(u32::MAX),
+            start,
+            end: start + line_text.len(),
+            text: line_text,
+        };
+        reader.line(&line)?;
+    }
+    reader.finish()
+}
+
+struct Line<'a> {
+    number: u32,
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+impl Line<'_> {
+    fn provenance(&self) -> Provenance {
+        Provenance {
+            line: self.number,
+            start: u32::try_from(self.start).unwrap_or(u32::MAX),
+            end: u32::try_from(self.end).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// A non-empty cell: its column, its byte offset in the line, its tidied text.
+#[derive(Debug, Clone)]
+struct Cell {
+    column: usize,
+    offset: usize,
+    text: String,
+    joined_wrap: bool,
+}
+
+fn cells(line: &str) -> Vec<Cell> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (column, raw) in line.split('\t').enumerate() {
+        let cleaned = clean_cell(raw);
+        if !cleaned.text.is_empty() {
+            let lead = raw.len() - raw.trim_start().len();
+            out.push(Cell {
+                column,
+                offset: offset + lead,
+                text: cleaned.text,
+                joined_wrap: cleaned.joined_wrap,
+            });
+        }
+        offset += raw.len() + 1;
+    }
+    out
+}
+
+/// Where the columns of an indicator table stand, from its header row.
+#[derive(Debug, Clone, Copy)]
+struct Header {
+    level1: usize,
+    level2: usize,
+    level3: usize,
+    operator: Option<usize>,
+    value: usize,
+}
+
+impl Header {
+    fn read(cells: &[Cell]) -> Option<Header> {
+        let find = |pred: &dyn Fn(&str) -> bool| {
+            cells
+                .iter()
+                .find(|c| pred(&match_key(&c.text)))
+                .map(|c| c.column)
+        };
+        Some(Header {
+            level1: find(&|k| k.contains("一级指标"))?,
+            level2: find(&|k| k.contains("二级指标"))?,
+            level3: find(&|k| k.contains("三级指标"))?,
+            operator: find(&|k| k.contains("运算")),
+            value: find(&|k| k.contains("指标值"))?,
+        })
+    }
+
+    /// The column where target cells begin: names stand left of it.
+    fn target_start(&self) -> usize {
+        self.operator.unwrap_or(self.value)
+    }
+
+    fn slot_of(&self, column: usize) -> Position {
+        if column == self.level1 {
+            Position::Slot(Level::One)
+        } else if column == self.level2 {
+            Position::Slot(Level::Two)
+        } else if column == self.level3 {
+            Position::Slot(Level::Three)
+        } else if column < self.level1 {
+            Position::Before
+        } else {
+            Position::After
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    One,
+    Two,
+    Three,
+}
+
+impl Level {
+    fn label(self) -> &'static str {
+        match self {
+            Level::One => "一级指标",
+            Level::Two => "二级指标",
+            Level::Three => "三级指标",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    Slot(Level),
+    Before,
+    After,
+}
+
+/// Which names a row gives, after placing each by what it is.
+#[derive(Debug, Default)]
+struct Placement {
+    level1: Option<String>,
+    level2: Option<String>,
+    name: Option<String>,
+    /// Cells beyond the 三级指标 that repeat another row's name.
+    extras: Vec<String>,
+    /// (text, column, level) of cells placed by what they are, not where they stand.
+    moved: Vec<(String, usize, Level)>,
+}
+
+impl Placement {
+    fn set(&mut self, level: Level, text: String) {
+        match level {
+            Level::One => self.level1 = Some(text),
+            Level::Two => self.level2 = Some(text),
+            Level::Three => self.name = Some(text),
+        }
+    }
+}
+
+fn vocabulary_levels(text: &str) -> Option<&'static [Level]> {
+    category_level(text).map(|level| match level {
+        CategoryLevel::Level1 => &[Level::One][..],
+        CategoryLevel::Level2 => &[Level::Two][..],
+        CategoryLevel::Either => &[Level::One, Level::Two][..],
+    })
+}
+
+/// Places the name cells of a row into 一级/二级/三级指标.
+///
+/// A row whose cells stand in their header columns is read by position (a known category name
+/// must stand in a column of its level). Otherwise each known category name takes its level, and
+/// the other names fill the levels after it; the last name is the 三级指标.
+fn place_names(names: &[Cell], header: &Header) -> Placement {
+    let mut placement = Placement::default();
+    let positions: Vec<Position> = names.iter().map(|c| header.slot_of(c.column)).collect();
+    let regular = {
+        let mut last = None;
+        let mut ok = true;
+        for (cell, position) in names.iter().zip(&positions) {
+            match position {
+                Position::Slot(level) => {
+                    let fits = vocabulary_levels(&cell.text).is_none_or(|ls| ls.contains(level));
+                    ok &= fits && last.is_none_or(|l| l < *level);
+                    last = Some(*level);
+                }
+                Position::After => ok &= last == Some(Level::Three),
+                Position::Before => ok = false,
+            }
+        }
+        ok
+    };
+    if regular {
+        for (cell, position) in names.iter().zip(positions) {
+            match position {
+                Position::Slot(level) => placement.set(level, cell.text.clone()),
+                _ => placement.extras.push(cell.text.clone()),
+            }
+        }
+        return placement;
+    }
+    // Displaced: known categories by what they are, the rest in order after them.
+    let mut assigned: Vec<(usize, Level)> = Vec::new();
+    for (i, cell) in names.iter().enumerate() {
+        if let Some(levels) = vocabulary_levels(&cell.text) {
+            let level = if levels.len() == 1 {
+                levels[0]
+            } else {
+                // 成本指标: a 一级指标 only when a 二级指标 follows it.
+                let next_is_level2 = names
+                    .get(i + 1)
+                    .and_then(|n| vocabulary_levels(&n.text))
+                    .is_some_and(|ls| ls == [Level::Two]);
+                if next_is_level2 {
+                    Level::One
+                } else {
+                    Level::Two
+                }
+            };
+            assigned.push((i, level));
+        }
+    }
+    let unknown: Vec<usize> = (0..names.len())
+        .filter(|i| !assigned.iter().any(|(j, _)| j == i))
+        .collect();
+    let highest = assigned.iter().map(|(_, l)| *l).max();
+    let free: Vec<Level> = match highest {
+        Some(Level::One) => vec![Level::Two, Level::Three],
+        Some(Level::Two) => vec![Level::Three],
+        Some(Level::Three) => vec![],
+        None => {
+            let all = [Level::One, Level::Two, Level::Three];
+            all[3usize.saturating_sub(unknown.len())..].to_vec()
+        }
+    };
+    for (k, &i) in unknown.iter().enumerate() {
+        match free.get(k) {
+            Some(&level) => assigned.push((i, level)),
+            None => placement.extras.push(names[i].text.clone()),
+        }
+    }
+    assigned.sort();
+    for (i, level) in assigned {
+        let cell = &names[i];
+        if positions[i] != Position::Slot(level) {
+            placement
+                .moved
+                .push((cell.text.clone(), cell.column, level));
+        }
+        placement.set(level, cell.text.clone());
+    }
+    placement
+}
+
+/// A row being built, before ids and inferred deadlines.
+#[derive(Debug)]
+struct RowDraft {
+    level1: String,
+    level2: String,
+    name: String,
+    target: Target,
+    deadline: Option<Deadline>,
+    source: Provenance,
+}
+
+/// A category row waiting to learn whether indicators follow it.
+#[derive(Debug)]
+struct PendingCategory {
+    level1: String,
+    level2: Option<String>,
+    source: Provenance,
+}
+
+/// One indicator table (a unit's 表16 or a project's 表17).
+#[derive(Debug, Default)]
+struct Table {
+    header: Option<Header>,
+    rows: Vec<RowDraft>,
+    empty_categories: Vec<Category>,
+    level1: Option<String>,
+    level2: Option<String>,
+    pending: Option<PendingCategory>,
+}
+
+#[derive(Debug, Default)]
+struct UnitDraft {
+    code: String,
+    name: String,
+    goal: Option<String>,
+    budget_lines: Vec<BudgetLine>,
+    table: Table,
+    source: Option<Provenance>,
+}
+
+#[derive(Debug, Default)]
+struct ProjectDraft {
+    name: String,
+    unit_name: Option<String>,
+    budget: Option<Decimal>,
+    goal: Option<String>,
+    table: Table,
+    source: Option<Provenance>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Outside,
+    UnitHead,
+    UnitBudget,
+    Project,
+}
+
+enum Owner {
+    Unit,
+    Project,
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    department_name: Option<String>,
+    title_lines: Vec<String>,
+    units: Vec<UnitDraft>,
+    projects: Vec<ProjectDraft>,
+    section: Section,
+    owner: Option<Owner>,
+    notes: Vec<Note>,
+    accounting: Accounting,
+}
+
+impl<'a> Reader<'a> {
+    fn new(file: &'a str) -> Self {
+        Reader {
+            file,
+            department_name: None,
+            title_lines: Vec::new(),
+            units: Vec::new(),
+            projects: Vec::new(),
+            section: Section::Outside,
+            owner: None,
+            notes: Vec::new(),
+            accounting: Accounting::default(),
+        }
+    }
+
+    fn note(&mut self, line: u32, severity: Severity, code: &'static str, message: String) {
+        self.notes.push(Note {
+            line,
+            severity,
+            code,
+            message,
+        });
+    }
+
+    fn table(&mut self) -> Option<&mut Table> {
+        match self.owner {
+            Some(Owner::Unit) => self.units.last_mut().map(|u| &mut u.table),
+            Some(Owner::Project) => self.projects.last_mut().map(|p| &mut p.table),
+            None => None,
+        }
+    }
+
+    fn line(&mut self, line: &Line<'_>) -> Result<()> {
+        let cells = cells(line.text);
+        let Some(first) = cells.first() else {
+            return Ok(());
+        };
+        let key = match_key(&first.text);
+        if self.title_lines.len() < 8 && !line.text.contains('\t') {
+            self.title_lines.push(first.text.clone());
+        }
+        if is_page_furniture(&key) {
+            return Ok(());
+        }
+        match key.as_str() {
+            "部门(单位)名称" => return self.start_unit(line, &cells),
+            "项目(政策)名称" => return self.start_project(line, &cells),
+            _ => {}
+        }
+        if !line.text.contains('\t') {
+            // Prose or another table's title: the target tables end here.
+            self.close_table();
+            self.section = Section::Outside;
+            self.accounting.other_lines += 1;
+            return Ok(());
+        }
+        match self.section {
+            Section::Outside => {
+                self.accounting.other_lines += 1;
+                Ok(())
+            }
+            Section::UnitHead | Section::UnitBudget => self.unit_line(line, &key, &cells),
+            Section::Project => self.project_line(line, &key, &cells),
+        }
+    }
+
+    fn start_unit(&mut self, line: &Line<'_>, cells: &[Cell]) -> Result<()> {
+        self.close_table();
+        let label = cells.get(1).map(|c| c.text.as_str()).unwrap_or_default();
+        let code: String = label.chars().take_while(char::is_ascii_digit).collect();
+        let mut name = label[code.len()..].to_owned();
+        // `558001沈阳市工业和信息化局本级-210100000`: the trailing region code is not the name.
+        if let Some((head, tail)) = name.rsplit_once('-')
+            && !tail.is_empty()
+            && tail.chars().all(|c| c.is_ascii_digit())
+        {
+            name = head.to_owned();
+        }
+        if code.is_empty() {
+            self.note(
+                line.number,
+                Severity::Warning,
+                "unit-code",
+                format!("unit `{label}` has no code; one is derived from its name"),
+            );
+        }
+        self.units.push(UnitDraft {
+            code,
+            name: name.trim().to_owned(),
+            source: Some(line.provenance()),
+            ..UnitDraft::default()
+        });
+        self.owner = Some(Owner::Unit);
+        self.section = Section::UnitHead;
+        Ok(())
+    }
+
+    fn start_project(&mut self, line: &Line<'_>, cells: &[Cell]) -> Result<()> {
+        self.close_table();
+        let name = cells.get(1).map(|c| c.text.clone()).unwrap_or_default();
+        if cells.get(1).is_some_and(|c| c.joined_wrap) {
+            self.note(
+                line.number,
+                Severity::Note,
+                "joined-wrap",
+                format!("project name broken by a line wrap, read as `{name}`"),
+            );
+        }
+        if name.is_empty() {
+            return Err(LocatedError::line(
+                self.file,
+                line.number as usize,
+                line.text,
+                "expected a project name after 项目(政策)名称, found an empty cell",
+            )
+            .into());
+        }
+        self.projects.push(ProjectDraft {
+            name,
+            source: Some(line.provenance()),
+            ..ProjectDraft::default()
+        });
+        self.owner = Some(Owner::Project);
+        self.section = Section::Project;
+        Ok(())
+    }
+
+    fn unit_line(&mut self, line: &Line<'_>, key: &str, cells: &[Cell]) -> Result<()> {
+        match key {
+            "年度主要任务" => {
+                self.section = Section::UnitBudget;
+                return Ok(());
+            }
+            "年度绩效目标" => {
+                let goal = cells.get(1).map(|c| c.text.clone());
+                if let Some(unit) = self.units.last_mut() {
+                    unit.goal = goal;
+                }
+                self.section = Section::UnitHead;
+                return Ok(());
+            }
+            "年度绩效指标" => return self.header(line, cells),
+            _ => {}
+        }
+        let has_header = self.units.last().is_some_and(|u| u.table.header.is_some());
+        if has_header {
+            return self.indicator_row(line, cells);
+        }
+        if self.section == Section::UnitBudget {
+            let amount = cells.iter().rev().find_map(|c| amount(&c.text));
+            match amount {
+                Some(amount) if cells.len() >= 2 => {
+                    let name = cells[0].text.clone();
+                    if let Some(unit) = self.units.last_mut() {
+                        unit.budget_lines.push(BudgetLine { name, amount });
+                    }
+                }
+                _ => self.note(
+                    line.number,
+                    Severity::Warning,
+                    "budget-line",
+                    "a 年度主要任务 row without an amount; not read".to_owned(),
+                ),
+            }
+            return Ok(());
+        }
+        self.accounting.other_lines += 1;
+        Ok(())
+    }
+
+    fn project_line(&mut self, line: &Line<'_>, key: &str, cells: &[Cell]) -> Result<()> {
+        let next = |i: usize| cells.get(i).map(|c| c.text.clone());
+        match key {
+            "主管部门" => {
+                let department = next(1);
+                let unit = cells
+                    .iter()
+                    .position(|c| match_key(&c.text) == "实施单位")
+                    .and_then(|i| next(i + 1));
+                if self.department_name.is_none() {
+                    self.department_name = department;
+                }
+                if let Some(project) = self.projects.last_mut() {
+                    project.unit_name = unit;
+                }
+                Ok(())
+            }
+            "预算资金情况" => {
+                let budget = cells.iter().skip(1).find_map(|c| amount(&c.text));
+                if budget.is_none() {
+                    self.note(
+                        line.number,
+                        Severity::Warning,
+                        "budget",
+                        "预算资金情况 has no amount".to_owned(),
+                    );
+                }
+                if let Some(project) = self.projects.last_mut() {
+                    project.budget = budget;
+                }
+                Ok(())
+            }
+            "总体目标" => {
+                if let Some(project) = self.projects.last_mut() {
+                    project.goal = next(1);
+                }
+                Ok(())
+            }
+            "绩效指标" => self.header(line, cells),
+            _ if self
+                .projects
+                .last()
+                .is_some_and(|p| p.table.header.is_some()) =>
+            {
+                self.indicator_row(line, cells)
+            }
+            _ => {
+                self.accounting.other_lines += 1;
+                Ok(())
+            }
+        }
+    }
+
+    fn header(&mut self, line: &Line<'_>, cells: &[Cell]) -> Result<()> {
+        let header = Header::read(cells).ok_or_else(|| {
+            LocatedError::line(
+                self.file,
+                line.number as usize,
+                line.text,
+                "expected the header of an indicator table (一级指标, 二级指标, 三级指标, 指标值 …), found other columns",
+            )
+        })?;
+        if let Some(table) = self.table() {
+            table.header = Some(header);
+        }
+        Ok(())
+    }
+
+    fn indicator_row(&mut self, line: &Line<'_>, cells: &[Cell]) -> Result<()> {
+        let Some(header) = self.table().and_then(|t| t.header) else {
+            return Ok(());
+        };
+        self.accounting.rows_seen += 1;
+        let mut cells: Vec<Cell> = cells.to_vec();
+
+        let deadline = match cells.last().map(|c| parse_deadline(&c.text)) {
+            Some(Some(deadline)) => {
+                cells.pop();
+                Some(deadline)
+            }
+            _ => None,
+        };
+        let operator_at = cells
+            .iter()
+            .enumerate()
+            .skip(1)
+            .rev()
+            .find(|(_, c)| parse_operator(&c.text).is_some())
+            .map(|(i, _)| i);
+        let (names, target_cells): (Vec<Cell>, Vec<Cell>) = match operator_at {
+            Some(at) => (cells[..at].to_vec(), cells[at..].to_vec()),
+            None => match cells.last() {
+                Some(last)
+                    if cells.len() >= 2
+                        && (deadline.is_some() || last.column >= header.target_start()) =>
+                {
+                    let split = if cells.len() >= 3
+                        && crate::model::Measure::known(&last.text).is_some()
+                        && number_text(&cells[cells.len() - 2].text)
+                            .is_ok_and(|(rest, _)| rest.is_empty())
+                    {
+                        cells.len() - 2
+                    } else {
+                        cells.len() - 1
+                    };
+                    (cells[..split].to_vec(), cells[split..].to_vec())
+                }
+                _ => (cells.clone(), Vec::new()),
+            },
+        };
+
+        if names
+            .iter()
+            .any(|c| is_leftover(&crate::text::fold(&c.text)))
+            || target_cells
+                .iter()
+                .any(|c| is_leftover(&crate::text::fold(&c.text)))
+        {
+            self.accounting.count(SetAside::TemplateLeftover);
+            self.note(
+                line.number,
+                Severity::Warning,
+                "template-row",
+                "template text left in the table (指标1:, ……); not an indicator".to_owned(),
+            );
+            return Ok(());
+        }
+
+        if target_cells.is_empty() && deadline.is_none() {
+            let categories = names.iter().all(|c| {
+                category_level(&c.text).is_some()
+                    || matches!(
+                        header.slot_of(c.column),
+                        Position::Slot(Level::One | Level::Two)
+                    )
+            });
+            if categories {
+                return self.category_row(line, &names, &header);
+            }
+        }
+        if target_cells.is_empty() || names.is_empty() {
+            self.accounting.count(SetAside::NoTarget);
+            let what = if names.is_empty() {
+                "names"
+            } else {
+                "a target value"
+            };
+            self.note(
+                line.number,
+                Severity::Warning,
+                "no-target",
+                format!("a row without {what}; not an indicator"),
+            );
+            return Ok(());
+        }
+
+        for cell in names.iter().filter(|c| c.joined_wrap) {
+            self.note(
+                line.number,
+                Severity::Note,
+                "joined-wrap",
+                format!("name broken by a line wrap, read as `{}`", cell.text),
+            );
+        }
+        let placement = place_names(&names, &header);
+        for (text, column, level) in &placement.moved {
+            self.note(
+                line.number,
+                Severity::Note,
+                "shifted-cell",
+                format!(
+                    "`{text}` stands in column {} and is read as {} by what it is",
+                    column + 1,
+                    level.label()
+                ),
+            );
+        }
+        for extra in &placement.extras {
+            self.note(
+                line.number,
+                Severity::Warning,
+                "extra-cell",
+                format!("an extra name cell `{extra}` beyond the 三级指标 is ignored"),
+            );
+        }
+
+        let (op_text, value_cell, unit_text, rest) = match operator_at {
+            Some(_) => (
+                target_cells[0].text.as_str(),
+                target_cells.get(1),
+                target_cells.get(2).map(|c| c.text.as_str()),
+                target_cells.get(3..).unwrap_or_default(),
+            ),
+            None => (
+                "",
+                target_cells.first(),
+                target_cells.get(1).map(|c| c.text.as_str()),
+                target_cells.get(2..).unwrap_or_default(),
+            ),
+        };
+        for cell in rest {
+            self.note(
+                line.number,
+                Severity::Warning,
+                "extra-cell",
+                format!("an extra cell `{}` after the target is ignored", cell.text),
+            );
+        }
+        let Some(value_cell) = value_cell else {
+            self.accounting.count(SetAside::NoTarget);
+            self.note(
+                line.number,
+                Severity::Warning,
+                "no-target",
+                "an operator without a value; not an indicator".to_owned(),
+            );
+            return Ok(());
+        };
+        let parsed = parse_split(op_text, &value_cell.text, unit_text.unwrap_or_default())
+            .map_err(|e| {
+                let offset = value_cell.offset + e.offset;
+                LocatedError::at(
+                    self.file,
+                    line.number as usize,
+                    line.text,
+                    offset,
+                    value_cell.text.len().saturating_sub(e.offset),
+                    e.to_string(),
+                )
+            })?;
+        for note in &parsed.notes {
+            self.note(
+                line.number,
+                Severity::Warning,
+                note_code(note),
+                note.to_string(),
+            );
+        }
+        let target = match parsed.cell {
+            TargetCell::Target(target) => target,
+            TargetCell::Leftover => {
+                self.accounting.count(SetAside::TemplateLeftover);
+                self.note(
+                    line.number,
+                    Severity::Warning,
+                    "template-row",
+                    "template text left in the table (……); not an indicator".to_owned(),
+                );
+                return Ok(());
+            }
+        };
+        self.indicator(line, placement, target, deadline);
+        Ok(())
+    }
+
+    /// Resolves names against the rows above and records the indicator.
+    fn indicator(
+        &mut self,
+        line: &Line<'_>,
+        placement: Placement,
+        target: Target,
+        deadline: Option<Deadline>,
+    ) {
+        let mut notes = Vec::new();
+        let Some(table) = self.table() else { return };
+        let new_level1 = placement.level1.is_some();
+        let level1 = placement.level1.or_else(|| table.level1.clone());
+        let level2 = placement.level2.or_else(|| {
+            if new_level1 {
+                None
+            } else {
+                table.level2.clone()
+            }
+        });
+        let level1 = level1.unwrap_or_else(|| {
+            notes.push((
+                Severity::Warning,
+                "missing-category",
+                "no 一级指标 on this row or above it".to_owned(),
+            ));
+            String::new()
+        });
+        let (level2, name) = match (level2, placement.name) {
+            (Some(l2), Some(name)) => (l2, name),
+            (Some(l2), None) => {
+                notes.push((
+                    Severity::Warning,
+                    "missing-name",
+                    format!("no 三级指标; the row takes its 二级指标 `{l2}` as its name"),
+                ));
+                (l2.clone(), l2)
+            }
+            (None, Some(name)) => {
+                notes.push((
+                    Severity::Warning,
+                    "missing-category",
+                    format!("no 二级指标 on this row or above it; `{level1}` stands for it"),
+                ));
+                (level1.clone(), name)
+            }
+            (None, None) => {
+                notes.push((
+                    Severity::Warning,
+                    "missing-name",
+                    format!(
+                        "only the 一级指标 `{level1}` is given; it stands for the 二级 and 三级指标"
+                    ),
+                ));
+                (level1.clone(), level1.clone())
+            }
+        };
+        let falls_under = |p: &PendingCategory| {
+            p.level1 == level1 && p.level2.as_ref().is_none_or(|l2| *l2 == level2)
+        };
+        let resolved = table.pending.take().map(|p| (falls_under(&p), p));
+        table.level1 = Some(level1.clone());
+        table.level2 = Some(level2.clone());
+        table.rows.push(RowDraft {
+            level1,
+            level2,
+            name,
+            target,
+            deadline,
+            source: line.provenance(),
+        });
+        if let Some((heading, pending)) = resolved {
+            self.resolve_pending(pending, heading);
+        }
+        for (severity, code, message) in notes {
+            self.note(line.number, severity, code, message);
+        }
+        self.accounting.indicators += 1;
+    }
+
+    fn category_row(&mut self, line: &Line<'_>, names: &[Cell], header: &Header) -> Result<()> {
+        let placement = place_names(names, header);
+        let Some(table) = self.table() else {
+            return Ok(());
+        };
+        let previous = table.pending.take();
+        let new_level1 = placement.level1.is_some();
+        if let Some(level1) = placement.level1 {
+            table.level1 = Some(level1);
+        }
+        // A lone name in the 三级指标 column would not be a category; placement of category
+        // names yields levels one and two only.
+        let level2 = placement.level2.or(placement.name);
+        table.level2 = if new_level1 {
+            level2.clone()
+        } else {
+            level2.or(table.level2.take())
+        };
+        let pending = PendingCategory {
+            level1: table.level1.clone().unwrap_or_default(),
+            level2: table.level2.clone(),
+            source: line.provenance(),
+        };
+        table.pending = Some(pending);
+        if let Some(previous) = previous {
+            self.resolve_pending(previous, false);
+        }
+        Ok(())
+    }
+
+    /// A category row is a heading when indicators follow under it, else an empty category.
+    fn resolve_pending(&mut self, pending: PendingCategory, heading: bool) {
+        if heading {
+            self.accounting.count(SetAside::CategoryHeading);
+            self.note(
+                pending.source.line,
+                Severity::Note,
+                "category-heading",
+                "a category name on a row of its own; the rows below it carry it".to_owned(),
+            );
+            return;
+        }
+        self.accounting.count(SetAside::EmptyCategory);
+        let label = match &pending.level2 {
+            Some(l2) => format!("{} / {l2}", pending.level1),
+            None => pending.level1.clone(),
+        };
+        self.note(
+            pending.source.line,
+            Severity::Warning,
+            "empty-category",
+            format!("category `{label}` has no indicator under it (scoring.md S2: 指标不完整)"),
+        );
+        if let Some(table) = self.table() {
+            table.empty_categories.push(Category {
+                level1: pending.level1,
+                level2: pending.level2,
+                source: Some(pending.source),
+            });
+        }
+    }
+
+    fn close_table(&mut self) {
+        let pending = self.table().and_then(|t| t.pending.take());
+        if let Some(pending) = pending {
+            self.resolve_pending(pending, false);
+        }
+        let inferred = self.table().map(infer_deadlines).unwrap_or_default();
+        for (line, deadline) in inferred {
+            let message = match deadline {
+                Some(d) => format!(
+                    "no 完成时限; took {d}, the deadline the other rows of this table share"
+                ),
+                None => "no 完成时限, and the other rows of this table share none".to_owned(),
+            };
+            self.note(line, Severity::Warning, "missing-deadline", message);
+        }
+        self.owner = None;
+    }
+
+    fn finish(mut self) -> Result<Imported> {
+        self.close_table();
+        let (name, year) = self.title();
+        let mut department = Department {
+            name: self.department_name.take().or(name).unwrap_or_default(),
+            year,
+            units: Vec::new(),
+            projects: Vec::new(),
+        };
+        let mut notes = std::mem::take(&mut self.notes);
+        for draft in std::mem::take(&mut self.units) {
+            let code = if draft.code.is_empty() {
+                derived_unit_code(&draft.name)
+            } else {
+                draft.code
+            };
+            let mut ids = IdAllocator::default();
+            let indicators = draft
+                .table
+                .rows
+                .into_iter()
+                .map(|row| {
+                    let id = ids.unique(id::unit_indicator_id(
+                        &code,
+                        &row.level1,
+                        &row.level2,
+                        &row.name,
+                    ));
+                    indicator(id, row)
+                })
+                .collect();
+            department.units.push(Unit {
+                code,
+                name: draft.name,
+                goal: draft.goal,
+                budget_lines: draft.budget_lines,
+                indicators,
+                empty_categories: draft.table.empty_categories,
+                source: draft.source,
+            });
+        }
+        let mut project_ids = IdAllocator::default();
+        for draft in std::mem::take(&mut self.projects) {
+            let unit_code = self.unit_code_for(&mut department, &draft, &mut notes);
+            let project_id = project_ids.unique(id::project_id(&unit_code, &draft.name));
+            let mut ids = IdAllocator::default();
+            let indicators = draft
+                .table
+                .rows
+                .into_iter()
+                .map(|row| {
+                    let id = ids.unique(id::project_indicator_id(
+                        &project_id,
+                        &row.level1,
+                        &row.level2,
+                        &row.name,
+                    ));
+                    indicator(id, row)
+                })
+                .collect();
+            department.projects.push(Project {
+                id: project_id,
+                name: draft.name,
+                unit: unit_code,
+                budget: draft.budget,
+                goal: draft.goal,
+                indicators,
+                empty_categories: draft.table.empty_categories,
+                source: draft.source,
+            });
+        }
+        notes.sort_by_key(|n| n.line);
+        Ok(Imported {
+            department,
+            notes,
+            accounting: self.accounting,
+        })
+    }
+
+    /// The code of the unit a project's 实施单位 names; a unit without 表16 is added.
+    fn unit_code_for(
+        &self,
+        department: &mut Department,
+        draft: &ProjectDraft,
+        notes: &mut Vec<Note>,
+    ) -> String {
+        let line = draft.source.map(|s| s.line).unwrap_or_default();
+        let Some(unit_name) = &draft.unit_name else {
+            notes.push(Note {
+                line,
+                severity: Severity::Warning,
+                code: "unknown-unit",
+                message: format!("project `{}` names no 实施单位", draft.name),
+            });
+            return String::new();
+        };
+        let key = match_key(unit_name);
+        if let Some(unit) = department.units.iter().find(|u| match_key(&u.name) == key) {
+            return unit.code.clone();
+        }
+        let code = derived_unit_code(unit_name);
+        notes.push(Note {
+            line,
+            severity: Severity::Warning,
+            code: "unknown-unit",
+            message: format!(
+                "实施单位 `{unit_name}` has no 表16 table; it is given the code {code}"
+            ),
+        });
+        department.units.push(Unit {
+            code: code.clone(),
+            name: unit_name.clone(),
+            ..Unit::default()
+        });
+        code
+    }
+
+    /// The department's name and year from the title lines (`沈阳市工业和信息化局` / `2024 年部门预算`).
+    fn title(&self) -> (Option<String>, Option<i32>) {
+        for (i, line) in self.title_lines.iter().enumerate() {
+            let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+            if let Some(year) = compact
+                .strip_suffix("年部门预算")
+                .and_then(|y| y.parse::<i32>().ok())
+            {
+                let name = i.checked_sub(1).map(|j| self.title_lines[j].clone());
+                return (name, Some(year));
+            }
+        }
+        (None, None)
+    }
+}
+
+/// Lines that repeat on every page: table titles, `表 17`, `单位：万元`.
+fn is_page_furniture(key: &str) -> bool {
+    key.starts_with("单位:")
+        || key.ends_with("绩效目标表")
+        || key
+            .strip_prefix('表')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// An amount in 万元 as published (`3,494.91`).
+fn amount(text: &str) -> Option<Decimal> {
+    let folded = crate::text::fold(text);
+    match number_text(folded.trim()) {
+        Ok(("", number)) => decimal(number).ok(),
+        _ => None,
+    }
+}
+
+fn derived_unit_code(name: &str) -> String {
+    format!(
+        "u{:06x}",
+        xxhash_rust::xxh3::xxh3_64(match_key(name).as_bytes()) & 0xff_ffff
+    )
+}
+
+fn note_code(note: &crate::syntax::target::TargetNote) -> &'static str {
+    use crate::syntax::target::TargetNote;
+    match note {
+        TargetNote::ImpliedOperator => "implied-operator",
+        TargetNote::StrayOperator(_) => "stray-operator",
+        TargetNote::StrayUnit(_) => "stray-unit",
+        TargetNote::UnknownUnit(_) => "unknown-unit-of-measure",
+        TargetNote::YearSpan => "year-span",
+    }
+}
+
+/// Fills missing deadlines with the one the other rows share most; returns (line, deadline taken).
+fn infer_deadlines(table: &mut Table) -> Vec<(u32, Option<Deadline>)> {
+    let mut counts: HashMap<Deadline, usize> = HashMap::new();
+    let mut order: Vec<Deadline> = Vec::new();
+    for deadline in table.rows.iter().filter_map(|r| r.deadline) {
+        let n = counts.entry(deadline).or_default();
+        if *n == 0 {
+            order.push(deadline);
+        }
+        *n += 1;
+    }
+    let most = order.iter().map(|d| counts[d]).max().unwrap_or(0);
+    let shared = match order
+        .iter()
+        .filter(|d| counts[*d] == most)
+        .collect::<Vec<_>>()[..]
+    {
+        [only] => Some(*only),
+        _ => None,
+    };
+    let mut inferred = Vec::new();
+    for row in table.rows.iter_mut().filter(|r| r.deadline.is_none()) {
+        row.deadline = shared;
+        inferred.push((row.source.line, shared));
+    }
+    inferred
+}
+
+fn indicator(id: String, row: RowDraft) -> Indicator {
+    Indicator {
+        id,
+        level1: row.level1,
+        level2: row.level2,
+        name: row.name,
+        target: row.target,
+        deadline: row.deadline,
+        direction: None,
+        weight: None,
+        allow: Vec::new(),
+        source: Some(row.source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: &str) -> Vec<Cell> {
+        cells(line)
+    }
+
+    fn header() -> Header {
+        Header::read(&cells(
+            "绩效指标\t一级指标\t二级指标\t三级指标\t运算符号\t指标值\t度量单位\t完成时限",
+        ))
+        .unwrap()
+    }
+
+    fn names(line: &str, take: usize) -> Placement {
+        place_names(&row(line)[..take], &header())
+    }
+
+    #[test]
+    fn regular_rows_are_read_by_position() {
+        let p = names("\t产出指标\t数量指标\t组织活动次数\t>=\t1\t次\t2024-12", 3);
+        assert_eq!(p.level1.as_deref(), Some("产出指标"));
+        assert_eq!(p.level2.as_deref(), Some("数量指标"));
+        assert_eq!(p.name.as_deref(), Some("组织活动次数"));
+        assert!(p.moved.is_empty());
+    }
+
+    #[test]
+    fn a_level2_in_the_first_column_is_placed_by_what_it_is() {
+        // 表16 line 987.
+        let p = names(
+            "创新驱动发展\t\t保障政策的持续性\t\t保障持续\t\t2024-12\t",
+            2,
+        );
+        assert_eq!(p.level1, None);
+        assert_eq!(p.level2.as_deref(), Some("创新驱动发展"));
+        assert_eq!(p.name.as_deref(), Some("保障政策的持续性"));
+        assert_eq!(p.moved.len(), 2);
+    }
+
+    #[test]
+    fn known_categories_in_wrong_columns() {
+        // 表17 line 1406: 效益指标 in the 二级指标 column.
+        let p = names(
+            "\t\t效益指标\t社会效益指标\t产品创新、替代进口程度提升\t\t提升\t",
+            3,
+        );
+        assert_eq!(p.level1.as_deref(), Some("效益指标"));
+        assert_eq!(p.level2.as_deref(), Some("社会效益指标"));
+        assert_eq!(p.name.as_deref(), Some("产品创新、替代进口程度提升"));
+        // 表17 line 1310: 时效指标 in the 三级指标 column.
+        let p = names("\t\t\t时效指标\t资金拨付及时率\t=\t100\t%", 2);
+        assert_eq!(p.level2.as_deref(), Some("时效指标"));
+        assert_eq!(p.name.as_deref(), Some("资金拨付及时率"));
+    }
+
+    #[test]
+    fn an_extra_cell_beyond_the_level3_column_is_not_a_name() {
+        // 表16 line 964.
+        let p = names(
+            "\t\t整体工作完成情况\t工作完成及时率\t工作质量达标率\t=\t100\t%\t2024-12",
+            3,
+        );
+        assert_eq!(p.level2.as_deref(), Some("整体工作完成情况"));
+        assert_eq!(p.name.as_deref(), Some("工作完成及时率"));
+        assert_eq!(p.extras, vec!["工作质量达标率".to_owned()]);
+    }
+
+    #[test]
+    fn page_furniture_is_recognised() {
+        for line in [
+            "表 17",
+            "表17",
+            "单位：万元",
+            "部门预算项目（政策）绩效目标表",
+        ] {
+            assert!(is_page_furniture(&match_key(line)), "{line}");
+        }
+        assert!(!is_page_furniture(&match_key("绩效指标")));
+    }
+}

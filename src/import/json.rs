@@ -1,0 +1,148 @@
+//! The JSON model (`kpi import --format json`) → model.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::model::json::{CategoryDoc, IndicatorDoc, ModelDoc};
+use crate::model::{
+    BudgetLine, Category, Deadline, Department, Direction, Indicator, Measure, Operator, Project,
+    Target, Unit,
+};
+use crate::syntax::target::{parse_deadline, parse_operator};
+
+/// The model a JSON document describes; an error names the element that is wrong.
+pub fn department(doc: ModelDoc) -> Result<Department, String> {
+    let this = doc;
+    let amount = |what: &str, text: &str| {
+        Decimal::from_str(text).map_err(|_| format!("{what} is not a number: {text:?}"))
+    };
+    let mut units = Vec::with_capacity(this.units.len());
+    for u in this.units {
+        let mut budget_lines = Vec::new();
+        for line in u.budget_lines {
+            budget_lines.push(BudgetLine {
+                amount: amount(
+                    &format!("unit {}: budget line amount", u.code),
+                    &line.amount,
+                )?,
+                name: line.name,
+            });
+        }
+        units.push(Unit {
+            code: u.code,
+            name: u.name,
+            goal: u.goal,
+            budget_lines,
+            indicators: u
+                .indicators
+                .into_iter()
+                .map(indicator)
+                .collect::<Result<_, _>>()?,
+            empty_categories: u.empty_categories.into_iter().map(category).collect(),
+            source: None,
+        });
+    }
+    let mut projects = Vec::with_capacity(this.projects.len());
+    for p in this.projects {
+        let budget = match &p.budget {
+            Some(text) => Some(amount(&format!("project {}: budget", p.id), text)?),
+            None => None,
+        };
+        projects.push(Project {
+            id: p.id,
+            name: p.name,
+            unit: p.unit,
+            budget,
+            goal: p.goal,
+            indicators: p
+                .indicators
+                .into_iter()
+                .map(indicator)
+                .collect::<Result<_, _>>()?,
+            empty_categories: p.empty_categories.into_iter().map(category).collect(),
+            source: None,
+        });
+    }
+    Ok(Department {
+        name: this.department.name,
+        year: this.department.year,
+        units,
+        projects,
+    })
+}
+
+fn indicator(doc: IndicatorDoc) -> Result<Indicator, String> {
+    let this = doc;
+    let at = |field: &str| format!("indicator {}: {field}", this.id);
+    let number = |field: &str, value: &Option<String>| -> Result<Decimal, String> {
+        let text = value
+            .as_deref()
+            .ok_or_else(|| format!("{} is missing", at(field)))?;
+        Decimal::from_str(text).map_err(|_| format!("{} is not a number: {text:?}", at(field)))
+    };
+    let measure = this.measure.as_deref().map(Measure::parse);
+    let target = match this.kind.as_str() {
+        "compare" => {
+            let op_text = this.operator.as_deref().unwrap_or_default();
+            let op: Operator = parse_operator(op_text)
+                .ok_or_else(|| format!("{} is not an operator: {op_text:?}", at("operator")))?;
+            Target::Compare {
+                op,
+                value: number("value", &this.value)?,
+                measure,
+            }
+        }
+        "range" => Target::Range {
+            low: number("value", &this.value)?,
+            high: number("high", &this.high)?,
+            measure,
+        },
+        "qualitative" => Target::Qualitative(this.value.clone().unwrap_or_default()),
+        "not_applicable" => Target::NotApplicable,
+        other => {
+            return Err(format!(
+                "{} must be compare, range, qualitative or not_applicable, not {other:?}",
+                at("kind")
+            ));
+        }
+    };
+    let deadline: Option<Deadline> = match &this.deadline {
+        Some(text) => Some(
+            parse_deadline(text)
+                .ok_or_else(|| format!("{} is not a deadline: {text:?}", at("deadline")))?,
+        ),
+        None => None,
+    };
+    let weight = match &this.weight {
+        Some(_) => Some(number("weight", &this.weight)?),
+        None => None,
+    };
+    let direction = match &this.direction {
+        Some(text) => Some(
+            Direction::from_keyword(text)
+                .ok_or_else(|| format!("{} must be higher, lower or exact", at("direction")))?,
+        ),
+        None => None,
+    };
+    Ok(Indicator {
+        id: this.id,
+        level1: this.level1,
+        level2: this.level2,
+        name: this.name,
+        target,
+        deadline,
+        direction,
+        weight,
+        allow: this.allow,
+        source: None,
+    })
+}
+
+fn category(doc: CategoryDoc) -> Category {
+    Category {
+        level1: doc.level1,
+        level2: doc.level2,
+        source: None,
+    }
+}

@@ -1,0 +1,244 @@
+//! Documents → model. A disclosure text (like the seed), a spec, or the JSON model; which one is
+//! decided by content, not by the file's name.
+
+pub mod disclosure;
+pub mod json;
+mod vocabulary;
+
+use std::fmt;
+
+use crate::error::Result;
+use crate::model::Department;
+
+/// What an importer built, and what it had to do to build it.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub department: Department,
+    pub notes: Vec<Note>,
+    pub accounting: Accounting,
+}
+
+/// How bad a note is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// A repair that cannot change a result (a wrapped name joined).
+    Note,
+    /// Something a reviewer should check (a deadline taken from the other rows).
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One thing an importer did to a row, with the row's line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub line: u32,
+    pub severity: Severity,
+    /// A stable code, such as `missing-deadline`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Note {
+    /// `file:line: warning[code]: message`.
+    pub fn render(&self, file: &str) -> String {
+        format!(
+            "{file}:{}: {}[{}]: {}",
+            self.line, self.severity, self.code, self.message
+        )
+    }
+}
+
+/// Why a row of an indicator table is not an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SetAside {
+    /// A category row with no indicator under it (scoring.md S2).
+    EmptyCategory,
+    /// A category name on a row of its own, continued by the rows below it.
+    CategoryHeading,
+    /// Template text (`指标1:`, `……`).
+    TemplateLeftover,
+    /// Names without any target value.
+    NoTarget,
+}
+
+impl SetAside {
+    pub const ALL: [SetAside; 4] = [
+        SetAside::EmptyCategory,
+        SetAside::CategoryHeading,
+        SetAside::TemplateLeftover,
+        SetAside::NoTarget,
+    ];
+
+    /// The stable name of the reason in JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            SetAside::EmptyCategory => "empty_category",
+            SetAside::CategoryHeading => "category_heading",
+            SetAside::TemplateLeftover => "template_leftover",
+            SetAside::NoTarget => "no_target",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SetAside::EmptyCategory => "empty category rows",
+            SetAside::CategoryHeading => "category heading rows",
+            SetAside::TemplateLeftover => "template leftovers",
+            SetAside::NoTarget => "rows without a target",
+        }
+    }
+}
+
+/// Row accounting: every row of an indicator table is an indicator or set aside with a reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accounting {
+    /// Non-blank rows seen in indicator tables.
+    pub rows_seen: usize,
+    pub indicators: usize,
+    /// (reason, rows), in the order of [`SetAside::ALL`], zero counts left out.
+    pub set_aside: Vec<(SetAside, usize)>,
+    /// Lines of the document outside the target tables (other tables, prose), not read.
+    pub other_lines: usize,
+}
+
+impl Accounting {
+    pub fn set_aside_total(&self) -> usize {
+        self.set_aside.iter().map(|(_, n)| n).sum()
+    }
+
+    /// The law every importer keeps: nothing is dropped silently.
+    pub fn balances(&self) -> bool {
+        self.rows_seen == self.indicators + self.set_aside_total()
+    }
+
+    pub(crate) fn count(&mut self, reason: SetAside) {
+        match self.set_aside.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => {
+                self.set_aside.push((reason, 1));
+                self.set_aside.sort();
+            }
+        }
+    }
+}
+
+impl fmt::Display for Accounting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "rows seen {} = indicators {} + set aside {}",
+            self.rows_seen,
+            self.indicators,
+            self.set_aside_total()
+        )?;
+        if !self.set_aside.is_empty() {
+            let parts: Vec<String> = self
+                .set_aside
+                .iter()
+                .map(|(reason, n)| format!("{n} {}", reason.label()))
+                .collect();
+            write!(f, " ({})", parts.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a disclosure text. `file` names the input in messages.
+pub fn import_disclosure(file: &str, text: &str) -> Result<Imported> {
+    disclosure::import(file, text)
+}
+
+/// The kinds of targets documents `kpi` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A budget disclosure as text, like the seed.
+    Disclosure,
+    /// A spec (`grammar/spec.md`).
+    Spec,
+    /// The JSON model (`kpi import --format json`).
+    Json,
+}
+
+impl SourceKind {
+    /// Decides by content: a spec starts with `kpi-spec`, JSON with `{`; the rest is a disclosure.
+    pub fn detect(text: &str) -> SourceKind {
+        let body = text.trim_start_matches('\u{feff}').trim_start();
+        if crate::syntax::spec::looks_like_spec(text) {
+            SourceKind::Spec
+        } else if body.starts_with('{') {
+            SourceKind::Json
+        } else {
+            SourceKind::Disclosure
+        }
+    }
+}
+
+/// Reads targets from any document `kpi` knows, detected by content.
+pub fn import(file: &str, text: &str) -> Result<Imported> {
+    match SourceKind::detect(text) {
+        SourceKind::Disclosure => disclosure::import(file, text),
+        SourceKind::Spec => {
+            let (department, spec_notes) = crate::syntax::spec::parse(file, text)?;
+            let notes = spec_notes
+                .into_iter()
+                .map(|n| Note {
+                    line: n.line,
+                    severity: Severity::Warning,
+                    code: n.code,
+                    message: n.message,
+                })
+                .collect();
+            Ok(counted(department, notes))
+        }
+        SourceKind::Json => {
+            let doc: crate::model::json::ModelDoc =
+                serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+                    crate::error::LocatedError::at(
+                        file,
+                        e.line(),
+                        text.lines()
+                            .nth(e.line().saturating_sub(1))
+                            .unwrap_or_default(),
+                        text.lines()
+                            .nth(e.line().saturating_sub(1))
+                            .map(|l| {
+                                l.char_indices()
+                                    .nth(e.column().saturating_sub(1))
+                                    .map_or(l.len(), |(i, _)| i)
+                            })
+                            .unwrap_or_default(),
+                        1,
+                        format!("expected the JSON model of `kpi import --format json`: {e}"),
+                    )
+                })?;
+            let department = json::department(doc).map_err(|message| crate::Error::Input {
+                file: file.to_owned(),
+                message,
+                help: None,
+            })?;
+            Ok(counted(department, Vec::new()))
+        }
+    }
+}
+
+/// A model read from a structured document: every row is an indicator.
+fn counted(department: Department, notes: Vec<Note>) -> Imported {
+    let indicators = department.indicator_count();
+    Imported {
+        department,
+        notes,
+        accounting: Accounting {
+            rows_seen: indicators,
+            indicators,
+            ..Accounting::default()
+        },
+    }
+}

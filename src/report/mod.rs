@@ -1,0 +1,3 @@
+//! Results → formats. Renderers format what the layers below computed; they compute nothing.
+
+pub mod import;

@@ -1,0 +1,660 @@
+//! Spec text → model. Errors carry file, line, column, what was expected and what was found.
+
+use nom::Parser;
+use nom::character::complete::space0;
+use nom::sequence::terminated;
+use rust_decimal::Decimal;
+
+use super::MAGIC;
+use crate::error::LocatedError;
+use crate::model::id::{self, IdAllocator};
+use crate::model::{
+    BudgetLine, Category, Department, Direction, Indicator, Measure, Project, Provenance, Target,
+    Unit,
+};
+use crate::syntax::target::{
+    decimal, describe_found, number_text, operator, parse_deadline, raw_offset,
+};
+use crate::text::fold;
+
+/// Something a spec says that deserves a warning (an unknown unit), with its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecNote {
+    pub line: u32,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Whether `text` is a spec: its first statement is `kpi-spec`.
+pub fn looks_like_spec(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .map(|l| strip_comment(l).trim())
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| l.split_whitespace().next() == Some(MAGIC))
+}
+
+/// Reads a spec. `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
+    let mut parser = SpecParser {
+        file,
+        department: Department::default(),
+        block: Block::None,
+        category: None,
+        notes: Vec::new(),
+        seen_magic: false,
+        explicit_ids: IdAllocator::default(),
+        pending_ids: Vec::new(),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut start = 0;
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let number = index + 1;
+        let source = Provenance {
+            line: u32::try_from(number).unwrap_or(u32::MAX),
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(start + line.len()).unwrap_or(u32::MAX),
+        };
+        start += raw.len();
+        parser.statement(number, line, source)?;
+    }
+    if !parser.seen_magic {
+        return Err(LocatedError::line(
+            file,
+            1,
+            text.lines().next().unwrap_or_default(),
+            format!("expected `{MAGIC} 1` as the first statement, found none"),
+        ));
+    }
+    parser.close_category();
+    parser.assign_ids();
+    Ok((parser.department, parser.notes))
+}
+
+/// A `#` comment starts at the line start or after white space, outside strings.
+fn strip_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut previous_space = true;
+    for (i, c) in line.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == '#' && previous_space {
+            return &line[..i];
+        }
+        previous_space = c.is_whitespace();
+    }
+    line
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Block {
+    None,
+    Unit(usize),
+    Project(usize),
+}
+
+struct OpenCategory {
+    level1: String,
+    level2: Option<String>,
+    used: bool,
+    source: Provenance,
+}
+
+struct SpecParser<'f> {
+    file: &'f str,
+    department: Department,
+    block: Block,
+    category: Option<OpenCategory>,
+    notes: Vec<SpecNote>,
+    seen_magic: bool,
+    explicit_ids: IdAllocator,
+    /// (block, indicator index) of indicators written without an id.
+    pending_ids: Vec<(Block, usize)>,
+}
+
+/// A position inside one line, for reading a statement token by token.
+struct Cursor<'a> {
+    file: &'a str,
+    number: usize,
+    line: &'a str,
+    rest: &'a str,
+}
+
+impl<'a> Cursor<'a> {
+    fn offset(&self) -> usize {
+        self.line.len() - self.rest.len()
+    }
+
+    fn error(&self, expected: &str) -> Box<LocatedError> {
+        let token = self.rest.split_whitespace().next().unwrap_or_default();
+        LocatedError::at(
+            self.file,
+            self.number,
+            self.line,
+            self.offset(),
+            token.len(),
+            format!("expected {expected}, found {}", describe_found(token)),
+        )
+    }
+
+    fn skip_space(&mut self) {
+        self.rest = self.rest.trim_start();
+    }
+
+    fn at_end(&self) -> bool {
+        self.rest.trim().is_empty()
+    }
+
+    fn end(&mut self) -> Result<(), Box<LocatedError>> {
+        if self.at_end() {
+            Ok(())
+        } else {
+            self.skip_space();
+            Err(self.error("the end of the statement"))
+        }
+    }
+
+    /// A run of characters up to white space.
+    fn token(&mut self, expected: &str) -> Result<&'a str, Box<LocatedError>> {
+        self.skip_space();
+        let end = self
+            .rest
+            .find(char::is_whitespace)
+            .unwrap_or(self.rest.len());
+        if end == 0 {
+            return Err(self.error(expected));
+        }
+        let (token, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Ok(token)
+    }
+
+    fn peek_token(&self) -> Option<&'a str> {
+        self.rest.split_whitespace().next()
+    }
+
+    /// A quoted string with `\"`, `\\`, `\n`, `\t`, `\r` escapes.
+    fn string(&mut self, expected: &str) -> Result<String, Box<LocatedError>> {
+        self.skip_space();
+        let Some(body) = self.rest.strip_prefix('"') else {
+            return Err(self.error(expected));
+        };
+        let mut out = String::new();
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    self.rest = &body[i + 1..];
+                    return Ok(out);
+                }
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => out.push('\n'),
+                    Some((_, 't')) => out.push('\t'),
+                    Some((_, 'r')) => out.push('\r'),
+                    Some((_, '"')) => out.push('"'),
+                    Some((_, '\\')) => out.push('\\'),
+                    Some((j, other)) => {
+                        self.rest = &body[j..];
+                        return Err(self.error(&format!(
+                            "an escape (\\\" \\\\ \\n \\t \\r) after the backslash, not `{other}`"
+                        )));
+                    }
+                    None => break,
+                },
+                c => out.push(c),
+            }
+        }
+        self.rest = "";
+        Err(self.error("a closing `\"` before the end of the line"))
+    }
+
+    fn decimal(&mut self, expected: &str) -> Result<Decimal, Box<LocatedError>> {
+        self.skip_space();
+        let folded = fold(self.rest);
+        match number_text(&folded) {
+            Ok((after, text)) => {
+                let value = decimal(text).map_err(|e| self.error(&e))?;
+                let consumed = raw_offset(self.rest, folded.len() - after.len());
+                self.rest = &self.rest[consumed..];
+                Ok(value)
+            }
+            Err(_) => Err(self.error(expected)),
+        }
+    }
+}
+
+/// Keywords that end a target's unit.
+const ATTRIBUTES: [&str; 4] = ["by", "weight", "direction", "allow"];
+
+impl SpecParser<'_> {
+    fn statement(
+        &mut self,
+        number: usize,
+        line: &str,
+        source: Provenance,
+    ) -> Result<(), Box<LocatedError>> {
+        let body = strip_comment(line);
+        if body.trim().is_empty() {
+            return Ok(());
+        }
+        let mut c = Cursor {
+            file: self.file,
+            number,
+            line,
+            rest: body,
+        };
+        let keyword = c.token("a statement")?;
+        if !self.seen_magic {
+            if keyword != MAGIC {
+                c.rest = body.trim_start();
+                return Err(c.error(&format!("`{MAGIC} 1` as the first statement")));
+            }
+            let version = c.token("the spec version 1")?;
+            if version != "1" {
+                c.rest = &body[body.find(version).unwrap_or(0)..];
+                return Err(c.error("the spec version 1"));
+            }
+            self.seen_magic = true;
+            return c.end();
+        }
+        match keyword {
+            "department" => {
+                self.department.name = c.string("the department's name in quotes")?;
+                c.end()
+            }
+            "year" => {
+                let token = c.token("a year such as 2024")?;
+                self.department.year = Some(token.parse().map_err(|_| {
+                    c.rest = &line[line.find(token).unwrap_or(0)..];
+                    c.error("a year such as 2024")
+                })?);
+                c.end()
+            }
+            "unit" => self.unit(&mut c, source),
+            "project" => self.project(&mut c, source),
+            "goal" => {
+                let goal = c.string("the goal in quotes")?;
+                c.end()?;
+                match self.block {
+                    Block::Unit(i) => self.department.units[i].goal = Some(goal),
+                    Block::Project(i) => self.department.projects[i].goal = Some(goal),
+                    Block::None => return Err(misplaced(&c, "goal")),
+                }
+                Ok(())
+            }
+            "line" => {
+                let Block::Unit(i) = self.block else {
+                    return Err(misplaced(&c, "line"));
+                };
+                let name = c.string("the budget line's name in quotes")?;
+                let amount = c.decimal("an amount in 万元")?;
+                c.end()?;
+                self.department.units[i]
+                    .budget_lines
+                    .push(BudgetLine { name, amount });
+                Ok(())
+            }
+            "budget" => {
+                let Block::Project(i) = self.block else {
+                    return Err(misplaced(&c, "budget"));
+                };
+                let amount = c.decimal("the project's budget in 万元")?;
+                c.end()?;
+                self.department.projects[i].budget = Some(amount);
+                Ok(())
+            }
+            "category" => {
+                if matches!(self.block, Block::None) {
+                    return Err(misplaced(&c, "category"));
+                }
+                let level1 = c.string("the 一级指标 in quotes")?;
+                let level2 = if c.at_end() {
+                    None
+                } else {
+                    Some(c.string("the 二级指标 in quotes")?)
+                };
+                c.end()?;
+                self.close_category();
+                self.category = Some(OpenCategory {
+                    level1,
+                    level2,
+                    used: false,
+                    source,
+                });
+                Ok(())
+            }
+            "indicator" => self.indicator(&mut c, source),
+            _ => {
+                c.rest = body.trim_start();
+                Err(c.error(
+                    "a statement (department, year, unit, project, goal, line, budget, category, indicator)",
+                ))
+            }
+        }
+    }
+
+    fn unit(&mut self, c: &mut Cursor<'_>, source: Provenance) -> Result<(), Box<LocatedError>> {
+        let code = c.token("a unit code such as 558001")?.to_owned();
+        if c.at_end() {
+            // `unit 558001` inside a project: its implementing unit.
+            let Block::Project(i) = self.block else {
+                return Err(c.error("the unit's name in quotes"));
+            };
+            self.department.projects[i].unit = code;
+            return Ok(());
+        }
+        let name = c.string("the unit's name in quotes")?;
+        c.end()?;
+        self.close_category();
+        self.department.units.push(Unit {
+            code,
+            name,
+            source: Some(source),
+            ..Unit::default()
+        });
+        self.block = Block::Unit(self.department.units.len() - 1);
+        Ok(())
+    }
+
+    fn project(&mut self, c: &mut Cursor<'_>, source: Provenance) -> Result<(), Box<LocatedError>> {
+        c.skip_space();
+        let id = if c.rest.starts_with('"') {
+            String::new()
+        } else {
+            let at = c.offset();
+            let id = c.token("a project id or the project's name in quotes")?;
+            self.reserve(c, at, id)?;
+            id.to_owned()
+        };
+        let name = c.string("the project's name in quotes")?;
+        c.end()?;
+        self.close_category();
+        self.department.projects.push(Project {
+            id,
+            name,
+            source: Some(source),
+            ..Project::default()
+        });
+        self.block = Block::Project(self.department.projects.len() - 1);
+        Ok(())
+    }
+
+    fn reserve(&mut self, c: &Cursor<'_>, at: usize, id: &str) -> Result<(), Box<LocatedError>> {
+        if self.explicit_ids.reserve(id) {
+            Ok(())
+        } else {
+            Err(LocatedError::at(
+                self.file,
+                c.number,
+                c.line,
+                at,
+                id.len(),
+                format!("expected a new id, found `{id}`, which an earlier statement has"),
+            )
+            .with_help("ids are unique in a spec; remove the id to have one derived"))
+        }
+    }
+
+    fn indicator(
+        &mut self,
+        c: &mut Cursor<'_>,
+        source: Provenance,
+    ) -> Result<(), Box<LocatedError>> {
+        let block = self.block;
+        if matches!(block, Block::None) {
+            return Err(misplaced(c, "indicator"));
+        }
+        let Some(category) = self.category.as_mut() else {
+            return Err(misplaced(c, "indicator")
+                .with_help("write `category \"一级指标\" \"二级指标\"` above it"));
+        };
+        let Some(level2) = category.level2.clone() else {
+            return Err(c.error("a category with a 二级指标 above this indicator"));
+        };
+        category.used = true;
+        let level1 = category.level1.clone();
+        c.skip_space();
+        let id = if c.rest.starts_with('"') {
+            None
+        } else {
+            let at = c.offset();
+            let id = c.token("an indicator id or the indicator's name in quotes")?;
+            self.reserve(c, at, id)?;
+            Some(id.to_owned())
+        };
+        let name = c.string("the indicator's name in quotes")?;
+        let target = self.target(c)?;
+        let mut indicator = Indicator {
+            id: id.clone().unwrap_or_default(),
+            level1,
+            level2,
+            name,
+            target,
+            deadline: None,
+            direction: None,
+            weight: None,
+            allow: Vec::new(),
+            source: Some(source),
+        };
+        self.attributes(c, &mut indicator)?;
+        let indicators = match block {
+            Block::Unit(i) => &mut self.department.units[i].indicators,
+            Block::Project(i) => &mut self.department.projects[i].indicators,
+            Block::None => unreachable!("checked above"),
+        };
+        indicators.push(indicator);
+        if id.is_none() {
+            self.pending_ids.push((block, indicators.len() - 1));
+        }
+        Ok(())
+    }
+
+    fn target(&mut self, c: &mut Cursor<'_>) -> Result<Target, Box<LocatedError>> {
+        c.skip_space();
+        if c.rest.starts_with('"') {
+            return Ok(Target::Qualitative(c.string("a target")?));
+        }
+        if let Some(token) = c.peek_token()
+            && matches!(fold(token).as_ref(), "不适用" | "/")
+        {
+            c.token("a target")?;
+            return Ok(Target::NotApplicable);
+        }
+        let expected = "a target: an operator and a value (>= 100 %), a range (10~15 个), a quoted text or 不适用";
+        let folded = fold(c.rest);
+        let advance = |c: &mut Cursor<'_>, after: &str| {
+            let consumed = raw_offset(c.rest, folded.len() - after.len());
+            c.rest = &c.rest[consumed..];
+        };
+        let op = match terminated(operator, space0).parse(&folded) {
+            Ok((after, op)) => {
+                advance(c, after);
+                Some(op)
+            }
+            Err(_) => None,
+        };
+        let low = c.decimal(if op.is_some() {
+            "a value after the operator"
+        } else {
+            expected
+        })?;
+        let folded = fold(c.rest);
+        let high = match (space0::<&str, nom::error::Error<&str>>, range_separator).parse(&folded) {
+            Ok((after, _)) if op.is_none() => {
+                let consumed = raw_offset(c.rest, folded.len() - after.len());
+                c.rest = &c.rest[consumed..];
+                Some(c.decimal("the upper bound of the range")?)
+            }
+            _ => None,
+        };
+        let measure = match c.peek_token() {
+            Some(token) if !ATTRIBUTES.contains(&token) => {
+                let token = c.token("a unit")?;
+                let measure = Measure::parse(&fold(token));
+                if !measure.is_known() {
+                    self.notes.push(SpecNote {
+                        line: u32::try_from(c.number).unwrap_or(u32::MAX),
+                        code: "unknown-unit-of-measure",
+                        message: format!("unknown unit of measure `{token}`, kept as written"),
+                    });
+                }
+                Some(measure)
+            }
+            _ => None,
+        };
+        Ok(match (op, high) {
+            (Some(op), _) => Target::Compare {
+                op,
+                value: low,
+                measure,
+            },
+            (None, Some(high)) => {
+                if high < low {
+                    return Err(c.error(&format!("a range whose upper bound is at least {low}")));
+                }
+                Target::Range { low, high, measure }
+            }
+            (None, None) => return Err(c.error(expected)),
+        })
+    }
+
+    fn attributes(
+        &mut self,
+        c: &mut Cursor<'_>,
+        indicator: &mut Indicator,
+    ) -> Result<(), Box<LocatedError>> {
+        while !c.at_end() {
+            let keyword = c.token("an attribute")?;
+            match keyword {
+                "by" => {
+                    c.skip_space();
+                    let at = c.offset();
+                    let token = c.token("a deadline such as 2024-12")?;
+                    indicator.deadline = Some(parse_deadline(token).ok_or_else(|| {
+                        LocatedError::at(
+                            self.file,
+                            c.number,
+                            c.line,
+                            at,
+                            token.len(),
+                            format!("expected a deadline (2024-12, 2024-12-31, 2024年底), found `{token}`"),
+                        )
+                    })?);
+                }
+                "weight" => indicator.weight = Some(c.decimal("a weight (分值) such as 10")?),
+                "direction" => {
+                    c.skip_space();
+                    let at = c.offset();
+                    let token = c.token("higher, lower or exact")?;
+                    indicator.direction =
+                        Some(Direction::from_keyword(token).ok_or_else(|| {
+                            LocatedError::at(
+                                self.file,
+                                c.number,
+                                c.line,
+                                at,
+                                token.len(),
+                                format!("expected higher, lower or exact, found `{token}`"),
+                            )
+                        })?);
+                }
+                "allow" => indicator.allow.push(c.token("a lint code")?.to_owned()),
+                other => {
+                    c.rest = &c.line[c.offset() - other.len()..];
+                    return Err(c.error(
+                        "an attribute (by, weight, direction, allow) or the end of the statement",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn close_category(&mut self) {
+        let Some(category) = self.category.take() else {
+            return;
+        };
+        if category.used {
+            return;
+        }
+        let empty = Category {
+            level1: category.level1,
+            level2: category.level2,
+            source: Some(category.source),
+        };
+        match self.block {
+            Block::Unit(i) => self.department.units[i].empty_categories.push(empty),
+            Block::Project(i) => self.department.projects[i].empty_categories.push(empty),
+            Block::None => {}
+        }
+    }
+
+    /// Derives the ids a spec leaves out, as the importers would.
+    fn assign_ids(&mut self) {
+        let mut project_ids = std::mem::take(&mut self.explicit_ids);
+        for project in &mut self.department.projects {
+            if project.id.is_empty() {
+                project.id = project_ids.unique(id::project_id(&project.unit, &project.name));
+            }
+        }
+        for (block, index) in std::mem::take(&mut self.pending_ids) {
+            let (derived, indicator) = match block {
+                Block::Unit(i) => {
+                    let unit = &mut self.department.units[i];
+                    let ind = &unit.indicators[index];
+                    (
+                        id::unit_indicator_id(&unit.code, &ind.level1, &ind.level2, &ind.name),
+                        &mut unit.indicators[index],
+                    )
+                }
+                Block::Project(i) => {
+                    let project = &mut self.department.projects[i];
+                    let ind = &project.indicators[index];
+                    (
+                        id::project_indicator_id(&project.id, &ind.level1, &ind.level2, &ind.name),
+                        &mut project.indicators[index],
+                    )
+                }
+                Block::None => continue,
+            };
+            indicator.id = project_ids.unique(derived);
+        }
+    }
+}
+
+fn range_separator(i: &str) -> nom::IResult<&str, &str> {
+    nom::branch::alt((
+        nom::bytes::complete::tag("~"),
+        nom::bytes::complete::tag("〜"),
+        nom::bytes::complete::tag("-"),
+        nom::bytes::complete::tag("至"),
+    ))
+    .parse(i)
+}
+
+fn misplaced(c: &Cursor<'_>, keyword: &str) -> Box<LocatedError> {
+    let at = c.line.find(keyword).unwrap_or(0);
+    let expected = match keyword {
+        "line" => "`line` inside a unit block",
+        "budget" => "`budget` inside a project block",
+        "indicator" => "`indicator` after a `category` in a unit or project block",
+        _ => "a statement inside a unit or project block",
+    };
+    LocatedError::at(
+        c.file,
+        c.number,
+        c.line,
+        at,
+        keyword.len(),
+        format!("expected {expected}, found `{keyword}` outside one"),
+    )
+}
