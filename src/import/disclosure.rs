@@ -932,6 +932,13 @@ impl<'a> Reader<'a> {
 
     fn finish(mut self) -> Result<Imported> {
         self.close_table();
+        if self.units.is_empty() && self.projects.is_empty() {
+            return Err(crate::Error::Input {
+                file: self.file.to_owned(),
+                message: "expected performance-target tables (表16 部门（单位）整体绩效目标表 or 表17 项目（政策）绩效目标表), found none".to_owned(),
+                help: Some("a disclosure names each table with 部门（单位）名称 or 项目(政策)名称 in its first column; a spec starts with `kpi-spec 1`".to_owned()),
+            });
+        }
         let (name, year) = self.title();
         let mut department = Department {
             name: self.department_name.take().or(name).unwrap_or_default(),

@@ -31,7 +31,15 @@ pub fn looks_like_spec(text: &str) -> bool {
         .lines()
         .map(|l| strip_comment(l).trim())
         .find(|l| !l.is_empty())
-        .is_some_and(|l| l.split_whitespace().next() == Some(MAGIC))
+        .is_some_and(|l| {
+            // A file that starts like a spec is read as one, so a missing `kpi-spec 1` is
+            // reported as such rather than read as a disclosure with no tables.
+            !l.contains('\t')
+                && matches!(
+                    l.split_whitespace().next(),
+                    Some("kpi-spec" | "department" | "year" | "unit" | "project")
+                )
+        })
 }
 
 /// Reads a spec. `file` names it in errors.
@@ -213,8 +221,15 @@ impl<'a> Cursor<'a> {
                 c => out.push(c),
             }
         }
-        self.rest = "";
-        Err(self.error("a closing `\"` before the end of the line"))
+        let opening = self.offset();
+        Err(LocatedError::at(
+            self.file,
+            self.number,
+            self.line,
+            opening,
+            1,
+            "expected a closing `\"` before the end of the line, found a string that runs to the end of the line",
+        ))
     }
 
     fn decimal(&mut self, expected: &str) -> Result<Decimal, Box<LocatedError>> {
@@ -643,18 +658,14 @@ fn range_separator(i: &str) -> nom::IResult<&str, &str> {
 
 fn misplaced(c: &Cursor<'_>, keyword: &str) -> Box<LocatedError> {
     let at = c.line.find(keyword).unwrap_or(0);
-    let expected = match keyword {
-        "line" => "`line` inside a unit block",
-        "budget" => "`budget` inside a project block",
-        "indicator" => "`indicator` after a `category` in a unit or project block",
-        _ => "a statement inside a unit or project block",
+    let message = match keyword {
+        "line" => "expected `line` inside a unit block, found it outside one".to_owned(),
+        "budget" => "expected `budget` inside a project block, found it outside one".to_owned(),
+        "indicator" => {
+            "expected a `category` before this `indicator` in its unit or project block, found none"
+                .to_owned()
+        }
+        _ => format!("expected `{keyword}` inside a unit or project block, found it outside one"),
     };
-    LocatedError::at(
-        c.file,
-        c.number,
-        c.line,
-        at,
-        keyword.len(),
-        format!("expected {expected}, found `{keyword}` outside one"),
-    )
+    LocatedError::at(c.file, c.number, c.line, at, keyword.len(), message)
 }
