@@ -27,7 +27,10 @@ fn count_by(items: &[Value], key: &str) -> Vec<(String, usize)> {
 }
 
 fn pairs(expected: &[(&str, usize)]) -> Vec<(String, usize)> {
-    expected.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect()
+    expected
+        .iter()
+        .map(|(k, n)| ((*k).to_owned(), *n))
+        .collect()
 }
 
 #[test]
@@ -75,7 +78,11 @@ fn seed_units_have_the_published_rows() {
     let mut names: Vec<&str> = basic.iter().map(|r| r["name"].as_str().unwrap()).collect();
     names.sort();
     assert_eq!(names, ["依法行政能力", "综合管理水平"]);
-    assert!(basic.iter().all(|r| r["kind"] == "qualitative" && r["value"] == "管理规范"));
+    assert!(
+        basic
+            .iter()
+            .all(|r| r["kind"] == "qualitative" && r["value"] == "管理规范")
+    );
 }
 
 #[test]
@@ -103,9 +110,15 @@ fn seed_projects_have_the_published_rows() {
     assert_eq!(projects[0]["name"], "老干部特需专项经费");
     assert_eq!(projects[0]["budget"], "35.88");
     let big = projects.iter().find(|p| p["budget"] == "14421.80").unwrap();
-    assert_eq!(big["name"], "2023年数字辽宁制造强省专项资金14421.8万元（结转）");
+    assert_eq!(
+        big["name"],
+        "2023年数字辽宁制造强省专项资金14421.8万元（结转）"
+    );
     // Scale-aware units survive as written.
-    assert!(rows.iter().any(|r| r["measure"] == "万户" && r["value"] == "0.1"));
+    assert!(
+        rows.iter()
+            .any(|r| r["measure"] == "万户" && r["value"] == "0.1")
+    );
 }
 
 #[test]
@@ -154,7 +167,9 @@ fn defects_are_repaired_and_reported_with_their_lines() {
         ));
     }
     // Names broken by wraps, and qualitative values with a stray operator and `%`.
-    has("examples/disclosure-2024.txt:1012: note[joined-wrap]: name broken by a line wrap, read as `政府采购管理违法违规行为发生次数`");
+    has(
+        "examples/disclosure-2024.txt:1012: note[joined-wrap]: name broken by a line wrap, read as `政府采购管理违法违规行为发生次数`",
+    );
     has("examples/disclosure-2024.txt:967: warning[stray-operator]");
     has("examples/disclosure-2024.txt:968: warning[stray-unit]");
 }
@@ -194,7 +209,10 @@ fn ids_are_unique_and_stable() {
     let edited: Value = serde_json::from_slice(&output.stdout).unwrap();
     let before = &json["projects"][0]["indicators"];
     let after = &edited["projects"][0]["indicators"];
-    assert_ne!(before[0]["id"], after[0]["id"], "the edited row has a new id");
+    assert_ne!(
+        before[0]["id"], after[0]["id"],
+        "the edited row has a new id"
+    );
     for k in 1..before.as_array().unwrap().len() {
         assert_eq!(before[k]["id"], after[k]["id"], "row {k} keeps its id");
     }

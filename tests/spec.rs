@@ -13,9 +13,13 @@ fn seed() -> kpi::import::Imported {
 fn seed_round_trips_through_the_spec() {
     let imported = seed();
     let spec = kpi::syntax::spec::print(&imported.department);
-    let (back, notes) = kpi::syntax::spec::parse("seed.kpi", &spec).expect("the printed spec parses");
+    let (back, notes) =
+        kpi::syntax::spec::parse("seed.kpi", &spec).expect("the printed spec parses");
     assert!(notes.is_empty(), "{notes:?}");
-    assert_eq!(back.without_provenance(), imported.department.without_provenance());
+    assert_eq!(
+        back.without_provenance(),
+        imported.department.without_provenance()
+    );
     // And printing it again is byte-identical.
     assert_eq!(kpi::syntax::spec::print(&back), spec);
 }
@@ -50,19 +54,31 @@ fn check_accepts_every_targets_document() {
         .arg(&model)
         .assert()
         .success()
-        .stdout(predicates::str::contains("ok: 2 units, 57 projects, 458 indicators"));
+        .stdout(predicates::str::contains(
+            "ok: 2 units, 57 projects, 458 indicators",
+        ));
 }
 
 #[test]
 fn the_documented_example_parses() {
     let doc = common::read(&common::root().join("grammar/spec.md"));
-    let start = doc.find("```\n# kpi targets").expect("grammar/spec.md has its example") + 4;
+    let start = doc
+        .find("```\n# kpi targets")
+        .expect("grammar/spec.md has its example")
+        + 4;
     let example = &doc[start..start + doc[start..].find("```").unwrap()];
-    let (department, _) = kpi::syntax::spec::parse("spec.md", example).unwrap_or_else(|e| panic!("{e}"));
+    let (department, _) =
+        kpi::syntax::spec::parse("spec.md", example).unwrap_or_else(|e| panic!("{e}"));
     let project = &department.projects[0];
     assert_eq!(project.indicators.len(), 3);
-    assert_eq!(project.indicators[1].direction, Some(kpi::model::Direction::Higher));
-    assert_eq!(project.indicators[2].weight, Some(rust_decimal::Decimal::from(15)));
+    assert_eq!(
+        project.indicators[1].direction,
+        Some(kpi::model::Direction::Higher)
+    );
+    assert_eq!(
+        project.indicators[2].weight,
+        Some(rust_decimal::Decimal::from(15))
+    );
     assert_eq!(project.empty_categories.len(), 1);
 }
 
@@ -86,8 +102,12 @@ fn ids_left_out_are_derived_as_the_importer_derives_them() {
         })
         .collect();
     assert!(!without_ids.contains("558001-unit-"));
-    let (back, _) = kpi::syntax::spec::parse("no-ids.kpi", &without_ids).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(back.without_provenance(), imported.department.without_provenance());
+    let (back, _) =
+        kpi::syntax::spec::parse("no-ids.kpi", &without_ids).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        back.without_provenance(),
+        imported.department.without_provenance()
+    );
 }
 
 /// Each malformed file ends with exit code 2 and a message naming file, line and column.
@@ -99,7 +119,10 @@ fn malformed_specs_are_located_errors() {
         assert_eq!(code, 2, "{stderr}");
         assert_eq!(stdout, "", "no output on error");
         let file = relative.to_str().unwrap();
-        assert!(stderr.contains(&format!("{file}:")), "names the file: {stderr}");
+        assert!(
+            stderr.contains(&format!("{file}:")),
+            "names the file: {stderr}"
+        );
         insta::assert_snapshot!(stderr);
     });
 }
