@@ -5,10 +5,12 @@
 //! indicators) → [`import`] (documents → model) → evaluation → [`report`] → the CLI. [`text`] holds
 //! the normalisation every layer compares names with.
 
+pub mod actuals;
 pub mod embedded;
 pub mod error;
 pub mod import;
 pub mod model;
+pub mod profile;
 pub mod report;
 pub mod syntax;
 pub mod text;
