@@ -25,6 +25,14 @@ pub enum Error {
     },
     #[error(transparent)]
     Located(#[from] Box<LocatedError>),
+    /// An error at a line of a file, where the line's text is not at hand.
+    #[error("{file}:{line}: {message}")]
+    At {
+        file: String,
+        line: usize,
+        message: String,
+        help: Option<String>,
+    },
     #[error("{file}: {message}")]
     Input {
         file: String,

@@ -8,6 +8,7 @@
 pub mod actuals;
 pub mod embedded;
 pub mod error;
+pub mod eval;
 pub mod import;
 pub mod model;
 pub mod profile;

@@ -132,10 +132,18 @@ impl Profile {
     }
 
     fn validate(&self) -> Result<(), ProfileError> {
-        let fail = |message: String| Err(ProfileError { line: None, message });
+        let fail = |message: String| {
+            Err(ProfileError {
+                line: None,
+                message,
+            })
+        };
         let hundred = Decimal::ONE_HUNDRED;
         if self.budget_points < Decimal::ZERO || self.budget_points > hundred {
-            return fail(format!("budget_points must be within 0..=100, not {}", self.budget_points));
+            return fail(format!(
+                "budget_points must be within 0..=100, not {}",
+                self.budget_points
+            ));
         }
         let sum: Decimal = self.groups.iter().map(|g| g.points).sum();
         if sum + self.budget_points != hundred {
@@ -146,7 +154,10 @@ impl Profile {
         }
         for group in &self.groups {
             if group.points < Decimal::ZERO || group.categories.is_empty() {
-                return fail(format!("group {:?} needs categories and points ≥ 0", group.categories));
+                return fail(format!(
+                    "group {:?} needs categories and points ≥ 0",
+                    group.categories
+                ));
             }
             if let Some(to) = &group.absent_to
                 && self.group_of(to).is_none()
@@ -185,9 +196,11 @@ impl Profile {
         // The longest word wins: 基本达成 is not 达成, 未完成 is not 完成.
         let mut best: Option<(&Tier, usize)> = None;
         for tier in &self.tiers {
-            let words = tier.words.iter().map(|w| match_key(w)).chain(
-                (tier.target_text && !target.is_empty()).then(|| target.clone()),
-            );
+            let words = tier
+                .words
+                .iter()
+                .map(|w| match_key(w))
+                .chain((tier.target_text && !target.is_empty()).then(|| target.clone()));
             for word in words {
                 if key.starts_with(&word) && best.is_none_or(|(_, len)| word.len() > len) {
                     best = Some((tier, word.len()));

@@ -1,3 +1,4 @@
 //! Results → formats. Renderers format what the layers below computed; they compute nothing.
 
+pub mod eval;
 pub mod import;

@@ -1,0 +1,403 @@
+//! Model + actuals → results, by the rules of `specs/scoring.md` (S1–S17).
+//!
+//! Each row is judged against its target ([`row`]), each table gets its weights and scores
+//! ([`table`]), each project its budget execution (S12), and units and the department their
+//! rollups (S14, S15). Nothing here formats text for people; [`crate::report`] does.
+
+pub mod apportion;
+pub mod result;
+mod row;
+mod table;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::actuals::{Actual, ActualRow, Actuals, Subject};
+use crate::error::{Error, Result};
+use crate::model::{Department, Project};
+use crate::profile::Profile;
+use apportion::round2;
+pub use result::*;
+use table::{Scheme, TableError};
+
+/// The choices of one evaluation.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub profile: Profile,
+    /// The evaluated year; the disclosure's when not given.
+    pub year: Option<i32>,
+    /// The evaluation date (S11); the end of the evaluated year when not given.
+    pub as_of: Option<NaiveDate>,
+    /// S16: a claimed score within [0, weight] with a note replaces the rule score.
+    pub accept_claimed: bool,
+    /// How messages name the targets.
+    pub targets_name: String,
+}
+
+impl Options {
+    pub fn new(profile: Profile, targets_name: &str) -> Options {
+        Options {
+            profile,
+            year: None,
+            as_of: None,
+            accept_claimed: false,
+            targets_name: targets_name.to_owned(),
+        }
+    }
+}
+
+/// Scores `actuals` against `model`.
+pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Result<Evaluation> {
+    let year = options
+        .year
+        .or(model.year)
+        .or_else(|| options.as_of.map(|d| chrono::Datelike::year(&d)))
+        .ok_or_else(|| Error::Input {
+            file: options.targets_name.clone(),
+            message: "the evaluated year is unknown: the targets name none".to_owned(),
+            help: Some("pass --year 2024 or --as-of 2024-12-31".to_owned()),
+        })?;
+    let as_of = match options.as_of {
+        Some(date) => date,
+        None => NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::Input {
+            file: options.targets_name.clone(),
+            message: format!("{year} is not a year kpi can evaluate"),
+            help: None,
+        })?,
+    };
+    let profile = &options.profile;
+    let ctx = row::Context {
+        profile,
+        year,
+        as_of,
+    };
+
+    let mut unit_rows: Vec<Vec<Option<&ActualRow>>> = model
+        .units
+        .iter()
+        .map(|u| vec![None; u.indicators.len()])
+        .collect();
+    let mut project_rows: Vec<Vec<Option<&ActualRow>>> = model
+        .projects
+        .iter()
+        .map(|p| vec![None; p.indicators.len()])
+        .collect();
+    let mut budget_rows: Vec<Option<&ActualRow>> = vec![None; model.projects.len()];
+    for row in &actuals.rows {
+        let slot = match row.subject {
+            Subject::UnitIndicator { unit, indicator } => unit_rows
+                .get_mut(unit)
+                .and_then(|rows| rows.get_mut(indicator)),
+            Subject::ProjectIndicator { project, indicator } => project_rows
+                .get_mut(project)
+                .and_then(|rows| rows.get_mut(indicator)),
+            Subject::Budget { project } => budget_rows.get_mut(project),
+        };
+        if let Some(slot) = slot {
+            *slot = Some(row);
+        }
+    }
+
+    let indicator_points = Decimal::ONE_HUNDRED - profile.budget_points;
+    let mut projects = Vec::with_capacity(model.projects.len());
+    for (index, project) in model.projects.iter().enumerate() {
+        let (mut table, _) = table::score(
+            &project.indicators,
+            &project_rows[index],
+            &project.empty_categories,
+            Scheme::Project(profile),
+            indicator_points,
+            &ctx,
+            options.accept_claimed,
+        )
+        .map_err(|e| {
+            table_error(
+                e,
+                &project.name,
+                &project.indicators,
+                &project_rows[index],
+                actuals,
+                options,
+            )
+        })?;
+        let budget = budget(project, budget_rows[index], profile, actuals, options)?;
+        table.total += budget.score;
+        table.grade = Grade::of(table.total);
+        projects.push(ProjectResult {
+            project: index,
+            table,
+            budget,
+        });
+    }
+
+    let mut units = Vec::with_capacity(model.units.len());
+    for (index, unit) in model.units.iter().enumerate() {
+        let overall = if unit.indicators.is_empty() {
+            None
+        } else {
+            let (table, _) = table::score(
+                &unit.indicators,
+                &unit_rows[index],
+                &unit.empty_categories,
+                Scheme::Overall,
+                Decimal::ONE_HUNDRED,
+                &ctx,
+                options.accept_claimed,
+            )
+            .map_err(|e| {
+                table_error(
+                    e,
+                    &unit.name,
+                    &unit.indicators,
+                    &unit_rows[index],
+                    actuals,
+                    options,
+                )
+            })?;
+            Some(table)
+        };
+        let mine: Vec<&ProjectResult> = projects
+            .iter()
+            .filter(|p| model.projects[p.project].unit == unit.code)
+            .collect();
+        let mut grades = GradeCounts::default();
+        for p in &mine {
+            grades.add(p.table.grade);
+        }
+        units.push(UnitResult {
+            unit: index,
+            overall,
+            project_score: budget_weighted_mean(model, &mine),
+            projects: mine.len(),
+            grades,
+        });
+    }
+
+    let all: Vec<&ProjectResult> = projects.iter().collect();
+    let mut grades = GradeCounts::default();
+    for p in &projects {
+        grades.add(p.table.grade);
+    }
+    let overall: Vec<Decimal> = units
+        .iter()
+        .filter_map(|u| u.overall.as_ref().map(|t| t.total))
+        .collect();
+    let mut unit_grades = GradeCounts::default();
+    for total in &overall {
+        unit_grades.add(Grade::of(*total));
+    }
+    let mut statuses = [0; 5];
+    let tables = projects
+        .iter()
+        .map(|p| &p.table)
+        .chain(units.iter().filter_map(|u| u.overall.as_ref()));
+    for row in tables.flat_map(|t| &t.rows) {
+        statuses[row.status as usize] += 1;
+    }
+    let department = DepartmentResult {
+        project_score: budget_weighted_mean(model, &all),
+        // S15: the department's overall score is the plain mean of its units' overall scores.
+        overall_score: mean(&overall),
+        grades,
+        unit_grades,
+        statuses,
+    };
+
+    Ok(Evaluation {
+        year,
+        as_of,
+        profile: profile.name.clone(),
+        accept_claimed: options.accept_claimed,
+        projects,
+        units,
+        department,
+        notes: actuals.notes.clone(),
+    })
+}
+
+fn mean(values: &[Decimal]) -> Option<Decimal> {
+    if values.is_empty() {
+        return None;
+    }
+    let sum: Decimal = values.iter().sum();
+    Some(round2(sum / Decimal::from(values.len())))
+}
+
+/// S15: the mean of projects' totals weighted by their 表17 budgets, rounded like S13; the plain
+/// mean when no project has a budget.
+fn budget_weighted_mean(model: &Department, projects: &[&ProjectResult]) -> Option<Decimal> {
+    if projects.is_empty() {
+        return None;
+    }
+    let mut weighted = Decimal::ZERO;
+    let mut budgets = Decimal::ZERO;
+    for p in projects {
+        let budget = model.projects[p.project]
+            .budget
+            .unwrap_or_default()
+            .max(Decimal::ZERO);
+        weighted = weighted.checked_add(p.table.total.checked_mul(budget)?)?;
+        budgets = budgets.checked_add(budget)?;
+    }
+    if budgets.is_zero() {
+        let totals: Vec<Decimal> = projects.iter().map(|p| p.table.total).collect();
+        return mean(&totals);
+    }
+    weighted.checked_div(budgets).map(round2)
+}
+
+/// S12: budget execution, P × min(rate, 1).
+fn budget(
+    project: &Project,
+    row: Option<&ActualRow>,
+    profile: &Profile,
+    actuals: &Actuals,
+    options: &Options,
+) -> Result<BudgetResult> {
+    let points = profile.budget_points;
+    let adjusted = row.and_then(|r| r.budget);
+    let base = adjusted.or(project.budget);
+    let note = row
+        .and_then(|r| r.note.clone())
+        .filter(|n| !n.trim().is_empty());
+    let hundred = Decimal::ONE_HUNDRED;
+    let (spent, rate) = match row.map(|r| &r.actual) {
+        None | Some(Actual::Missing) => (None, None),
+        Some(Actual::Spent { wan, .. }) => {
+            let Some(base) = base.filter(|b| *b > Decimal::ZERO) else {
+                return Err(actuals_error(
+                    actuals,
+                    row,
+                    format!(
+                        "budget execution of `{}` is an amount, but the project has no budget to take a rate of",
+                        project.name
+                    ),
+                    "give the rate (96.2%) or the adjusted budget in the `budget` column",
+                ));
+            };
+            (
+                Some(*wan),
+                wan.checked_mul(hundred).and_then(|x| x.checked_div(base)),
+            )
+        }
+        Some(Actual::Rate { percent, .. }) => (
+            base.and_then(|b| b.checked_mul(*percent))
+                .map(|x| round2(x / hundred)),
+            Some(*percent),
+        ),
+        Some(other) => {
+            return Err(actuals_error(
+                actuals,
+                row,
+                format!(
+                    "budget execution of `{}` is `{}`; expected an amount (34.5万元) or a rate (96.2%)",
+                    project.name,
+                    other.written()
+                ),
+                "write the amount spent with its unit, or the rate with %",
+            ));
+        }
+    };
+    let (status, rule_score) = match rate {
+        None => (Status::NotReported, Decimal::ZERO),
+        // A rate of 100% or more scores exactly P.
+        Some(r) if r >= hundred => (Status::Met, points),
+        Some(r) => (
+            Status::NotMet,
+            round2(points * r.max(Decimal::ZERO) / hundred),
+        ),
+    };
+    let mut flags = Vec::new();
+    if rate.is_some_and(|r| r < profile.budget_note_below) && note.is_none() {
+        flags.push(Flag::NeedsNote);
+    }
+    let claimed = row.and_then(|r| r.claimed);
+    let mut score = rule_score;
+    let mut accepted_claimed = false;
+    if let Some(claim) = claimed
+        && claim != rule_score
+    {
+        flags.push(Flag::ScoreMismatch);
+        if options.accept_claimed && claim >= Decimal::ZERO && claim <= points && note.is_some() {
+            score = claim;
+            accepted_claimed = true;
+        }
+    }
+    Ok(BudgetResult {
+        points,
+        budget: base,
+        adjusted: adjusted.is_some(),
+        spent,
+        rate: rate.map(round2),
+        actual: row
+            .map(|r| r.actual.written().to_owned())
+            .unwrap_or_default(),
+        status,
+        flags,
+        score,
+        rule_score,
+        claimed,
+        accepted_claimed,
+        note,
+        line: row.map(|r| r.line),
+    })
+}
+
+fn actuals_error(actuals: &Actuals, row: Option<&ActualRow>, message: String, help: &str) -> Error {
+    match row {
+        Some(row) => Error::At {
+            file: actuals.file.clone(),
+            line: row.line as usize,
+            message,
+            help: Some(help.to_owned()),
+        },
+        None => Error::Input {
+            file: actuals.file.clone(),
+            message,
+            help: Some(help.to_owned()),
+        },
+    }
+}
+
+/// A table's error, placed on its actuals line or its targets line.
+fn table_error(
+    e: TableError,
+    owner: &str,
+    indicators: &[crate::model::Indicator],
+    rows: &[Option<&ActualRow>],
+    actuals: &Actuals,
+    options: &Options,
+) -> Error {
+    let message = format!("{owner}: {}", e.message);
+    let indicator = e.indicator;
+    if e.in_actuals
+        && let Some(row) = indicator.and_then(|i| rows[i])
+    {
+        return Error::At {
+            file: actuals.file.clone(),
+            line: row.line as usize,
+            message,
+            help: None,
+        };
+    }
+    let target_line = indicator
+        .and_then(|i| indicators[i].source)
+        .map(|s| s.line as usize);
+    match target_line {
+        Some(line) => Error::At {
+            file: options.targets_name.clone(),
+            line,
+            message,
+            help: None,
+        },
+        None => Error::Input {
+            file: if e.in_actuals {
+                actuals.file.clone()
+            } else {
+                options.targets_name.clone()
+            },
+            message,
+            help: None,
+        },
+    }
+}

@@ -1,0 +1,291 @@
+//! What an evaluation yields: one value every report renders, none recomputes.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::import::Note;
+
+/// The one status of a row (scoring.md, Status and flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// 达标: the target is met.
+    Met,
+    /// 未达标: not met.
+    NotMet,
+    /// 未填报: no actual (S10).
+    NotReported,
+    /// 未到期: before the deadline, missing or not yet met (S11).
+    Pending,
+    /// 不适用: not applicable (S3).
+    NotApplicable,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Met,
+        Status::NotMet,
+        Status::NotReported,
+        Status::Pending,
+        Status::NotApplicable,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Met => "达标",
+            Status::NotMet => "未达标",
+            Status::NotReported => "未填报",
+            Status::Pending => "未到期",
+            Status::NotApplicable => "不适用",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Flags a row or a project may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Flag {
+    /// 超额: over-completed beyond the profile's margin (S9, S6).
+    Over,
+    /// 逾期: completed after the deadline (S11).
+    Late,
+    /// 需说明: a deviation without a note (S9, S12).
+    NeedsNote,
+    /// 得分不符: the claimed score differs from the rule score (S16).
+    ScoreMismatch,
+    /// 方向存疑: the operator contradicts the indicator's name (S17).
+    DoubtfulDirection,
+    /// 指标不完整: a category shown with no indicator (S2), on a project or unit.
+    Incomplete,
+}
+
+impl Flag {
+    pub fn label(self) -> &'static str {
+        match self {
+            Flag::Over => "超额",
+            Flag::Late => "逾期",
+            Flag::NeedsNote => "需说明",
+            Flag::ScoreMismatch => "得分不符",
+            Flag::DoubtfulDirection => "方向存疑",
+            Flag::Incomplete => "指标不完整",
+        }
+    }
+}
+
+impl fmt::Display for Flag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// S14 grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Grade {
+    /// 优: 90 and above.
+    Excellent,
+    /// 良: 80 to under 90.
+    Good,
+    /// 中: 60 to under 80.
+    Fair,
+    /// 差: under 60.
+    Poor,
+}
+
+impl Grade {
+    pub const ALL: [Grade; 4] = [Grade::Excellent, Grade::Good, Grade::Fair, Grade::Poor];
+
+    /// S14: 优 ≥ 90; 良 80 to < 90; 中 60 to < 80; 差 < 60.
+    pub fn of(score: Decimal) -> Grade {
+        if score >= Decimal::from(90) {
+            Grade::Excellent
+        } else if score >= Decimal::from(80) {
+            Grade::Good
+        } else if score >= Decimal::from(60) {
+            Grade::Fair
+        } else {
+            Grade::Poor
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Grade::Excellent => "优",
+            Grade::Good => "良",
+            Grade::Fair => "中",
+            Grade::Poor => "差",
+        }
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Counts per grade, in the order of [`Grade::ALL`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GradeCounts(pub [usize; 4]);
+
+impl GradeCounts {
+    pub fn add(&mut self, grade: Grade) {
+        self.0[grade as usize] += 1;
+    }
+
+    pub fn get(&self, grade: Grade) -> usize {
+        self.0[grade as usize]
+    }
+}
+
+/// One indicator row, scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowResult {
+    /// Index of the indicator in its unit's or project's `indicators`.
+    pub indicator: usize,
+    /// The actual as written; empty when none.
+    pub actual: String,
+    pub status: Status,
+    pub flags: Vec<Flag>,
+    /// The shown weight (分值), 2 decimals (S13).
+    pub weight: Decimal,
+    /// The score that counts, 2 decimals: the rule score, or an accepted claim (S16).
+    pub score: Decimal,
+    /// The score by the rules, before any accepted claim.
+    pub rule_score: Decimal,
+    /// How much of the target the actual reached, in percent (S4 ratio, S6, S7 share); none
+    /// when there is nothing to compare.
+    pub completion: Option<Decimal>,
+    /// 得分 the unit claims (S16).
+    pub claimed: Option<Decimal>,
+    /// Whether the claimed score replaced the rule score (`--accept-claimed`, S16).
+    pub accepted_claimed: bool,
+    /// 扣分 applied (S9).
+    pub deduction: Option<Decimal>,
+    /// 偏差原因.
+    pub note: Option<String>,
+    /// 完成时间.
+    pub completed: Option<NaiveDate>,
+    /// The line of the actuals file the actual came from.
+    pub line: Option<u32>,
+}
+
+/// A level-1 category's share of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryResult {
+    pub level1: String,
+    pub weight: Decimal,
+    pub score: Decimal,
+}
+
+/// A project's budget execution (S12).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetResult {
+    /// P, the points of budget execution (S1).
+    pub points: Decimal,
+    /// The budget the rate is taken of (万元): the adjusted budget when given, else 表17's.
+    pub budget: Option<Decimal>,
+    /// Whether `budget` is the adjusted budget (调整后预算数) of the actuals.
+    pub adjusted: bool,
+    /// Money spent, 万元.
+    pub spent: Option<Decimal>,
+    /// spent / budget, in percent, 2 decimals.
+    pub rate: Option<Decimal>,
+    pub actual: String,
+    pub status: Status,
+    pub flags: Vec<Flag>,
+    pub score: Decimal,
+    pub rule_score: Decimal,
+    pub claimed: Option<Decimal>,
+    pub accepted_claimed: bool,
+    pub note: Option<String>,
+    pub line: Option<u32>,
+}
+
+/// A scored table of indicators: a project's (with budget execution) or a unit's 表16.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableResult {
+    pub rows: Vec<RowResult>,
+    /// Level-1 categories in source order, with shown weights and scores.
+    pub categories: Vec<CategoryResult>,
+    /// Sum of the shown scores above it (S13), budget execution included for projects.
+    pub total: Decimal,
+    pub grade: Grade,
+    pub flags: Vec<Flag>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectResult {
+    /// Index into `department.projects`.
+    pub project: usize,
+    pub table: TableResult,
+    pub budget: BudgetResult,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitResult {
+    /// Index into `department.units`.
+    pub unit: usize,
+    /// The unit's own 表16 rows, scored out of 100 (S15); none when it has none.
+    pub overall: Option<TableResult>,
+    /// Budget-weighted mean of its projects' totals (S15); none without projects.
+    pub project_score: Option<Decimal>,
+    pub projects: usize,
+    pub grades: GradeCounts,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartmentResult {
+    /// Budget-weighted mean of all projects' totals (S15).
+    pub project_score: Option<Decimal>,
+    /// Plain mean of the units' overall scores (S15).
+    pub overall_score: Option<Decimal>,
+    /// Projects per grade.
+    pub grades: GradeCounts,
+    /// Units' overall scores per grade.
+    pub unit_grades: GradeCounts,
+    /// Indicator rows per status, units' and projects' together, in the order of [`Status::ALL`].
+    pub statuses: [usize; 5],
+}
+
+/// The whole evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub profile: String,
+    pub accept_claimed: bool,
+    pub projects: Vec<ProjectResult>,
+    pub units: Vec<UnitResult>,
+    pub department: DepartmentResult,
+    /// Warnings of the evaluation (different count nouns compared …), with actuals lines.
+    pub notes: Vec<Note>,
+}
+
+impl Evaluation {
+    /// Every row result with whether it needs attention under `--strict`: 未填报 or 需说明.
+    pub fn strict_failures(&self) -> usize {
+        let tables = self
+            .projects
+            .iter()
+            .map(|p| &p.table)
+            .chain(self.units.iter().filter_map(|u| u.overall.as_ref()));
+        let rows = tables
+            .flat_map(|t| &t.rows)
+            .filter(|r| r.status == Status::NotReported || r.flags.contains(&Flag::NeedsNote))
+            .count();
+        let budgets = self
+            .projects
+            .iter()
+            .filter(|p| {
+                p.budget.status == Status::NotReported || p.budget.flags.contains(&Flag::NeedsNote)
+            })
+            .count();
+        rows + budgets
+    }
+}
