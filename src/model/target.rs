@@ -226,7 +226,7 @@ impl fmt::Display for Deadline {
         match self {
             Deadline::Month { year, month } => write!(f, "{year:04}-{month:02}"),
             Deadline::Day(date) => write!(f, "{}", date.format("%Y-%m-%d")),
-            Deadline::YearEnd(Some(year)) => write!(f, "{year}年底"),
+            Deadline::YearEnd(Some(year)) => write!(f, "{year:04}年底"),
             Deadline::YearEnd(None) => f.write_str("年底"),
         }
     }

@@ -13,6 +13,11 @@ pub fn print(department: &Department) -> String {
         Some(year) => format!("{} {year}", department.name),
         None => department.name.clone(),
     };
+    // A comment ends at the line's end: a name with a line break must not break out of it.
+    let title: String = title
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let _ = writeln!(out, "# kpi targets: {title}");
     let _ = writeln!(out, "{MAGIC} {VERSION}");
     let _ = writeln!(out, "department {}", quote(&department.name));
