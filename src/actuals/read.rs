@@ -1,10 +1,27 @@
 //! Reading and matching an actuals CSV.
+//!
+//! The file is decoded (UTF-8 with or without BOM, else GB18030; `--encoding` overrides), split
+//! by the csv crate (tab-separated when the header has tabs and no commas), and each record is
+//! matched to its subject ([`matching`]) and read against its target ([`cells`]). Every error
+//! points at the cell: the record's position from the csv crate, and each field's byte offset in
+//! its physical line computed here (quoted fields included).
 
-use crate::Result;
-use crate::model::Department;
+mod cells;
+mod columns;
+mod matching;
+
+use std::collections::HashMap;
+
+use crate::error::LocatedError;
+use crate::import::{Note, Severity};
+use crate::model::{Department, Target};
 use crate::profile::Profile;
+use crate::{Error, Result};
 
-use super::Actuals;
+use super::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, Subject};
+use cells::CellError;
+use columns::{Field, Header};
+use matching::{Index, Names};
 
 /// How to read an actuals file.
 #[derive(Debug, Clone, Copy, Default)]
@@ -16,10 +33,1171 @@ pub struct ReadOptions {
 /// Reads the actuals file `file` (its `bytes`) and matches every row to `model`.
 pub fn read(
     file: &str,
-    _bytes: &[u8],
-    _model: &Department,
-    _profile: &Profile,
-    _options: &ReadOptions,
+    bytes: &[u8],
+    model: &Department,
+    profile: &Profile,
+    options: &ReadOptions,
 ) -> Result<Actuals> {
-    Ok(Actuals::empty(file))
+    let (text, encoding) =
+        crate::text::decode(bytes, options.encoding).map_err(|e| decode_error(file, bytes, &e))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = Reader {
+        source: Source { file, text },
+        index: Index::new(model),
+        profile,
+        delimiter: delimiter(text),
+        header: None,
+        seen: HashMap::new(),
+        actuals: Actuals {
+            file: file.to_owned(),
+            encoding,
+            rows: Vec::new(),
+            notes: Vec::new(),
+            accounting: ActualsAccounting::default(),
+        },
+        set_aside: HashMap::new(),
+        unnamed_warned: Vec::new(),
+    };
+    reader.run()?;
+    Ok(reader.finish())
+}
+
+fn decode_error(file: &str, bytes: &[u8], e: &crate::text::DecodeError) -> Error {
+    let start = bytes[..e.offset.min(bytes.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let end = bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |at| start + at);
+    let line = &bytes[start..end];
+    let shown = encoding_rs::Encoding::for_label(e.encoding.as_bytes()).map_or_else(
+        || String::from_utf8_lossy(line).into_owned(),
+        |enc| enc.decode_without_bom_handling(line).0.into_owned(),
+    );
+    LocatedError::line(
+        file,
+        e.line,
+        shown.trim_end_matches('\r'),
+        format!("{e} in {}", e.encoding),
+    )
+    .with_help("save the file as UTF-8 (or GB18030/GBK, as Excel does), or name its encoding with --encoding")
+    .into()
+}
+
+/// Tab-separated when the header line has tabs and no commas.
+fn delimiter(text: &str) -> u8 {
+    let header = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    if header.contains('\t') && !header.contains(',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// The decoded text, for locating errors.
+struct Source<'t> {
+    file: &'t str,
+    text: &'t str,
+}
+
+impl Source<'_> {
+    /// The 1-based line holding byte `at`, its text (without the line break) and its start.
+    fn line_of(&self, at: usize) -> (usize, &str, usize) {
+        let bytes = self.text.as_bytes();
+        let at = at.min(bytes.len());
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| start + i);
+        let number = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        // `start` and `end` follow a line break or are the text's ends: char boundaries.
+        let text = self.text.get(start..end).unwrap_or_default();
+        (number, text.trim_end_matches('\r'), start)
+    }
+
+    /// An error at the bytes `start..end` of the text.
+    fn at(&self, start: usize, end: usize, message: String, help: Option<String>) -> Error {
+        let (line, text, line_start) = self.line_of(start);
+        let offset = start.saturating_sub(line_start);
+        let len = end.saturating_sub(start);
+        let error = LocatedError::at(self.file, line, text, offset, len, message);
+        match help {
+            Some(help) => error.with_help(help),
+            None => error,
+        }
+        .into()
+    }
+
+    /// An error about a whole line.
+    fn line(&self, start: usize, message: String, help: Option<String>) -> Error {
+        let (line, text, _) = self.line_of(start);
+        let error = LocatedError::line(self.file, line, text, message);
+        match help {
+            Some(help) => error.with_help(help),
+            None => error,
+        }
+        .into()
+    }
+}
+
+/// One record of the file: its cells, where it starts and where each cell stands.
+struct Record {
+    /// Byte offset of its first character.
+    start: usize,
+    /// 1-based line of its first character.
+    line: usize,
+    cells: Vec<String>,
+    /// Byte span of each cell in the text (quotes included).
+    spans: Vec<(usize, usize)>,
+}
+
+impl Record {
+    fn cell(&self, column: Option<usize>) -> &str {
+        column
+            .and_then(|c| self.cells.get(c))
+            .map_or("", |c| c.trim())
+    }
+
+    /// The span of a cell; the end of the record for a cell it does not have.
+    fn span(&self, column: usize) -> (usize, usize) {
+        match self.spans.get(column) {
+            Some(&span) => span,
+            None => {
+                let end = self.spans.last().map_or(self.start, |&(_, end)| end);
+                (end, end)
+            }
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// Skips the line breaks the csv crate leaves before a record's first character.
+fn record_start(text: &str, position: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = position.min(bytes.len());
+    while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    at
+}
+
+/// The byte spans of the first `count` fields of the record starting at `start`, following the
+/// csv crate's reading: a field starting with `"` runs to its closing quote (`""` is a quote
+/// inside), and then to the next delimiter. Falls back to empty spans at `start` if the scan
+/// does not find `count` fields.
+fn field_spans(text: &str, start: usize, delimiter: u8, count: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::with_capacity(count);
+    let mut at = start;
+    loop {
+        let field_start = at;
+        if bytes.get(at) == Some(&b'"') {
+            at += 1;
+            while at < bytes.len() {
+                if bytes[at] == b'"' {
+                    if bytes.get(at + 1) == Some(&b'"') {
+                        at += 2;
+                        continue;
+                    }
+                    at += 1;
+                    break;
+                }
+                at += 1;
+            }
+        }
+        while at < bytes.len() && !matches!(bytes[at], b'\r' | b'\n') && bytes[at] != delimiter {
+            at += 1;
+        }
+        spans.push((field_start, at));
+        if at < bytes.len() && bytes[at] == delimiter && spans.len() < count {
+            at += 1;
+            continue;
+        }
+        break;
+    }
+    if spans.len() == count {
+        spans
+    } else {
+        vec![(start, start); count]
+    }
+}
+
+/// Counts lines forward through the text.
+struct LineCounter {
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &str, at: usize) -> usize {
+        let bytes = text.as_bytes();
+        let at = at.min(bytes.len());
+        let newlines = |range: &[u8]| range.iter().filter(|&&b| b == b'\n').count();
+        if at >= self.at {
+            self.line += newlines(&bytes[self.at..at]);
+        } else {
+            self.line = newlines(&bytes[..at]) + 1;
+        }
+        self.at = at;
+        self.line
+    }
+}
+
+struct Reader<'a> {
+    source: Source<'a>,
+    index: Index<'a>,
+    profile: &'a Profile,
+    delimiter: u8,
+    /// The header and its width, once read.
+    header: Option<(Header, usize)>,
+    /// Subject → the line of its row.
+    seen: HashMap<Subject, usize>,
+    actuals: Actuals,
+    set_aside: HashMap<ActualsSetAside, usize>,
+    unnamed_warned: Vec<usize>,
+}
+
+impl Reader<'_> {
+    fn run(&mut self) -> Result<()> {
+        let text = self.source.text;
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        let mut lines = LineCounter { at: 0, line: 1 };
+        loop {
+            let more = csv.read_record(&mut record).map_err(|e| {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                self.source.line(
+                    record_start(text, at),
+                    format!("expected CSV, found a record that cannot be read: {e}"),
+                    None,
+                )
+            })?;
+            if !more {
+                break;
+            }
+            let position = record.position().map_or(0, |p| p.byte() as usize);
+            let start = record_start(text, position);
+            let line = lines.line_at(text, start);
+            let row = Record {
+                start,
+                line,
+                cells: record.iter().map(str::to_owned).collect(),
+                spans: field_spans(text, start, self.delimiter, record.len()),
+            };
+            if self.header.is_none() {
+                self.header(&row)?;
+            } else {
+                self.row(&row)?;
+            }
+        }
+        if self.header.is_none() {
+            return Err(Error::Input {
+                file: self.source.file.to_owned(),
+                message: "expected a header row naming the columns (id, indicator, actual …), found an empty file".to_owned(),
+                help: Some("`kpi template` writes a form to fill".to_owned()),
+            });
+        }
+        Ok(())
+    }
+
+    fn header(&mut self, row: &Record) -> Result<()> {
+        let cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
+        let header = Header::parse(&cells).map_err(|e| match e.column {
+            Some(column) => {
+                let (start, end) = row.span(column);
+                self.source.at(start, end, e.message, e.help)
+            }
+            None => self.source.line(row.start, e.message, e.help),
+        })?;
+        if !header.unknown.is_empty() {
+            let named: Vec<String> = header
+                .unknown
+                .iter()
+                .map(|(at, name)| format!("`{name}` (column {})", at + 1))
+                .collect();
+            self.actuals.notes.push(Note {
+                line: line_u32(row.line),
+                severity: Severity::Warning,
+                code: "unknown-column",
+                message: format!("unknown columns, ignored: {}", named.join(", ")),
+            });
+        }
+        self.header = Some((header, row.cells.len()));
+        Ok(())
+    }
+
+    fn column(&self, field: Field) -> Option<usize> {
+        self.header.as_ref().and_then(|(h, _)| h.columns.get(field))
+    }
+
+    fn cell<'r>(&self, row: &'r Record, field: Field) -> &'r str {
+        row.cell(self.column(field))
+    }
+
+    /// A cell error at its cell, or at the line when the file has no such column.
+    fn located(&self, row: &Record, error: CellError) -> Error {
+        match self.column(error.field) {
+            Some(column) => {
+                let (start, end) = row.span(column);
+                self.source.at(start, end, error.message, error.help)
+            }
+            None => self.source.line(row.start, error.message, error.help),
+        }
+    }
+
+    fn count(&mut self, reason: ActualsSetAside) {
+        *self.set_aside.entry(reason).or_default() += 1;
+    }
+
+    fn row(&mut self, row: &Record) -> Result<()> {
+        self.actuals.accounting.rows_read += 1;
+        if row.is_blank() {
+            self.count(ActualsSetAside::Blank);
+            return Ok(());
+        }
+        self.outside_columns(row)?;
+        let names = Names {
+            id: self.cell(row, Field::Id),
+            kind: self.cell(row, Field::Kind),
+            unit: self.cell(row, Field::Unit),
+            project: self.cell(row, Field::Project),
+            level1: self.cell(row, Field::Level1),
+            level2: self.cell(row, Field::Level2),
+            indicator: self.cell(row, Field::Indicator),
+        };
+        let subject = self
+            .index
+            .subject(&names)
+            .map_err(|e| self.located(row, e))?;
+        let id = self.index.id_of(subject);
+        if let Some(&first) = self.seen.get(&subject) {
+            let column = [Field::Id, Field::Indicator, Field::Project]
+                .into_iter()
+                .find(|&f| !self.cell(row, f).is_empty())
+                .unwrap_or(Field::Id);
+            return Err(self.located(
+                row,
+                CellError::new(
+                    column,
+                    format!(
+                        "expected one row for {id}, found a second: lines {first} and {}",
+                        row.line
+                    ),
+                )
+                .help("keep one of the two rows"),
+            ));
+        }
+        self.seen.insert(subject, row.line);
+        self.check_reference(row, subject, &id)
+            .map_err(|e| self.located(row, e))?;
+        let actual = self
+            .actual(row, subject, &id)
+            .map_err(|e| self.located(row, e))?;
+        let built = self
+            .build(row, subject, actual)
+            .map_err(|e| self.located(row, e))?;
+        let reason = match &built.actual {
+            Actual::Missing if built.note.is_none() && built.claimed.is_none() => {
+                Some(ActualsSetAside::Unfilled)
+            }
+            Actual::NotApplicable => Some(ActualsSetAside::NotApplicable),
+            _ => None,
+        };
+        match reason {
+            Some(reason) => self.count(reason),
+            None => self.actuals.accounting.rows_used += 1,
+        }
+        self.actuals.rows.push(built);
+        Ok(())
+    }
+
+    /// Cells beyond the header are an error; cells under an unnamed header, a warning.
+    fn outside_columns(&mut self, row: &Record) -> Result<()> {
+        let Some((header, width)) = &self.header else {
+            return Ok(());
+        };
+        if let Some(extra) = (*width..row.cells.len()).find(|&c| !row.cell(Some(c)).is_empty()) {
+            let (start, end) = row.span(extra);
+            return Err(self.source.at(
+                start,
+                end,
+                format!(
+                    "expected no cell beyond the header's {width} columns, found `{}`",
+                    row.cell(Some(extra))
+                ),
+                Some("name the column in the header, or clear the cell".to_owned()),
+            ));
+        }
+        let unnamed: Vec<usize> = header
+            .unnamed
+            .iter()
+            .copied()
+            .filter(|&c| !row.cell(Some(c)).is_empty() && !self.unnamed_warned.contains(&c))
+            .collect();
+        for column in unnamed {
+            self.unnamed_warned.push(column);
+            self.actuals.notes.push(Note {
+                line: line_u32(row.line),
+                severity: Severity::Warning,
+                code: "unknown-column",
+                message: format!(
+                    "column {} has no name in the header; its cells are ignored",
+                    column + 1
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The `target` and `deadline` columns, where filled, must state the model's (they are
+    /// never used as targets).
+    fn check_reference(&self, row: &Record, subject: Subject, id: &str) -> Result<(), CellError> {
+        let target = self.cell(row, Field::Target);
+        let deadline = self.cell(row, Field::Deadline);
+        match (subject, self.index.indicator(subject)) {
+            (_, Some(indicator)) => {
+                if !target.is_empty() {
+                    cells::check_target(target, indicator)?;
+                }
+                if !deadline.is_empty() {
+                    cells::check_deadline(deadline, indicator, self.index.model().year)?;
+                }
+            }
+            (Subject::Budget { project }, None) => {
+                if !target.is_empty() {
+                    let budget = self
+                        .index
+                        .model()
+                        .projects
+                        .get(project)
+                        .and_then(|p| p.budget);
+                    cells::check_budget_target(target, budget, id)?;
+                }
+                if !deadline.is_empty() {
+                    return Err(CellError::new(
+                        Field::Deadline,
+                        format!(
+                            "expected no deadline for {id} (budget execution has none), found `{deadline}`"
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The actual of a row against its subject's target.
+    fn actual(&mut self, row: &Record, subject: Subject, id: &str) -> Result<Actual, CellError> {
+        let cell = self.cell(row, Field::Actual);
+        if cell.is_empty() {
+            // S10: nothing written.
+            return Ok(Actual::Missing);
+        }
+        if cells::is_not_applicable(cell) {
+            // S3: not applicable.
+            return Ok(Actual::NotApplicable);
+        }
+        let measure = self.cell(row, Field::Measure);
+        let Some(indicator) = self.index.indicator(subject) else {
+            // S12: budget execution.
+            return cells::budget_execution(cell, measure);
+        };
+        match &indicator.target {
+            Target::Compare { .. } | Target::Range { .. } => {
+                let (actual, nouns) = cells::quantity(cell, measure, &indicator.target, id)?;
+                if let Some(nouns) = nouns {
+                    // S8: counts of different nouns are compared, with a warning.
+                    self.actuals.notes.push(Note {
+                        line: line_u32(row.line),
+                        severity: Severity::Warning,
+                        code: "different-nouns",
+                        message: format!(
+                            "{id}: the actual `{}` counts {} and the target {}; compared as one count",
+                            actual.written(),
+                            nouns.from,
+                            nouns.to
+                        ),
+                    });
+                }
+                Ok(actual)
+            }
+            // S7: tiers.
+            Target::Qualitative(text) => cells::tier(cell, text, self.profile),
+            Target::NotApplicable => Err(CellError::new(
+                Field::Actual,
+                format!(
+                    "expected `不适用` or an empty cell for {id}, whose target is 不适用, found `{cell}`"
+                ),
+            )),
+        }
+    }
+
+    /// The row with its other cells read.
+    fn build(
+        &self,
+        row: &Record,
+        subject: Subject,
+        actual: Actual,
+    ) -> Result<ActualRow, CellError> {
+        let optional = |field: Field| {
+            let cell = self.cell(row, field);
+            (!cell.is_empty()).then_some(cell)
+        };
+        let completed = optional(Field::Completed)
+            .map(|c| cells::completed(c, self.index.model().year))
+            .transpose()?;
+        let budget = match (optional(Field::Budget), subject) {
+            (None, _) => None,
+            // S12: the adjusted budget (调整后预算数), in 万元.
+            (Some(cell), Subject::Budget { .. }) => Some(cells::wan(Field::Budget, cell)?),
+            (Some(cell), _) => {
+                return Err(CellError::new(
+                    Field::Budget,
+                    format!("expected the adjusted budget only on a budget row (kind `budget`), found `{cell}` on an indicator's row"),
+                )
+                .help("put the project's adjusted budget (调整后预算数) on its budget row"));
+            }
+        };
+        Ok(ActualRow {
+            line: line_u32(row.line),
+            subject,
+            actual,
+            completed,
+            note: optional(Field::Note).map(str::to_owned),
+            budget,
+            // S3: the row's own points.
+            weight: optional(Field::Weight)
+                .map(|c| cells::points(Field::Weight, c, true))
+                .transpose()?,
+            // S16: the claimed score.
+            claimed: optional(Field::Score)
+                .map(|c| cells::points(Field::Score, c, false))
+                .transpose()?,
+            // S9: an explicit deduction.
+            deduction: optional(Field::Deduction)
+                .map(|c| cells::points(Field::Deduction, c, true))
+                .transpose()?,
+        })
+    }
+
+    fn finish(mut self) -> Actuals {
+        let mut set_aside: Vec<(ActualsSetAside, usize)> =
+            self.set_aside.into_iter().filter(|(_, n)| *n > 0).collect();
+        set_aside.sort();
+        self.actuals.accounting.set_aside = set_aside;
+        self.actuals
+    }
+}
+
+fn line_u32(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn seed() -> Department {
+        crate::import::import(crate::embedded::SPEC_NAME, crate::embedded::SPEC)
+            .expect("the embedded spec reads")
+            .department
+    }
+
+    fn read_text(text: &str) -> Result<Actuals> {
+        read_with(text.as_bytes(), &ReadOptions::default())
+    }
+
+    fn read_with(bytes: &[u8], options: &ReadOptions) -> Result<Actuals> {
+        read("a.csv", bytes, &seed(), &Profile::national(), options)
+    }
+
+    /// The error's location, message and the text its span covers.
+    fn error(text: &str) -> (String, String, String) {
+        match read_text(text) {
+            Err(Error::Located(e)) => {
+                let covered = e.line_text[e.span.0..e.span.1].to_owned();
+                (e.location(), e.message.clone(), covered)
+            }
+            other => panic!("expected a located error, got {other:?}"),
+        }
+    }
+
+    fn only_row(text: &str) -> ActualRow {
+        let actuals = read_text(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(actuals.rows.len(), 1, "{:?}", actuals.rows);
+        actuals.rows[0].clone()
+    }
+
+    const SURVEY: &str = "558001-b93209ea-d42e26"; // 调查企业户数 >= 0.1 万户
+
+    #[test]
+    fn header_aliases_in_english_chinese_and_any_case() {
+        for header in [
+            "id,actual",
+            "ID,Actual",
+            "编号,实际完成值",
+            "指标编号,完成值",
+            "指标ID,全年实际值",
+        ] {
+            let row = only_row(&format!("{header}\n{SURVEY},0.12万户\n"));
+            assert_eq!(
+                row.actual,
+                Actual::Quantity {
+                    value: dec!(0.12),
+                    written: "0.12万户".into(),
+                    different_nouns: false
+                },
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn tab_separated_files_are_read_when_the_header_has_tabs_and_no_commas() {
+        let row = only_row(&format!(
+            "id\tactual\tnote\n{SURVEY}\t1,250户\t含 1,250 户\n"
+        ));
+        assert!(matches!(row.actual, Actual::Quantity { value, .. } if value == dec!(0.125)));
+        assert_eq!(row.note.as_deref(), Some("含 1,250 户"));
+    }
+
+    #[test]
+    fn gb18030_and_bom_inputs_are_decoded() {
+        let text = format!("编号,实际完成值,偏差原因\n{SURVEY},0.12万户,已完成调查\n");
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+        let actuals = read_with(&gbk, &ReadOptions::default()).unwrap();
+        assert_eq!(actuals.encoding, "gb18030");
+        assert_eq!(actuals.rows[0].note.as_deref(), Some("已完成调查"));
+        let bom = [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat();
+        let actuals = read_with(&bom, &ReadOptions::default()).unwrap();
+        assert_eq!(actuals.encoding, "UTF-8");
+        assert_eq!(actuals.rows[0].note.as_deref(), Some("已完成调查"));
+        // A forced encoding keeps the BOM out of the first column's name too.
+        let forced = ReadOptions {
+            encoding: Some(encoding_rs::UTF_8),
+        };
+        assert_eq!(read_with(&bom, &forced).unwrap().rows.len(), 1);
+    }
+
+    #[test]
+    fn excel_files_with_crlf_line_ends_and_gb18030_read_and_locate() {
+        let text = format!(
+            "编号,偏差原因,实际完成值\r\n{SURVEY},\"多行\r\n说明\",0.12万户\r\n\r\n558001-unit-f08164,,很多\r\n"
+        );
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+        match read_with(&gbk, &ReadOptions::default()) {
+            Err(Error::Located(e)) => {
+                assert_eq!(e.location(), "a.csv:5:21");
+                assert_eq!(e.line_text, "558001-unit-f08164,,很多");
+            }
+            other => panic!("{other:?}"),
+        }
+        let ok = text.replace("很多", "100%");
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&ok);
+        let actuals = read_with(&gbk, &ReadOptions::default()).unwrap();
+        let lines: Vec<u32> = actuals.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 5]);
+        assert_eq!(actuals.rows[0].note.as_deref(), Some("多行\r\n说明"));
+    }
+
+    #[test]
+    fn an_undecodable_file_names_the_file_and_line() {
+        let bytes = [&b"id,actual\n"[..], SURVEY.as_bytes(), b",\x81\x20\n"].concat();
+        let forced = ReadOptions {
+            encoding: Some(encoding_rs::UTF_8),
+        };
+        match read_with(&bytes, &forced) {
+            Err(Error::Located(e)) => {
+                assert_eq!(e.location(), "a.csv:2");
+                assert!(
+                    e.message.starts_with("expected text in UTF-8 or GB18030"),
+                    "{}",
+                    e.message
+                );
+                assert!(e.help.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_actual_form() {
+        let cases: [(&str, &str, Actual); 6] = [
+            (SURVEY, "", Actual::Missing),
+            (SURVEY, "不适用", Actual::NotApplicable),
+            (SURVEY, "/", Actual::NotApplicable),
+            (
+                SURVEY,
+                "\"１，２５０户\"",
+                Actual::Quantity {
+                    value: dec!(0.125),
+                    written: "１，２５０户".into(),
+                    different_nouns: false,
+                },
+            ),
+            (
+                "558001-unit-332c0d",
+                "达成：已完成资产评估",
+                Actual::Tier {
+                    tier: 0,
+                    share: None,
+                    written: "达成：已完成资产评估".into(),
+                },
+            ),
+            (
+                "558001-04ae452e#budget",
+                "34.5万元",
+                Actual::Spent {
+                    wan: dec!(34.5),
+                    written: "34.5万元".into(),
+                },
+            ),
+        ];
+        for (id, cell, expected) in cases {
+            let row = only_row(&format!("id,actual,note\n{id},{cell},n\n"));
+            assert_eq!(row.actual, expected, "{cell}");
+        }
+    }
+
+    #[test]
+    fn accounting_sets_aside_blank_unfilled_and_not_applicable_rows() {
+        let text = format!(
+            "id,actual,note,score,weight\n\
+             {SURVEY},,,,\n\
+             ,,,,\n\
+             558001-unit-332c0d,不适用,无此项工作,,\n\
+             558001-unit-f08164,,说明,,\n\
+             558001-unit-7957f7,100%,,,\n\
+             558001-unit-fa9cf3,,,8,\n\
+             558001-unit-7a8920,,,,5\n"
+        );
+        let actuals = read_text(&text).unwrap();
+        let a = &actuals.accounting;
+        assert_eq!(a.rows_read, 7);
+        assert_eq!(a.rows_used, 3);
+        assert_eq!(
+            a.set_aside,
+            vec![
+                (ActualsSetAside::Blank, 1),
+                (ActualsSetAside::Unfilled, 2),
+                (ActualsSetAside::NotApplicable, 1)
+            ]
+        );
+        assert!(a.balances());
+        // Blank rows are left out of `rows`; the others stay in file order with their lines.
+        let lines: Vec<u32> = actuals.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4, 5, 6, 7, 8]);
+        assert_eq!(actuals.rows[4].claimed, Some(dec!(8)));
+        assert_eq!(actuals.rows[5].weight, Some(dec!(5)));
+    }
+
+    #[test]
+    fn errors_point_at_the_cell_in_its_physical_line() {
+        // A quoted cell with a line break: the next record starts on line 4.
+        let text = format!(
+            "id,note,actual\n{SURVEY},\"第一行\n第二行, 含逗号\",0.12万户\n558001-unit-f08164,\"引号\"\"内\",很多\n"
+        );
+        let (location, message, covered) = error(&text);
+        assert_eq!(location, "a.csv:4:28");
+        assert_eq!(
+            message,
+            "expected a number for 558001-unit-f08164 (target `＝ 100 %`), found `很多`"
+        );
+        assert_eq!(covered, "很多");
+        // The span of a quoted cell includes its quotes.
+        let (_, message, covered) = error(&format!("id,actual\n{SURVEY},\"1250\"\n"));
+        assert!(message.contains("over 100 times"), "{message}");
+        assert_eq!(covered, "\"1250\"");
+    }
+
+    #[test]
+    fn header_errors() {
+        let (location, message, covered) = error("id,实际完成值,完成值\n");
+        assert_eq!(location, "a.csv:1:10");
+        assert!(
+            message.contains("`完成值` (column 3) naming `actual` again"),
+            "{message}"
+        );
+        assert_eq!(covered, "完成值");
+        let (location, message, _) = error("id,note\n");
+        assert_eq!(location, "a.csv:1");
+        assert!(
+            message.starts_with("expected a column of actuals"),
+            "{message}"
+        );
+        match read_text("") {
+            Err(Error::Input { message, .. }) => {
+                assert!(message.ends_with("found an empty file"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_and_unnamed_columns_are_warnings() {
+        let actuals = read_text(&format!(
+            "id,actual,备注,Remarks,\n{SURVEY},0.12万户,x,y,z\n"
+        ))
+        .unwrap();
+        let notes: Vec<String> = actuals.notes.iter().map(|n| n.render("a.csv")).collect();
+        assert_eq!(
+            notes,
+            [
+                "a.csv:1: warning[unknown-column]: unknown columns, ignored: `备注` (column 3), `Remarks` (column 4)",
+                "a.csv:2: warning[unknown-column]: column 5 has no name in the header; its cells are ignored",
+            ]
+        );
+        let (location, message, _) = error(&format!("id,actual\n{SURVEY},0.12万户,extra\n"));
+        assert_eq!(location, "a.csv:2:31");
+        assert_eq!(
+            message,
+            "expected no cell beyond the header's 2 columns, found `extra`"
+        );
+    }
+
+    #[test]
+    fn unknown_ids_suggest_the_closest() {
+        let (location, message, covered) = error("id,actual\n558001-b93209ea-d42e27,5\n");
+        assert_eq!(location, "a.csv:2:1");
+        assert_eq!(covered, "558001-b93209ea-d42e27");
+        assert!(
+            message.starts_with("expected an id of the targets, found `558001-b93209ea-d42e27`; closest: `558001-b93209ea-d42e26`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn names_beside_an_id_must_agree_with_it() {
+        let (location, message, _) = error(&format!(
+            "id,project,indicator,actual\n{SURVEY},支持沈阳市软件产业创新发展政策,拨付企业数量,5户\n"
+        ));
+        assert_eq!(location, "a.csv:2:40");
+        assert_eq!(
+            message,
+            format!(
+                "expected `调查企业户数` in the indicator column of {SURVEY}, found `拨付企业数量`"
+            )
+        );
+        let (_, message, _) = error(&format!("id,kind,actual\n{SURVEY},budget,5户\n"));
+        assert_eq!(
+            message,
+            format!("expected `indicator` for {SURVEY}, an indicator's id, found `budget`")
+        );
+        let (_, message, _) = error(&format!("id,kind,actual\n{SURVEY},其他,5户\n"));
+        assert_eq!(message, "expected `indicator` or `budget`, found `其他`");
+        let (_, message, _) = error(&format!("id,unit,actual\n{SURVEY},558002,5户\n"));
+        assert_eq!(
+            message,
+            format!("expected `558001` in the unit column of {SURVEY}, found `558002`")
+        );
+    }
+
+    #[test]
+    fn matching_by_names() {
+        // A unit's own indicator needs the unit.
+        let (location, message, _) = error("project,indicator,actual\n,重点工作办结率,100%\n");
+        assert_eq!(location, "a.csv:2");
+        assert!(
+            message.starts_with("expected the unit of `重点工作办结率`"),
+            "{message}"
+        );
+        // Names compare after match_key: widths and spaces.
+        let row = only_row("单位,三级指标,实际完成值\n558001,重点工作 办结率,１００％\n");
+        assert_eq!(
+            row.subject,
+            Subject::UnitIndicator {
+                unit: 0,
+                indicator: 0
+            }
+        );
+        // Categories narrow an ambiguous name; wrong categories are an error naming the right ones.
+        let row =
+            only_row("unit,level1,level2,indicator,actual\n558001,可持续性,,综合管理水平,达成\n");
+        assert!(matches!(
+            row.subject,
+            Subject::UnitIndicator { unit: 0, .. }
+        ));
+        let (location, message, _) =
+            error("unit,level1,level2,indicator,actual\n558001,产出指标,,综合管理水平,达成\n");
+        assert_eq!(location, "a.csv:2:8");
+        assert!(message.starts_with("expected the categories of `综合管理水平` in unit 558001: 558001-unit-332c0d (基础管理 / 依法行政能力)"), "{message}");
+        // An unknown indicator suggests names of its project.
+        let (location, message, _) =
+            error("project,indicator,actual\n支持沈阳市软件产业创新发展政策,调查企业数,5户\n");
+        assert_eq!(location, "a.csv:2:17");
+        assert!(
+            message.starts_with("expected an indicator of project `支持沈阳市软件产业创新发展政策`, found `调查企业数`; closest: `调查企业户数`"),
+            "{message}"
+        );
+        // A project of another unit.
+        let (_, message, _) = error(
+            "unit,project,indicator,actual\n558002,支持沈阳市软件产业创新发展政策,调查企业户数,5户\n",
+        );
+        assert_eq!(
+            message,
+            "expected the unit of project `支持沈阳市软件产业创新发展政策` (558001), found `558002`"
+        );
+        // A project by its id.
+        let row = only_row("project,indicator,actual\n558001-b93209ea,调查企业户数,0.2万户\n");
+        assert!(matches!(row.subject, Subject::ProjectIndicator { .. }));
+    }
+
+    #[test]
+    fn s12_budget_rows() {
+        let budget = |text: &str| only_row(text).subject;
+        let gui = "鼓励中小企业成长“规升巨”政策";
+        // kind budget, the reserved id, or a hand-made `预算执行率` without categories.
+        let by_kind = budget(&format!("kind,project,actual\nbudget,{gui},96.2%\n"));
+        assert!(matches!(by_kind, Subject::Budget { .. }));
+        assert_eq!(budget("id,actual\n558001-f5aa59fe#budget,96.2%\n"), by_kind);
+        assert_eq!(
+            budget(&format!(
+                "project,indicator,actual\n{gui},预算执行率,96.2%\n"
+            )),
+            by_kind
+        );
+        // With its categories, or kind indicator, it is the project's real indicator.
+        let real = budget(&format!(
+            "project,level1,level2,indicator,actual\n{gui},产出指标,质量指标,预算执行率,96.2%\n"
+        ));
+        assert!(matches!(real, Subject::ProjectIndicator { .. }));
+        assert_eq!(
+            budget(&format!(
+                "kind,project,indicator,actual\nindicator,{gui},预算执行率,96.2%\n"
+            )),
+            real
+        );
+        // A project without such an indicator: `kind indicator` finds none.
+        let (_, message, _) =
+            error("kind,project,indicator,actual\nindicator,老干部特需专项经费,预算执行率,96.2%\n");
+        assert!(
+            message.starts_with(
+                "expected an indicator of project `老干部特需专项经费`, found `预算执行率`"
+            ),
+            "{message}"
+        );
+        // A bare number is an error (S12), the budget column is read in 万元.
+        let (location, message, covered) = error("id,actual\n558001-04ae452e#budget,34.5\n");
+        assert_eq!(location, "a.csv:2:24");
+        assert_eq!(covered, "34.5");
+        assert!(
+            message.ends_with("found `34.5` without a unit"),
+            "{message}"
+        );
+        let row = only_row("id,actual,调整后预算数（万元）\n558001-04ae452e#budget,34.5万元,36\n");
+        assert_eq!(row.budget, Some(dec!(36)));
+        let (_, message, _) = error(&format!("id,actual,budget\n{SURVEY},0.2万户,36\n"));
+        assert!(
+            message.starts_with("expected the adjusted budget only on a budget row"),
+            "{message}"
+        );
+        // The target column of a budget row states the 表17 budget.
+        let row = only_row("id,target,actual\n558001-04ae452e#budget,35.88 万元,96%\n");
+        assert!(matches!(row.actual, Actual::Rate { .. }));
+        let (_, message, _) = error("id,target,actual\n558001-04ae452e#budget,36 万元,96%\n");
+        assert_eq!(
+            message,
+            "expected the budget of 558001-04ae452e#budget (`35.88 万元`), found `36 万元`"
+        );
+    }
+
+    #[test]
+    fn two_rows_for_one_subject() {
+        let (location, message, _) = error(&format!(
+            "id,actual\n{SURVEY},0.12万户\n\n{SURVEY},0.13万户\n"
+        ));
+        assert_eq!(location, "a.csv:4:1");
+        assert_eq!(
+            message,
+            format!("expected one row for {SURVEY}, found a second: lines 2 and 4")
+        );
+    }
+
+    #[test]
+    fn reference_columns_are_checked_not_used() {
+        let row = only_row(&format!(
+            "id,target,deadline,actual\n{SURVEY},≥ 1000 户,2024/12/1,0.12万户\n"
+        ));
+        assert!(matches!(row.actual, Actual::Quantity { value, .. } if value == dec!(0.12)));
+        let (location, message, covered) = error(&format!(
+            "id,target,deadline,actual\n{SURVEY},≥ 0.1 万户,2024-11,0.12万户\n"
+        ));
+        assert_eq!(location, "a.csv:2:33");
+        assert_eq!(covered, "2024-11");
+        assert_eq!(
+            message,
+            format!("expected the deadline of {SURVEY} (`2024-12`), found `2024-11`")
+        );
+    }
+
+    #[test]
+    fn other_cells_are_read_or_refused_with_their_column() {
+        let row = only_row(&format!(
+            "id,actual,completed,weight,score,deduction\n{SURVEY},0.12万户,2024年11月,10,9.5,0.5\n"
+        ));
+        assert_eq!(row.completed, chrono::NaiveDate::from_ymd_opt(2024, 11, 30));
+        assert_eq!(
+            (row.weight, row.claimed, row.deduction),
+            (Some(dec!(10)), Some(dec!(9.5)), Some(dec!(0.5)))
+        );
+        let (location, message, _) =
+            error(&format!("id,actual,completed\n{SURVEY},0.12万户,昨天\n"));
+        assert_eq!(location, "a.csv:2:31");
+        assert_eq!(
+            message,
+            "expected a date like 2024-11-30 or 2024年11月30日, found `昨天`"
+        );
+        let (location, message, _) = error(&format!("id,actual,score\n{SURVEY},0.12万户,1e40\n"));
+        assert_eq!(location, "a.csv:2:31");
+        assert!(
+            message.starts_with("expected a number within ±"),
+            "{message}"
+        );
+        let (_, message, _) = error(&format!("id,actual,weight\n{SURVEY},0.12万户,-5\n"));
+        assert_eq!(
+            message,
+            "expected a number of points of 0 or more, found `-5`"
+        );
+    }
+
+    #[test]
+    fn actual_errors_name_the_row_and_column() {
+        // S8: dimensions, durations.
+        let (location, message, _) = error(&format!("id,actual\n{SURVEY},98%\n"));
+        assert_eq!(location, "a.csv:2:24");
+        assert_eq!(
+            message,
+            format!(
+                "expected a value in 万户 (count) for {SURVEY}, found `98%`: % (percent) and 万户 (count) measure different things"
+            )
+        );
+        let (_, message, _) = error("id,actual\n558001-9f62ff09-9ca5c1,1个月\n");
+        assert!(
+            message.contains("个月 and 天 do not convert into each other"),
+            "{message}"
+        );
+        // The measure column and the cell disagree: the measure column is pointed at.
+        let (location, message, _) = error(&format!("id,actual,measure\n{SURVEY},0.12万户,户\n"));
+        assert_eq!(location, "a.csv:2:31");
+        assert_eq!(
+            message,
+            "expected the unit of the actual `0.12万户` (万户), found `户` in the measure column"
+        );
+        // S7: a share outside its tier.
+        let (_, message, _) = error("id,actual\n558001-unit-332c0d,部分达成 90%\n");
+        assert_eq!(
+            message,
+            "expected a share within 60%–<80% for 部分达成, found `90%`"
+        );
+        // NaN and infinities.
+        for cell in ["NaN", "inf"] {
+            let (_, message, _) = error(&format!("id,actual\n{SURVEY},{cell}\n"));
+            assert!(message.ends_with(&format!("found `{cell}`")), "{message}");
+        }
+    }
+
+    /// Hostile inputs never panic: a fixed-seed generator glues fragments of CSV, numbers,
+    /// units, tier words, quotes and line breaks under assorted headers.
+    #[test]
+    fn arbitrary_input_is_an_error_or_actuals_never_a_panic() {
+        const PIECES: &[&str] = &[
+            ",",
+            ",",
+            "\"",
+            "\"\"",
+            "\n",
+            "\r\n",
+            "\t",
+            " ",
+            "",
+            "1",
+            "-",
+            "1e40",
+            "1,250",
+            "０．５",
+            "%",
+            "万户",
+            "亿元",
+            "天",
+            "月",
+            "家",
+            "达成",
+            "部分达成",
+            " 75%",
+            "：说明",
+            "不适用",
+            "/",
+            "NaN",
+            "预算执行率",
+            "budget",
+            "indicator",
+            SURVEY,
+            "558001-f5aa59fe#budget",
+            "558001-unit-332c0d",
+            "558001",
+            "综合管理水平",
+            "鼓励中小企业成长“规升巨”政策",
+            "产出指标",
+            "质量指标",
+            "2024-11-30",
+            "2024年底",
+            "≥ 0.1 万户",
+            "\u{feff}",
+            "é",
+            "\u{3000}",
+        ];
+        const HEADERS: &[&str] = &[
+            "id,actual\n",
+            "id,kind,unit,project,level1,level2,indicator,target,deadline,actual,measure,completed,note,budget,weight,score,deduction\n",
+            "单位,项目名称,一级指标,二级指标,三级指标,实际完成值,度量单位\n",
+            "id\tactual\tnote\n",
+            "",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        let model = seed();
+        let profile = Profile::national();
+        for _ in 0..200 {
+            let mut text = HEADERS[next(HEADERS.len())].to_owned();
+            for _ in 0..next(24) {
+                text.push_str(PIECES[next(PIECES.len())]);
+            }
+            let _ = read(
+                "f.csv",
+                text.as_bytes(),
+                &model,
+                &profile,
+                &ReadOptions::default(),
+            );
+            let mut bytes = text.into_bytes();
+            if !bytes.is_empty() {
+                let at = next(bytes.len());
+                bytes[at] = 0x80 | (next(0x7f) as u8);
+            }
+            let _ = read("f.csv", &bytes, &model, &profile, &ReadOptions::default());
+        }
+    }
 }
