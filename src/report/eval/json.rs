@@ -1,0 +1,489 @@
+//! The evaluation as JSON, documented by `specs/report.schema.json`.
+//!
+//! Indicators reuse the model's JSON ([`IndicatorDoc`], `specs/model.schema.json`) flattened, with
+//! the evaluation's fields beside them. Scores and weights are strings with two decimals
+//! (`"12.50"`), money as the model holds it (`"35.88"`); statuses, flags and grades are their
+//! Chinese labels. Optional fields are `null` when absent, except `claimed` (with
+//! `accepted_claimed`) and `deduction`, which are left out when the actuals give none.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Report, fixed2, money, project_of, rows, unit_of};
+use crate::eval::{BudgetResult, CategoryResult, Flag, GradeCounts, RowResult, TableResult};
+use crate::import::Note;
+use crate::model::json::{CategoryDoc, IndicatorDoc, SourceDoc};
+use crate::model::{Category, Indicator};
+
+#[derive(Serialize)]
+struct ReportDoc<'a> {
+    department: DepartmentDoc<'a>,
+    evaluation: EvaluationDoc<'a>,
+    projects: Vec<ProjectDoc<'a>>,
+    units: Vec<UnitDoc<'a>>,
+    accounting: AccountingDoc<'a>,
+    notes: Vec<NoteDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct DepartmentDoc<'a> {
+    name: &'a str,
+    year: Option<i32>,
+    project_score: Option<String>,
+    overall_score: Option<String>,
+    grades: GradesDoc,
+    unit_grades: GradesDoc,
+    statuses: StatusesDoc,
+}
+
+#[derive(Serialize)]
+struct GradesDoc {
+    #[serde(rename = "优")]
+    excellent: usize,
+    #[serde(rename = "良")]
+    good: usize,
+    #[serde(rename = "中")]
+    fair: usize,
+    #[serde(rename = "差")]
+    poor: usize,
+}
+
+impl GradesDoc {
+    fn new(counts: &GradeCounts) -> GradesDoc {
+        let [excellent, good, fair, poor] = counts.0;
+        GradesDoc {
+            excellent,
+            good,
+            fair,
+            poor,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StatusesDoc {
+    #[serde(rename = "达标")]
+    met: usize,
+    #[serde(rename = "未达标")]
+    not_met: usize,
+    #[serde(rename = "未填报")]
+    not_reported: usize,
+    #[serde(rename = "未到期")]
+    pending: usize,
+    #[serde(rename = "不适用")]
+    not_applicable: usize,
+}
+
+#[derive(Serialize)]
+struct EvaluationDoc<'a> {
+    year: i32,
+    as_of: String,
+    profile: &'a str,
+    accept_claimed: bool,
+    targets: &'a str,
+    actuals: &'a str,
+}
+
+#[derive(Serialize)]
+struct ProjectDoc<'a> {
+    id: &'a str,
+    name: &'a str,
+    unit: &'a str,
+    budget: Option<String>,
+    score: String,
+    grade: &'static str,
+    flags: Vec<&'static str>,
+    categories: Vec<CategoryScoreDoc<'a>>,
+    empty_categories: Vec<CategoryDoc>,
+    budget_execution: BudgetDoc<'a>,
+    indicators: Vec<IndicatorResultDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct CategoryScoreDoc<'a> {
+    level1: &'a str,
+    weight: String,
+    score: String,
+}
+
+#[derive(Serialize)]
+struct BudgetDoc<'a> {
+    budget: Option<String>,
+    adjusted: bool,
+    spent: Option<String>,
+    rate: Option<String>,
+    points: String,
+    score: String,
+    rule_score: String,
+    status: &'static str,
+    flags: Vec<&'static str>,
+    actual: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claimed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted_claimed: Option<bool>,
+    note: Option<&'a str>,
+    line: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct IndicatorResultDoc<'a> {
+    /// The model's fields; its `weight` (the spec's 分值) moves to `declared_weight`, so that
+    /// `weight` is the weight the row was scored with.
+    #[serde(flatten)]
+    indicator: IndicatorDoc,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    declared_weight: Option<String>,
+    actual: &'a str,
+    status: &'static str,
+    flags: Vec<&'static str>,
+    weight: String,
+    score: String,
+    rule_score: String,
+    completion: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claimed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted_claimed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deduction: Option<String>,
+    note: Option<&'a str>,
+    completed: Option<String>,
+    line: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct UnitDoc<'a> {
+    code: &'a str,
+    name: &'a str,
+    overall: Option<OverallDoc<'a>>,
+    project_score: Option<String>,
+    projects: usize,
+    grades: GradesDoc,
+}
+
+#[derive(Serialize)]
+struct OverallDoc<'a> {
+    score: String,
+    grade: &'static str,
+    flags: Vec<&'static str>,
+    categories: Vec<CategoryScoreDoc<'a>>,
+    empty_categories: Vec<CategoryDoc>,
+    indicators: Vec<IndicatorResultDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct AccountingDoc<'a> {
+    file: &'a str,
+    encoding: &'a str,
+    rows_read: usize,
+    rows_used: usize,
+    set_aside: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Serialize)]
+struct NoteDoc<'a> {
+    line: u32,
+    severity: String,
+    code: &'a str,
+    message: &'a str,
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let mut out = serde_json::to_string_pretty(&document(report)).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn document<'a>(report: &Report<'a>) -> ReportDoc<'a> {
+    let e = report.evaluation;
+    let d = &e.department;
+    let [met, not_met, not_reported, pending, not_applicable] = d.statuses;
+    ReportDoc {
+        department: DepartmentDoc {
+            name: &report.model.name,
+            year: report.model.year,
+            project_score: d.project_score.map(fixed2),
+            overall_score: d.overall_score.map(fixed2),
+            grades: GradesDoc::new(&d.grades),
+            unit_grades: GradesDoc::new(&d.unit_grades),
+            statuses: StatusesDoc {
+                met,
+                not_met,
+                not_reported,
+                pending,
+                not_applicable,
+            },
+        },
+        evaluation: EvaluationDoc {
+            year: e.year,
+            as_of: e.as_of.format("%Y-%m-%d").to_string(),
+            profile: &e.profile,
+            accept_claimed: e.accept_claimed,
+            targets: report.targets,
+            actuals: &report.actuals.file,
+        },
+        projects: e
+            .projects
+            .iter()
+            .filter_map(|result| {
+                let project = project_of(report, result)?;
+                let table = &result.table;
+                Some(ProjectDoc {
+                    id: &project.id,
+                    name: &project.name,
+                    unit: &project.unit,
+                    budget: project.budget.map(money),
+                    score: fixed2(table.total),
+                    grade: table.grade.label(),
+                    flags: labels(&table.flags),
+                    categories: categories(&table.categories),
+                    empty_categories: empty_categories(&project.empty_categories),
+                    budget_execution: budget(&result.budget),
+                    indicators: indicators(&project.indicators, table),
+                })
+            })
+            .collect(),
+        units: e
+            .units
+            .iter()
+            .filter_map(|result| {
+                let unit = unit_of(report, result)?;
+                Some(UnitDoc {
+                    code: &unit.code,
+                    name: &unit.name,
+                    overall: result.overall.as_ref().map(|table| OverallDoc {
+                        score: fixed2(table.total),
+                        grade: table.grade.label(),
+                        flags: labels(&table.flags),
+                        categories: categories(&table.categories),
+                        empty_categories: empty_categories(&unit.empty_categories),
+                        indicators: indicators(&unit.indicators, table),
+                    }),
+                    project_score: result.project_score.map(fixed2),
+                    projects: result.projects,
+                    grades: GradesDoc::new(&result.grades),
+                })
+            })
+            .collect(),
+        accounting: AccountingDoc {
+            file: &report.actuals.file,
+            encoding: report.actuals.encoding,
+            rows_read: report.actuals.accounting.rows_read,
+            rows_used: report.actuals.accounting.rows_used,
+            set_aside: report
+                .actuals
+                .accounting
+                .set_aside
+                .iter()
+                .map(|(reason, n)| (reason.code(), *n))
+                .collect(),
+        },
+        notes: e.notes.iter().map(note).collect(),
+    }
+}
+
+fn labels(flags: &[Flag]) -> Vec<&'static str> {
+    flags.iter().map(|f| f.label()).collect()
+}
+
+fn categories(categories: &[CategoryResult]) -> Vec<CategoryScoreDoc<'_>> {
+    categories
+        .iter()
+        .map(|c| CategoryScoreDoc {
+            level1: &c.level1,
+            weight: fixed2(c.weight),
+            score: fixed2(c.score),
+        })
+        .collect()
+}
+
+fn empty_categories(categories: &[Category]) -> Vec<CategoryDoc> {
+    categories
+        .iter()
+        .map(|c| CategoryDoc {
+            level1: c.level1.clone(),
+            level2: c.level2.clone(),
+            source: c.source.map(|p| SourceDoc {
+                line: p.line,
+                raw: None,
+            }),
+        })
+        .collect()
+}
+
+fn claim(claimed: Option<rust_decimal::Decimal>, accepted: bool) -> (Option<String>, Option<bool>) {
+    match claimed {
+        Some(c) => (Some(fixed2(c)), Some(accepted)),
+        None => (None, None),
+    }
+}
+
+fn budget(b: &BudgetResult) -> BudgetDoc<'_> {
+    let (claimed, accepted_claimed) = claim(b.claimed, b.accepted_claimed);
+    BudgetDoc {
+        budget: b.budget.map(money),
+        adjusted: b.adjusted,
+        spent: b.spent.map(money),
+        rate: b.rate.map(fixed2),
+        points: fixed2(b.points),
+        score: fixed2(b.score),
+        rule_score: fixed2(b.rule_score),
+        status: b.status.label(),
+        flags: labels(&b.flags),
+        actual: &b.actual,
+        claimed,
+        accepted_claimed,
+        note: b.note.as_deref(),
+        line: b.line,
+    }
+}
+
+fn indicators<'a>(
+    indicators: &'a [Indicator],
+    table: &'a TableResult,
+) -> Vec<IndicatorResultDoc<'a>> {
+    rows(indicators, table)
+        .map(|(indicator, row)| indicator_doc(indicator, row))
+        .collect()
+}
+
+fn indicator_doc<'a>(indicator: &Indicator, row: &'a RowResult) -> IndicatorResultDoc<'a> {
+    // No source text: the line of the targets stays, its raw text does not.
+    let mut doc = IndicatorDoc::new(indicator, None);
+    let declared_weight = doc.weight.take();
+    let (claimed, accepted_claimed) = claim(row.claimed, row.accepted_claimed);
+    IndicatorResultDoc {
+        indicator: doc,
+        declared_weight,
+        actual: &row.actual,
+        status: row.status.label(),
+        flags: labels(&row.flags),
+        weight: fixed2(row.weight),
+        score: fixed2(row.score),
+        rule_score: fixed2(row.rule_score),
+        completion: row.completion.map(fixed2),
+        claimed,
+        accepted_claimed,
+        deduction: row.deduction.map(|d| d.to_string()),
+        note: row.note.as_deref(),
+        completed: row.completed.map(|d| d.format("%Y-%m-%d").to_string()),
+        line: row.line,
+    }
+}
+
+fn note(note: &Note) -> NoteDoc<'_> {
+    NoteDoc {
+        line: note.line,
+        severity: note.severity.to_string(),
+        code: note.code,
+        message: &note.message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::super::fixture::Fixture;
+    use super::*;
+
+    fn parsed() -> Value {
+        let f = Fixture::new();
+        serde_json::from_str(&render(&f.report())).expect("the report is JSON")
+    }
+
+    #[test]
+    fn json_carries_the_evaluation() {
+        let doc = parsed();
+        assert_eq!(doc["department"]["name"], "沈阳市工业和信息化局");
+        assert_eq!(doc["department"]["project_score"], "81.68");
+        assert_eq!(doc["department"]["overall_score"], "100.00");
+        assert_eq!(doc["department"]["grades"]["良"], 2);
+        assert_eq!(doc["department"]["statuses"]["达标"], 5);
+        assert_eq!(doc["evaluation"]["as_of"], "2024-12-31");
+        assert_eq!(doc["evaluation"]["profile"], "national");
+        assert_eq!(doc["evaluation"]["targets"], "t.kpi");
+
+        let first = &doc["projects"][0];
+        assert_eq!(first["name"], "智能制造|示范项目");
+        assert_eq!(first["score"], "86.36");
+        assert_eq!(first["grade"], "良");
+        assert_eq!(first["flags"][0], "指标不完整");
+        assert_eq!(first["categories"][1]["level1"], "效益指标");
+        assert_eq!(first["categories"][1]["weight"], "40.00");
+        assert_eq!(first["categories"][1]["score"], "28.00");
+        assert_eq!(first["empty_categories"][0]["level1"], "满意度指标");
+        let budget = &first["budget_execution"];
+        assert_eq!(budget["rate"], "83.61");
+        assert_eq!(budget["points"], "10.00");
+        assert_eq!(budget["score"], "8.36");
+        assert_eq!(budget["claimed"], "10.00");
+        assert_eq!(budget["accepted_claimed"], false);
+        assert_eq!(budget["status"], "未达标");
+        assert_eq!(budget["note"], Value::Null);
+        assert_eq!(doc["projects"][1]["budget_execution"]["note"], "按期支付");
+        assert!(
+            doc["projects"][1]["budget_execution"]
+                .get("claimed")
+                .is_none()
+        );
+
+        let range = &first["indicators"][0];
+        assert_eq!(range["kind"], "range");
+        assert_eq!(range["target"], "10~15 个");
+        assert_eq!(range["source"]["line"], 12);
+        assert!(range["source"].get("raw").is_none());
+        assert_eq!(range["weight"], "25.00");
+        assert_eq!(range["status"], "达标");
+        assert_eq!(range["line"], 2);
+        assert!(range.get("claimed").is_none());
+        let claimed = &first["indicators"][1];
+        assert_eq!(claimed["claimed"], "20.00");
+        assert_eq!(claimed["flags"][0], "得分不符");
+        let tier = &first["indicators"][2];
+        assert_eq!(tier["kind"], "qualitative");
+        assert_eq!(tier["completion"], "70.00");
+        assert_eq!(tier["note"], "市场|需求下降");
+
+        let unit = &doc["units"][0];
+        assert_eq!(unit["code"], "558001");
+        assert_eq!(unit["overall"]["score"], "100.00");
+        assert_eq!(unit["overall"]["grade"], "优");
+        assert_eq!(
+            unit["overall"]["indicators"].as_array().map(Vec::len),
+            Some(2)
+        );
+        assert_eq!(unit["project_score"], "81.68");
+        assert_eq!(doc["accounting"]["rows_read"], 11);
+        assert_eq!(doc["accounting"]["set_aside"]["blank"], 1);
+        assert_eq!(doc["notes"][0]["code"], "different-nouns");
+    }
+
+    #[test]
+    fn json_is_deterministic_pretty_and_newline_terminated() {
+        let f = Fixture::new();
+        let a = render(&f.report());
+        assert_eq!(a, render(&f.report()));
+        assert!(a.starts_with("{\n  \"department\""));
+        assert!(a.ends_with("}\n"));
+    }
+
+    #[test]
+    fn a_declared_weight_does_not_repeat_the_weight_key() {
+        let f = Fixture::new();
+        let doc = parsed();
+        let row = &doc["projects"][1]["indicators"][0];
+        assert_eq!(row["declared_weight"], "50");
+        assert_eq!(row["weight"], "50.00");
+        // serde_json keeps the last of duplicate keys: count them in the text instead.
+        let text = render(&f.report());
+        let second = text
+            .split("\"id\": \"558001-bbbb0002-000001\"")
+            .nth(1)
+            .and_then(|s| s.split('}').next())
+            .expect("the second project's first indicator");
+        assert_eq!(second.matches("\"weight\":").count(), 1, "{second}");
+    }
+}
