@@ -1,8 +1,10 @@
 //! The command line (clap). Each subcommand is glue: read input, call the library, write output.
 
 mod check;
+mod eval;
 mod import;
 mod output;
+mod template;
 
 use std::process::ExitCode;
 
@@ -17,8 +19,9 @@ pub const EXIT_BAD_INPUT: u8 = 2;
     version,
     about = "Score performance targets (绩效目标) of Chinese budget disclosures",
     long_about = "kpi reads the performance-target tables of a budget disclosure (表16 部门（单位）整体绩效目标表, \
-表17 项目（政策）绩效目标表) into typed targets, and checks them.",
-    after_help = "Examples:\n  kpi import                      summary of the embedded 2024 disclosure\n  kpi import disclosure.txt --format spec -o targets.kpi\n  kpi check targets.kpi"
+表17 项目（政策）绩效目标表) into typed targets, and scores year-end actuals against them (绩效自评) by the \
+official rules.",
+    after_help = "Examples:\n  kpi eval examples/actuals-2024.csv    score actuals against the embedded 2024 targets\n  kpi template -o actuals.csv           the form to fill in\n  kpi import disclosure.txt --format spec -o targets.kpi\n  kpi check targets.kpi"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,7 +30,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Eval(eval::Args),
     Import(import::Args),
+    Template(template::Args),
     Check(check::Args),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  kpi completions bash > /etc/bash_completion.d/kpi")]
@@ -40,7 +45,9 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Eval(args) => eval::run(args),
         Command::Import(args) => import::run(args),
+        Command::Template(args) => template::run(args),
         Command::Check(args) => check::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kpi", &mut std::io::stdout());

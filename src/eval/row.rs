@@ -27,7 +27,8 @@ pub struct Outcome {
     pub participation: Participation,
     pub status: Status,
     pub flags: Vec<Flag>,
-    /// The share of the row's weight it earns, within [0, 1].
+    /// The share of the row's weight it earns, within [0, 1]: 1 for a met quantitative row, the
+    /// tier's share for a qualitative one (S7).
     pub fraction: Decimal,
     /// Percent of the target reached, for reports.
     pub completion: Option<Decimal>,
@@ -170,11 +171,7 @@ pub fn judge(
     if (status == Status::NotMet || judged.over) && note.is_none() {
         flags.push(Flag::NeedsNote);
     }
-    let fraction = if judged.met {
-        Decimal::ONE
-    } else {
-        judged.fraction
-    };
+    let fraction = judged.fraction;
     Ok(outcome(
         Participation::Active,
         status,
@@ -211,7 +208,11 @@ fn compare(
             let margin = (hundred + profile.over_above) / hundred;
             Judged {
                 met,
-                fraction: capped_ratio(actual, target),
+                fraction: if met {
+                    Decimal::ONE
+                } else {
+                    capped_ratio(actual, target)
+                },
                 completion: percent(actual, target),
                 over: target > Decimal::ZERO
                     && target.checked_mul(margin).is_some_and(|m| actual > m),
@@ -225,7 +226,11 @@ fn compare(
             };
             Judged {
                 met,
-                fraction: capped_ratio(target, actual),
+                fraction: if met {
+                    Decimal::ONE
+                } else {
+                    capped_ratio(target, actual)
+                },
                 completion: percent(target, actual),
                 over: target > Decimal::ZERO
                     && target
@@ -236,7 +241,11 @@ fn compare(
         // S5: `= 0` is met only at 0; anything else scores 0.
         Sense::Zero => Judged {
             met: actual.is_zero(),
-            fraction: Decimal::ZERO,
+            fraction: if actual.is_zero() {
+                Decimal::ONE
+            } else {
+                Decimal::ZERO
+            },
             completion: None,
             over: false,
         },
@@ -265,7 +274,11 @@ fn compare(
 fn range(actual: Decimal, low: Decimal, high: Decimal) -> Judged {
     Judged {
         met: actual >= low,
-        fraction: capped_ratio(actual, low),
+        fraction: if actual >= low {
+            Decimal::ONE
+        } else {
+            capped_ratio(actual, low)
+        },
         completion: percent(actual, low),
         over: actual > high,
     }

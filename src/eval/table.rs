@@ -317,8 +317,8 @@ fn row_result(
     let mut flags = outcome.flags.clone();
     // S13: a met row scores exactly its shown weight; any other its weight × ratio, rounded.
     let mut score = match outcome.status {
-        Status::Met => weight,
-        Status::NotMet => round2(weight * outcome.fraction),
+        Status::Met | Status::NotMet if outcome.fraction == Decimal::ONE => weight,
+        Status::Met | Status::NotMet => round2(weight * outcome.fraction),
         Status::NotReported | Status::Pending | Status::NotApplicable => Decimal::ZERO,
     };
     // S9: an explicit deduction is applied and shown.

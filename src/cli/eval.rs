@@ -1,0 +1,208 @@
+//! `kpi eval`: score year-end actuals against targets and report.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use kpi::eval::{Evaluation, Options};
+use kpi::profile::Profile;
+use kpi::report::eval::Report;
+use kpi::{Error, Result};
+use rust_decimal::Decimal;
+
+use super::output;
+
+/// Score year-end actuals (实际完成值) against their targets by the rules of specs/scoring.md and
+/// report per indicator, project, unit and the department.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kpi eval examples/actuals-2024.csv\n  kpi eval actuals.csv --targets disclosure.txt --format json -o report.json\n  kpi eval actuals.csv --as-of 2024-06-30 --profile hubei\n  kpi eval actuals.csv --strict --fail-under 80"
+)]
+pub struct Args {
+    /// The actuals: a CSV with a header row (see `kpi template`).
+    actuals: PathBuf,
+    /// The targets: a disclosure text, a spec or the JSON model; the embedded 2024 targets when
+    /// left out.
+    #[arg(long, value_name = "FILE")]
+    targets: Option<PathBuf>,
+    /// The scoring profile: national, hubei, or a profile file (specs/profiles/README.md).
+    #[arg(long, default_value = "national", value_name = "NAME|FILE")]
+    profile: String,
+    /// The evaluation date for mid-year monitoring (S11); the end of the evaluated year by default.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    /// The evaluated year; the targets' year by default.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Let a claimed score with a note replace the rule score (S16).
+    #[arg(long)]
+    accept_claimed: bool,
+    /// The report's format.
+    #[arg(long, short, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a project scores below N.
+    #[arg(long, value_name = "N")]
+    fail_under: Option<Decimal>,
+    /// Exit with 1 when any row is 未填报 or 需说明.
+    #[arg(long)]
+    strict: bool,
+    /// The actuals' encoding: utf-8, gbk or gb18030 (detected when left out).
+    #[arg(long, value_name = "NAME")]
+    encoding: Option<String>,
+    /// Colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Do not print warnings.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// A readable table per project, then units and the department.
+    Text,
+    /// The same as Markdown.
+    Md,
+    /// JSON (specs/report.schema.json).
+    Json,
+    /// One row per indicator and per budget execution.
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn profile(name: &str) -> Result<Profile> {
+    if let Some(profile) = Profile::builtin(name) {
+        return Ok(profile);
+    }
+    let path = PathBuf::from(name);
+    if !path.exists() {
+        return Err(Error::Input {
+            file: name.to_owned(),
+            message: "expected a profile: national, hubei, or a profile file; found neither"
+                .to_owned(),
+            help: Some("see specs/profiles/README.md for the file format".to_owned()),
+        });
+    }
+    let text = output::read_text(&path)?;
+    Profile::parse(&text).map_err(|e| match e.line {
+        Some(line) => Error::At {
+            file: name.to_owned(),
+            line,
+            message: e.message,
+            help: None,
+        },
+        None => Error::Input {
+            file: name.to_owned(),
+            message: e.message,
+            help: None,
+        },
+    })
+}
+
+fn encoding(name: Option<&str>) -> Result<Option<&'static encoding_rs::Encoding>> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    encoding_rs::Encoding::for_label(name.as_bytes())
+        .map(Some)
+        .ok_or_else(|| Error::Input {
+            file: "--encoding".to_owned(),
+            message: format!("expected an encoding such as utf-8, gbk or gb18030, found `{name}`"),
+            help: None,
+        })
+}
+
+/// Whether to colour: only on a terminal and never with NO_COLOR (https://no-color.org).
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let profile = profile(&args.profile)?;
+    let (targets_name, targets_text) = match &args.targets {
+        Some(path) => (path.display().to_string(), output::read_text(path)?),
+        None => (
+            kpi::embedded::SPEC_NAME.to_owned(),
+            kpi::embedded::SPEC.to_owned(),
+        ),
+    };
+    let imported = kpi::import::import(&targets_name, &targets_text)?;
+    let model = imported.department;
+
+    let actuals_name = args.actuals.display().to_string();
+    let bytes = std::fs::read(&args.actuals).map_err(|source| Error::Read {
+        path: args.actuals.clone(),
+        source,
+    })?;
+    let read_options = kpi::actuals::ReadOptions {
+        encoding: encoding(args.encoding.as_deref())?,
+    };
+    let actuals = kpi::actuals::read(&actuals_name, &bytes, &model, &profile, &read_options)?;
+
+    let mut options = Options::new(profile, &targets_name);
+    options.year = args.year;
+    options.as_of = args.as_of;
+    options.accept_claimed = args.accept_claimed;
+    let evaluation = kpi::eval::evaluate(&model, &actuals, &options)?;
+
+    if !args.quiet {
+        for note in &actuals.notes {
+            eprintln!("{}", note.render(&actuals_name));
+        }
+        let warnings = imported
+            .notes
+            .iter()
+            .filter(|n| n.severity == kpi::import::Severity::Warning)
+            .count();
+        if warnings > 0 {
+            eprintln!(
+                "{targets_name}: {warnings} warnings while reading the targets (see `kpi import {targets_name}`)"
+            );
+        }
+    }
+
+    let report = Report {
+        model: &model,
+        evaluation: &evaluation,
+        actuals: &actuals,
+        targets: &targets_name,
+    };
+    let rendered = match args.format {
+        Format::Text => {
+            kpi::report::eval::text(&report, args.output.is_none() && use_color(args.color))
+        }
+        Format::Md => kpi::report::eval::markdown(&report),
+        Format::Json => kpi::report::eval::json(&report),
+        Format::Csv => kpi::report::eval::csv(&report),
+    };
+    output::write(args.output.as_deref(), &rendered)?;
+    Ok(exit_code(&evaluation, args.fail_under, args.strict))
+}
+
+/// 0 when the report is written; 1 when `--fail-under` or `--strict` finds what they look for.
+fn exit_code(evaluation: &Evaluation, fail_under: Option<Decimal>, strict: bool) -> ExitCode {
+    let below = fail_under.is_some_and(|n| evaluation.projects.iter().any(|p| p.table.total < n));
+    let strict_failed = strict && evaluation.strict_failures() > 0;
+    if below || strict_failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
