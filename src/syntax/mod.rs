@@ -1,5 +1,7 @@
-//! Parsing: text → typed values. The target grammar (`grammar/target.ebnf`) and the spec format
-//! (`grammar/spec.md`).
+//! Parsing: text → typed values. The target grammar (`grammar/target.ebnf`), the spec format
+//! (`grammar/spec.md`), and the column names of tables (actuals forms, target tables).
 
+pub(crate) mod columns;
 pub mod spec;
+pub(crate) mod table;
 pub mod target;

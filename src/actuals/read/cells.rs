@@ -13,7 +13,7 @@ use crate::syntax::target::{TargetCell, decimal, number_text, parse_cell, parse_
 use crate::text::{fold, match_key};
 
 use super::super::Actual;
-use super::columns::Field;
+use crate::syntax::columns::Field;
 
 /// A cell that cannot be read: the column to point at, what was expected and what was found.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use crate::text::match_key;
 
 use super::super::Subject;
 use super::cells::CellError;
-use super::columns::Field;
+use crate::syntax::columns::Field;
 
 /// The name of budget execution, as a row of a hand-made file writes it (S12).
 pub(crate) const BUDGET_EXECUTION: &str = "预算执行率";

@@ -1,4 +1,5 @@
-//! The columns of an actuals file: English or Chinese names, matched after [`match_key`].
+//! The columns of a table (an actuals form, a target table, a 自评表): English or Chinese names,
+//! matched after [`match_key`].
 
 use crate::text::match_key;
 

@@ -1,0 +1,263 @@
+//! Tables as text: a CSV or TSV file decoded (UTF-8 or GB18030), read record by record with the
+//! line of each record and the byte span of each cell, so every error points at its cell.
+
+use crate::error::LocatedError;
+use crate::{Error, Result};
+
+/// Decodes a table file (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides) and
+/// drops a BOM; an undecodable file is an error at its first bad line.
+pub(crate) fn decode_table(
+    file: &str,
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<(String, &'static str)> {
+    let (text, encoding) =
+        crate::text::decode(bytes, forced).map_err(|e| decode_error(file, bytes, &e))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+    Ok((text, encoding))
+}
+
+fn decode_error(file: &str, bytes: &[u8], e: &crate::text::DecodeError) -> Error {
+    let start = bytes[..e.offset.min(bytes.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let end = bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |at| start + at);
+    let line = &bytes[start..end];
+    let shown = encoding_rs::Encoding::for_label(e.encoding.as_bytes()).map_or_else(
+        || String::from_utf8_lossy(line).into_owned(),
+        |enc| enc.decode_without_bom_handling(line).0.into_owned(),
+    );
+    LocatedError::line(
+        file,
+        e.line,
+        shown.trim_end_matches('\r'),
+        format!("{e} in {}", e.encoding),
+    )
+    .with_help("save the file as UTF-8 (or GB18030/GBK, as Excel does), or name its encoding with --encoding")
+    .into()
+}
+
+/// Tab-separated when the header line has tabs and no commas.
+fn delimiter(text: &str) -> u8 {
+    let header = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    if header.contains('\t') && !header.contains(',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// The decoded text, for locating errors.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TableSource<'t> {
+    pub(crate) file: &'t str,
+    pub(crate) text: &'t str,
+    delimiter: u8,
+}
+
+impl<'t> TableSource<'t> {
+    pub(crate) fn new(file: &'t str, text: &'t str) -> TableSource<'t> {
+        TableSource {
+            file,
+            text,
+            delimiter: delimiter(text),
+        }
+    }
+
+    /// Calls `each` with every record of the text, the header first, with its line and the
+    /// byte span of each cell; a record the csv crate cannot read is an error at its line.
+    pub(crate) fn records(&self, mut each: impl FnMut(&Record) -> Result<()>) -> Result<()> {
+        let text = self.text;
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        let mut lines = LineCounter { at: 0, line: 1 };
+        loop {
+            let more = csv.read_record(&mut record).map_err(|e| {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                self.line(
+                    record_start(text, at),
+                    format!("expected CSV, found a record that cannot be read: {e}"),
+                    None,
+                )
+            })?;
+            if !more {
+                return Ok(());
+            }
+            let position = record.position().map_or(0, |p| p.byte() as usize);
+            let start = record_start(text, position);
+            let line = lines.line_at(text, start);
+            let row = Record {
+                start,
+                line,
+                cells: record.iter().map(str::to_owned).collect(),
+                spans: field_spans(text, start, self.delimiter, record.len()),
+            };
+            each(&row)?;
+        }
+    }
+
+    /// The 1-based line holding byte `at`, its text (without the line break) and its start.
+    pub(crate) fn line_of(&self, at: usize) -> (usize, &str, usize) {
+        let bytes = self.text.as_bytes();
+        let at = at.min(bytes.len());
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| start + i);
+        let number = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        // `start` and `end` follow a line break or are the text's ends: char boundaries.
+        let text = self.text.get(start..end).unwrap_or_default();
+        (number, text.trim_end_matches('\r'), start)
+    }
+
+    /// An error at the bytes `start..end` of the text.
+    pub(crate) fn at(
+        &self,
+        start: usize,
+        end: usize,
+        message: String,
+        help: Option<String>,
+    ) -> Error {
+        let (line, text, line_start) = self.line_of(start);
+        let offset = start.saturating_sub(line_start);
+        let len = end.saturating_sub(start);
+        let error = LocatedError::at(self.file, line, text, offset, len, message);
+        match help {
+            Some(help) => error.with_help(help),
+            None => error,
+        }
+        .into()
+    }
+
+    /// An error about a whole line.
+    pub(crate) fn line(&self, start: usize, message: String, help: Option<String>) -> Error {
+        let (line, text, _) = self.line_of(start);
+        let error = LocatedError::line(self.file, line, text, message);
+        match help {
+            Some(help) => error.with_help(help),
+            None => error,
+        }
+        .into()
+    }
+}
+
+/// One record of the file: its cells, where it starts and where each cell stands.
+pub(crate) struct Record {
+    /// Byte offset of its first character.
+    pub(crate) start: usize,
+    /// 1-based line of its first character.
+    pub(crate) line: usize,
+    pub(crate) cells: Vec<String>,
+    /// Byte span of each cell in the text (quotes included).
+    spans: Vec<(usize, usize)>,
+}
+
+impl Record {
+    pub(crate) fn cell(&self, column: Option<usize>) -> &str {
+        column
+            .and_then(|c| self.cells.get(c))
+            .map_or("", |c| c.trim())
+    }
+
+    /// The span of a cell; the end of the record for a cell it does not have.
+    pub(crate) fn span(&self, column: usize) -> (usize, usize) {
+        match self.spans.get(column) {
+            Some(&span) => span,
+            None => {
+                let end = self.spans.last().map_or(self.start, |&(_, end)| end);
+                (end, end)
+            }
+        }
+    }
+
+    pub(crate) fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// Skips the line breaks the csv crate leaves before a record's first character.
+fn record_start(text: &str, position: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = position.min(bytes.len());
+    while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    at
+}
+
+/// The byte spans of the first `count` fields of the record starting at `start`, following the
+/// csv crate's reading: a field starting with `"` runs to its closing quote (`""` is a quote
+/// inside), and then to the next delimiter. Falls back to empty spans at `start` if the scan
+/// does not find `count` fields.
+fn field_spans(text: &str, start: usize, delimiter: u8, count: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::with_capacity(count);
+    let mut at = start;
+    loop {
+        let field_start = at;
+        if bytes.get(at) == Some(&b'"') {
+            at += 1;
+            while at < bytes.len() {
+                if bytes[at] == b'"' {
+                    if bytes.get(at + 1) == Some(&b'"') {
+                        at += 2;
+                        continue;
+                    }
+                    at += 1;
+                    break;
+                }
+                at += 1;
+            }
+        }
+        while at < bytes.len() && !matches!(bytes[at], b'\r' | b'\n') && bytes[at] != delimiter {
+            at += 1;
+        }
+        spans.push((field_start, at));
+        if at < bytes.len() && bytes[at] == delimiter && spans.len() < count {
+            at += 1;
+            continue;
+        }
+        break;
+    }
+    if spans.len() == count {
+        spans
+    } else {
+        vec![(start, start); count]
+    }
+}
+
+/// Counts lines forward through the text.
+struct LineCounter {
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &str, at: usize) -> usize {
+        let bytes = text.as_bytes();
+        let at = at.min(bytes.len());
+        let newlines = |range: &[u8]| range.iter().filter(|&&b| b == b'\n').count();
+        if at >= self.at {
+            self.line += newlines(&bytes[self.at..at]);
+        } else {
+            self.line = newlines(&bytes[..at]) + 1;
+        }
+        self.at = at;
+        self.line
+    }
+}
