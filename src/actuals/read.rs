@@ -96,13 +96,15 @@ impl Reader<'_> {
 
     fn header(&mut self, row: &Record) -> Result<()> {
         let cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
-        let header = Header::parse(&cells).map_err(|e| match e.column {
-            Some(column) => {
-                let (start, end) = row.span(column);
-                self.source.at(start, end, e.message, e.help)
-            }
-            None => self.source.line(row.start, e.message, e.help),
-        })?;
+        let header = Header::parse(&cells)
+            .and_then(|h| h.check_actuals().map(|()| h))
+            .map_err(|e| match e.column {
+                Some(column) => {
+                    let (start, end) = row.span(column);
+                    self.source.at(start, end, e.message, e.help)
+                }
+                None => self.source.line(row.start, e.message, e.help),
+            })?;
         if !header.unknown.is_empty() {
             let named: Vec<String> = header
                 .unknown
@@ -251,7 +253,17 @@ impl Reader<'_> {
         match (subject, self.index.indicator(subject)) {
             (_, Some(indicator)) => {
                 if !target.is_empty() {
-                    cells::check_target(target, indicator)?;
+                    if self.column(Field::Operator).is_some() {
+                        // Split columns: 度量单位 is the target's unit, not the actual's.
+                        cells::check_split_target(
+                            self.cell(row, Field::Operator),
+                            target,
+                            self.cell(row, Field::Measure),
+                            indicator,
+                        )?;
+                    } else {
+                        cells::check_target(target, indicator)?;
+                    }
                 }
                 if !deadline.is_empty() {
                     cells::check_deadline(deadline, indicator, self.index.model().year)?;
@@ -292,7 +304,12 @@ impl Reader<'_> {
             // S3: not applicable.
             return Ok(Actual::NotApplicable);
         }
-        let measure = self.cell(row, Field::Measure);
+        // With split target columns, 度量单位 is the target's unit; the actual writes its own.
+        let measure = if self.column(Field::Operator).is_some() {
+            ""
+        } else {
+            self.cell(row, Field::Measure)
+        };
         let Some(indicator) = self.index.indicator(subject) else {
             // S12: budget execution.
             return cells::budget_execution(cell, measure);

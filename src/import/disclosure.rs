@@ -6,8 +6,6 @@
 //! stray operator or `%`. Each is repaired the same way every time and reported with its line;
 //! every row is an indicator or set aside with a reason ([`Accounting`]).
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 
 use super::vocabulary::{CategoryLevel, category_level};
@@ -750,7 +748,7 @@ impl<'a> Reader<'a> {
             self.note(
                 line.number,
                 Severity::Warning,
-                note_code(note),
+                super::target_note_code(note),
                 note.to_string(),
             );
         }
@@ -1095,37 +1093,9 @@ fn derived_unit_code(name: &str) -> String {
     )
 }
 
-fn note_code(note: &crate::syntax::target::TargetNote) -> &'static str {
-    use crate::syntax::target::TargetNote;
-    match note {
-        TargetNote::ImpliedOperator => "implied-operator",
-        TargetNote::StrayOperator(_) => "stray-operator",
-        TargetNote::StrayUnit(_) => "stray-unit",
-        TargetNote::UnknownUnit(_) => "unknown-unit-of-measure",
-        TargetNote::YearSpan => "year-span",
-    }
-}
-
 /// Fills missing deadlines with the one the other rows share most; returns (line, deadline taken).
 fn infer_deadlines(table: &mut Table) -> Vec<(u32, Option<Deadline>)> {
-    let mut counts: HashMap<Deadline, usize> = HashMap::new();
-    let mut order: Vec<Deadline> = Vec::new();
-    for deadline in table.rows.iter().filter_map(|r| r.deadline) {
-        let n = counts.entry(deadline).or_default();
-        if *n == 0 {
-            order.push(deadline);
-        }
-        *n += 1;
-    }
-    let most = order.iter().map(|d| counts[d]).max().unwrap_or(0);
-    let shared = match order
-        .iter()
-        .filter(|d| counts[*d] == most)
-        .collect::<Vec<_>>()[..]
-    {
-        [only] => Some(*only),
-        _ => None,
-    };
+    let shared = super::shared_deadline(table.rows.iter().filter_map(|r| r.deadline));
     let mut inferred = Vec::new();
     for row in table.rows.iter_mut().filter(|r| r.deadline.is_none()) {
         row.deadline = shared;

@@ -3,6 +3,7 @@
 
 pub mod disclosure;
 pub mod json;
+pub mod table;
 mod vocabulary;
 
 use std::fmt;
@@ -67,14 +68,17 @@ pub enum SetAside {
     TemplateLeftover,
     /// Names without any target value.
     NoTarget,
+    /// A table's budget execution row: its project's 预算资金情况, not an indicator.
+    Budget,
 }
 
 impl SetAside {
-    pub const ALL: [SetAside; 4] = [
+    pub const ALL: [SetAside; 5] = [
         SetAside::EmptyCategory,
         SetAside::CategoryHeading,
         SetAside::TemplateLeftover,
         SetAside::NoTarget,
+        SetAside::Budget,
     ];
 
     /// The stable name of the reason in JSON.
@@ -84,6 +88,7 @@ impl SetAside {
             SetAside::CategoryHeading => "category_heading",
             SetAside::TemplateLeftover => "template_leftover",
             SetAside::NoTarget => "no_target",
+            SetAside::Budget => "budget",
         }
     }
 
@@ -93,6 +98,7 @@ impl SetAside {
             SetAside::CategoryHeading => "category heading rows",
             SetAside::TemplateLeftover => "template leftovers",
             SetAside::NoTarget => "rows without a target",
+            SetAside::Budget => "budget execution rows",
         }
     }
 }
@@ -165,6 +171,8 @@ pub enum SourceKind {
     Spec,
     /// The JSON model (`kpi import --format json`).
     Json,
+    /// A table of targets (CSV/TSV with 三级指标 and 年度指标值 or 指标值 columns).
+    Table,
 }
 
 impl SourceKind {
@@ -175,6 +183,8 @@ impl SourceKind {
             SourceKind::Spec
         } else if body.starts_with('{') {
             SourceKind::Json
+        } else if table::is_target_table(body) {
+            SourceKind::Table
         } else {
             SourceKind::Disclosure
         }
@@ -185,6 +195,7 @@ impl SourceKind {
 pub fn import(file: &str, text: &str) -> Result<Imported> {
     match SourceKind::detect(text) {
         SourceKind::Disclosure => disclosure::import(file, text),
+        SourceKind::Table => table::import(file, text),
         SourceKind::Spec => {
             let (department, spec_notes) = crate::syntax::spec::parse(file, text)?;
             let notes = spec_notes
@@ -226,6 +237,40 @@ pub fn import(file: &str, text: &str) -> Result<Imported> {
             })?;
             Ok(counted(department, Vec::new()))
         }
+    }
+}
+
+/// The deadline most rows share (a unique most common one), for rows that have none.
+pub(crate) fn shared_deadline(
+    deadlines: impl Iterator<Item = crate::model::Deadline>,
+) -> Option<crate::model::Deadline> {
+    let mut counts: Vec<(crate::model::Deadline, usize)> = Vec::new();
+    for deadline in deadlines {
+        match counts.iter_mut().find(|(d, _)| *d == deadline) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((deadline, 1)),
+        }
+    }
+    let most = counts.iter().map(|(_, n)| *n).max()?;
+    match counts
+        .iter()
+        .filter(|(_, n)| *n == most)
+        .collect::<Vec<_>>()[..]
+    {
+        [(only, _)] => Some(*only),
+        _ => None,
+    }
+}
+
+/// The stable code of what the target grammar read generously.
+pub(crate) fn target_note_code(note: &crate::syntax::target::TargetNote) -> &'static str {
+    use crate::syntax::target::TargetNote;
+    match note {
+        TargetNote::ImpliedOperator => "implied-operator",
+        TargetNote::StrayOperator(_) => "stray-operator",
+        TargetNote::StrayUnit(_) => "stray-unit",
+        TargetNote::UnknownUnit(_) => "unknown-unit-of-measure",
+        TargetNote::YearSpan => "year-span",
     }
 }
 

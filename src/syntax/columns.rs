@@ -13,6 +13,7 @@ pub(crate) enum Field {
     Level1,
     Level2,
     Indicator,
+    Operator,
     Target,
     Deadline,
     Actual,
@@ -26,7 +27,7 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    pub(crate) const ALL: [Field; 17] = [
+    pub(crate) const ALL: [Field; 18] = [
         Field::Id,
         Field::Kind,
         Field::Unit,
@@ -34,6 +35,7 @@ impl Field {
         Field::Level1,
         Field::Level2,
         Field::Indicator,
+        Field::Operator,
         Field::Target,
         Field::Deadline,
         Field::Actual,
@@ -56,6 +58,7 @@ impl Field {
             Field::Level1 => "level1",
             Field::Level2 => "level2",
             Field::Indicator => "indicator",
+            Field::Operator => "operator",
             Field::Target => "target",
             Field::Deadline => "deadline",
             Field::Actual => "actual",
@@ -79,6 +82,7 @@ impl Field {
             Field::Level1 => &["一级指标"],
             Field::Level2 => &["二级指标"],
             Field::Indicator => &["三级指标", "指标名称", "指标"],
+            Field::Operator => &["运算符号", "运算符", "运算符符号"],
             Field::Target => &["年度指标值", "目标值", "指标值"],
             Field::Deadline => &["完成时限"],
             Field::Actual => &["实际完成值", "完成值", "全年实际值"],
@@ -204,7 +208,12 @@ impl Header {
                 ),
             });
         }
-        if !columns.has(Field::Actual) {
+        Ok(header)
+    }
+
+    /// An actuals file needs a column of actuals and one saying what each row reports on.
+    pub(crate) fn check_actuals(&self) -> Result<(), HeaderError> {
+        if !self.columns.has(Field::Actual) {
             return Err(HeaderError {
                 column: None,
                 message: format!(
@@ -216,7 +225,7 @@ impl Header {
         }
         if ![Field::Id, Field::Indicator, Field::Kind]
             .iter()
-            .any(|&f| columns.has(f))
+            .any(|&f| self.columns.has(f))
         {
             return Err(HeaderError {
                 column: None,
@@ -228,7 +237,7 @@ impl Header {
                 help: None,
             });
         }
-        Ok(header)
+        Ok(())
     }
 }
 
@@ -301,13 +310,14 @@ mod tests {
 
     #[test]
     fn a_header_needs_actuals_and_subjects() {
-        let err = Header::parse(&["id", "note"]).unwrap_err();
+        let actuals = |cells: &[&str]| Header::parse(cells).and_then(|h| h.check_actuals());
+        let err = actuals(&["id", "note"]).unwrap_err();
         assert!(
             err.message.starts_with("expected a column of actuals"),
             "{}",
             err.message
         );
-        let err = Header::parse(&["actual", "note"]).unwrap_err();
+        let err = actuals(&["actual", "note"]).unwrap_err();
         assert!(
             err.message.contains("what each row reports on"),
             "{}",

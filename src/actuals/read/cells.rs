@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 
 use crate::model::{Deadline, Dimension, Indicator, Measure, Target};
 use crate::profile::Profile;
-use crate::syntax::target::{TargetCell, decimal, number_text, parse_cell, parse_deadline};
+use crate::syntax::target::{
+    TargetCell, decimal, number_text, parse_cell, parse_deadline, parse_split,
+};
 use crate::text::{fold, match_key};
 
 use super::super::Actual;
@@ -469,11 +471,36 @@ pub(crate) fn completed(cell: &str, year: Option<i32>) -> CellResult<NaiveDate> 
 
 /// The `target` column must state the indicator's target (it is never used as one).
 pub(crate) fn check_target(cell: &str, indicator: &Indicator) -> CellResult<()> {
+    check_parsed_target(cell, parse_cell(cell), cell.trim(), indicator)
+}
+
+/// The same check for a target split into 运算符号 | 指标值 | 度量单位.
+pub(crate) fn check_split_target(
+    op: &str,
+    value: &str,
+    unit: &str,
+    indicator: &Indicator,
+) -> CellResult<()> {
+    let shown = [op.trim(), value.trim(), unit.trim()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    check_parsed_target(value, parse_split(op, value, unit), &shown, indicator)
+}
+
+fn check_parsed_target(
+    value: &str,
+    parsed: Result<crate::syntax::target::ParsedTarget, crate::syntax::target::TargetError>,
+    shown: &str,
+    indicator: &Indicator,
+) -> CellResult<()> {
     let expected = &indicator.target;
     let same = match expected {
-        Target::Qualitative(text) => match_key(cell) == match_key(text),
-        Target::NotApplicable => is_not_applicable(cell),
-        Target::Compare { .. } | Target::Range { .. } => match parse_cell(cell) {
+        Target::Qualitative(text) => match_key(value) == match_key(text),
+        Target::NotApplicable => is_not_applicable(value),
+        Target::Compare { .. } | Target::Range { .. } => match parsed {
             Ok(parsed) => match parsed.cell {
                 TargetCell::Target(found) => same_quantity(&found, expected),
                 TargetCell::Leftover => false,
@@ -487,10 +514,9 @@ pub(crate) fn check_target(cell: &str, indicator: &Indicator) -> CellResult<()> 
     Err(CellError::new(
         Field::Target,
         format!(
-            "expected the target of {} (`{}`), found `{}`",
+            "expected the target of {} (`{}`), found `{shown}`",
             indicator.id,
             expected.to_spreadsheet_text(),
-            cell.trim()
         ),
     )
     .help(
