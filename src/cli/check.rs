@@ -21,14 +21,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let text = output::read_text(&args.file)?;
     let imported = kpi::import::import(&name, &text)?;
     for note in &imported.notes {
-        eprintln!("{}", note.render(&name));
+        output::warn(&note.render(&name));
     }
     let d = &imported.department;
-    println!(
-        "{name}: ok: {} units, {} projects, {} indicators",
-        d.units.len(),
-        d.projects.len(),
-        d.indicator_count()
-    );
+    output::write(
+        None,
+        &format!(
+            "{name}: ok: {} units, {} projects, {} indicators\n",
+            d.units.len(),
+            d.projects.len(),
+            d.indicator_count()
+        ),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -180,7 +180,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     if !args.quiet {
         for note in &actuals.notes {
-            eprintln!("{}", note.render(&actuals_name));
+            output::warn(&note.render(&actuals_name));
         }
         let warnings = imported
             .notes
@@ -188,9 +188,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .filter(|n| n.severity == kpi::import::Severity::Warning)
             .count();
         if warnings > 0 {
-            eprintln!(
+            output::warn(&format!(
                 "{targets_name}: {warnings} warnings while reading the targets (see `kpi import {targets_name}`)"
-            );
+            ));
         }
     }
 

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let imported: Imported = kpi::import::import(&name, &text)?;
     if !args.quiet {
         for note in &imported.notes {
-            eprintln!("{}", note.render(&name));
+            output::warn(&note.render(&name));
         }
     }
     let content = match args.format {

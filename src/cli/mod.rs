@@ -57,7 +57,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
+            output::warn(&format!("{:?}", miette::Report::new(error)));
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }

@@ -5,6 +5,13 @@ use std::path::{Path, PathBuf};
 
 use kpi::{Error, Result};
 
+/// Writes a line to standard error. A closed stderr (`kpi … 2>&1 | head`) is not worth a panic:
+/// the line is dropped.
+pub fn warn(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
+}
+
 /// A file's text, decoded from UTF-8 or GB18030.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
@@ -24,13 +31,17 @@ pub fn read_text(path: &Path) -> Result<String> {
 pub fn write(path: Option<&Path>, content: &str) -> Result<()> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
-        return stdout
+        return match stdout
             .write_all(content.as_bytes())
             .and_then(|()| stdout.flush())
-            .map_err(|source| Error::Write {
+        {
+            // A reader that stopped early (`kpi eval … | head`) is not an error of ours.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            result => result.map_err(|source| Error::Write {
                 path: PathBuf::from("<stdout>"),
                 source,
-            });
+            }),
+        };
     };
     let failed = |source| Error::Write {
         path: path.to_owned(),

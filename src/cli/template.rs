@@ -36,7 +36,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let imported = kpi::import::import(&name, &text)?;
     for note in &imported.notes {
-        eprintln!("{}", note.render(&name));
+        output::warn(&note.render(&name));
     }
     // The BOM tells Excel the file is UTF-8; `kpi` reads the form with or without it.
     let content = format!(

@@ -256,10 +256,11 @@ fn compare(
                     "direction exact needs a target above 0, not {target}"
                 )));
             }
-            let distance = (actual - target)
-                .abs()
-                .checked_div(target)
-                .unwrap_or(Decimal::ONE);
+            // Checked: an actual far off the target scores 0, never overflows.
+            let distance = actual
+                .checked_sub(target)
+                .and_then(|d| d.abs().checked_div(target))
+                .unwrap_or(Decimal::MAX);
             Judged {
                 met: actual == target,
                 fraction: (Decimal::ONE - distance).max(Decimal::ZERO),

@@ -126,7 +126,7 @@ pub fn score(
         .sum();
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by_key(|&i| groups[i].first_seen);
-    let shares: Vec<Decimal> = order
+    let mut shares: Vec<Decimal> = order
         .iter()
         .map(|&i| {
             if !kept[i] && active(&groups[i]) {
@@ -136,6 +136,14 @@ pub fn score(
             }
         })
         .collect();
+    // Active groups whose points are all 0 share what the others leave equally (S2).
+    if shares.iter().all(Decimal::is_zero) {
+        for (k, &i) in order.iter().enumerate() {
+            if !kept[i] && active(&groups[i]) {
+                shares[k] = Decimal::ONE;
+            }
+        }
+    }
     let apportioned = apportion(points - kept_points, &shares);
     let mut group_weight = vec![Decimal::ZERO; groups.len()];
     for (k, &i) in order.iter().enumerate() {
@@ -156,10 +164,15 @@ pub fn score(
             .copied()
             .filter(|&r| outcomes[r].participation == Participation::Active)
             .collect();
-        let base: Vec<Decimal> = members
+        let mut base: Vec<Decimal> = members
             .iter()
             .map(|&r| explicit[r].unwrap_or(Decimal::ONE))
             .collect();
+        // S3: the rows left share what their category carries; explicit weights of 0 give no
+        // proportion to share by, so they share it equally.
+        if base.iter().all(Decimal::is_zero) {
+            base.iter_mut().for_each(|w| *w = Decimal::ONE);
+        }
         for (r, w) in members.iter().zip(apportion(group_weight[g], &base)) {
             weights[*r] = w;
         }

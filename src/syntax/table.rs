@@ -97,11 +97,21 @@ impl<'t> TableSource<'t> {
             let position = record.position().map_or(0, |p| p.byte() as usize);
             let start = record_start(text, position);
             let line = lines.line_at(text, start);
+            let spans = field_spans(text, start, self.delimiter, record.len());
+            // The csv crate reads a quote that is never closed to the end of the file.
+            if let Some(&(open, _)) = spans.iter().find(|&&(from, to)| unclosed(text, from, to)) {
+                return Err(self.at(
+                    open,
+                    open + 1,
+                    "expected a closing `\"` for the quoted cell that starts here, found the end of the file".to_owned(),
+                    Some("close the quote, or write `\"\"` for a quote inside a cell".to_owned()),
+                ));
+            }
             let row = Record {
                 start,
                 line,
                 cells: record.iter().map(str::to_owned).collect(),
-                spans: field_spans(text, start, self.delimiter, record.len()),
+                spans,
             };
             each(&row)?;
         }
@@ -239,6 +249,27 @@ fn field_spans(text: &str, start: usize, delimiter: u8, count: usize) -> Vec<(us
     } else {
         vec![(start, start); count]
     }
+}
+
+/// Whether the cell at `from..to` opens a quote it never closes.
+fn unclosed(text: &str, from: usize, to: usize) -> bool {
+    let cell = &text.as_bytes()[from..to.min(text.len())];
+    if cell.first() != Some(&b'"') {
+        return false;
+    }
+    // Inside: pairs of quotes are one quote; a lone quote closes the cell.
+    let mut i = 1;
+    while i < cell.len() {
+        if cell[i] == b'"' {
+            if cell.get(i + 1) == Some(&b'"') {
+                i += 2;
+                continue;
+            }
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Counts lines forward through the text.
