@@ -85,6 +85,9 @@ pub struct LocatedError {
     pub line_text: String,
     /// Byte span of the offending text inside `line_text`.
     pub span: (usize, usize),
+    /// A spreadsheet's own name for the place (`实际完成值!C5`), which replaces line and column:
+    /// a sheet is not read as lines of text, so no text is shown either.
+    pub place: Option<String>,
 }
 
 impl LocatedError {
@@ -107,6 +110,7 @@ impl LocatedError {
             help: None,
             line_text: line_text.to_owned(),
             span: (offset, end),
+            place: None,
         })
     }
 
@@ -125,7 +129,14 @@ impl LocatedError {
             help: None,
             line_text: line_text.to_owned(),
             span: (0, line_text.len()),
+            place: None,
         })
+    }
+
+    /// Places the error at a spreadsheet's cell or row instead of a line of text.
+    pub fn in_sheet(mut self: Box<Self>, place: String) -> Box<LocatedError> {
+        self.place = Some(place);
+        self
     }
 
     pub fn with_help(mut self: Box<Self>, help: impl Into<String>) -> Box<LocatedError> {
@@ -135,6 +146,9 @@ impl LocatedError {
 
     /// `file:line:column`, or `file:line` without a column.
     pub fn location(&self) -> String {
+        if let Some(place) = &self.place {
+            return format!("{}:{place}", self.file);
+        }
         match self.column {
             Some(column) => format!("{}:{}:{}", self.file, self.line, column),
             None => format!("{}:{}", self.file, self.line),
@@ -165,10 +179,13 @@ impl Diagnostic for LocatedError {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self)
+        self.place.is_none().then_some(self as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.place.is_some() {
+            return None;
+        }
         let (start, end) = self.span;
         let label = if self.column.is_some() {
             "here"

@@ -19,7 +19,7 @@ use crate::{Error, Result};
 
 use super::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, Subject};
 use crate::syntax::columns::{Field, Header};
-use crate::syntax::table::{Record, TableSource, decode_table};
+use crate::syntax::table::{Record, TableSource, load};
 use cells::CellError;
 use matching::{Index, Names};
 
@@ -38,9 +38,10 @@ pub fn read(
     profile: &Profile,
     options: &ReadOptions,
 ) -> Result<Actuals> {
-    let (text, encoding) = decode_table(file, bytes, options.encoding)?;
+    let loaded = load(file, bytes, options.encoding)?;
+    let encoding = loaded.encoding;
     let mut reader = Reader {
-        source: TableSource::new(file, &text),
+        source: loaded.source(file),
         index: Index::new(model),
         profile,
         header: None,

@@ -17,11 +17,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let name = args.file.display().to_string();
-    let text = output::read_text(&args.file)?;
-    let imported = kpi::import::import(&name, &text)?;
+    let targets = output::read_targets(Some(&args.file), ("", ""))?;
+    let (name, imported) = (&targets.name, &targets.imported);
     for note in &imported.notes {
-        output::warn(&note.render(&name));
+        output::warn(&note.render(name));
     }
     let d = &imported.department;
     output::write(

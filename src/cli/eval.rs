@@ -137,38 +137,26 @@ fn use_color(choice: Color) -> bool {
 pub fn run(args: Args) -> Result<ExitCode> {
     let profile = profile(&args.profile)?;
     let actuals_name = args.actuals.display().to_string();
-    let bytes = std::fs::read(&args.actuals).map_err(|source| Error::Read {
-        path: args.actuals.clone(),
-        source,
-    })?;
+    let bytes = output::read_bytes(&args.actuals)?;
     let read_options = kpi::actuals::ReadOptions {
         encoding: encoding(args.encoding.as_deref())?,
     };
     // What the file is decided by its columns: a table that names its own targets (and no ids)
     // is read on its own unless --targets is given.
-    let self_contained = args.targets.is_none()
-        && kpi::text::decode(&bytes, read_options.encoding)
-            .is_ok_and(|(text, _)| kpi::import::table::carries_targets(&text));
-    let (targets_name, targets_text) = match &args.targets {
-        Some(path) => (path.display().to_string(), output::read_text(path)?),
-        None if self_contained => {
-            let (text, _) =
-                kpi::text::decode(&bytes, read_options.encoding).map_err(|e| Error::Input {
-                    file: actuals_name.clone(),
-                    message: e.to_string(),
-                    help: None,
-                })?;
-            (
-                actuals_name.clone(),
-                text.trim_start_matches('\u{feff}').to_owned(),
-            )
+    let (targets_name, imported) = match &args.targets {
+        Some(path) => {
+            let targets = output::read_targets(Some(path), ("", ""))?;
+            (targets.name, targets.imported)
         }
+        None if kpi::import::table::bytes_carry_targets(&bytes, read_options.encoding) => (
+            actuals_name.clone(),
+            kpi::import::table::import_bytes(&actuals_name, &bytes, read_options.encoding)?,
+        ),
         None => (
             kpi::embedded::SPEC_NAME.to_owned(),
-            kpi::embedded::SPEC.to_owned(),
+            kpi::import::import(kpi::embedded::SPEC_NAME, kpi::embedded::SPEC)?,
         ),
     };
-    let imported = kpi::import::import(&targets_name, &targets_text)?;
     let model = imported.department;
     let actuals = kpi::actuals::read(&actuals_name, &bytes, &model, &profile, &read_options)?;
 

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kpi::Result;
-use kpi::import::Imported;
 
 use super::output;
 
@@ -37,28 +36,20 @@ enum Format {
     Spec,
 }
 
-/// The named file, or the embedded disclosure; with the name messages use.
-pub fn source(file: Option<&std::path::Path>) -> Result<(String, String)> {
-    match file {
-        Some(path) => Ok((path.display().to_string(), output::read_text(path)?)),
-        None => Ok((
-            kpi::embedded::DISCLOSURE_NAME.to_owned(),
-            kpi::embedded::DISCLOSURE.to_owned(),
-        )),
-    }
-}
-
 pub fn run(args: Args) -> Result<ExitCode> {
-    let (name, text) = source(args.file.as_deref())?;
-    let imported: Imported = kpi::import::import(&name, &text)?;
+    let targets = output::read_targets(
+        args.file.as_deref(),
+        (kpi::embedded::DISCLOSURE_NAME, kpi::embedded::DISCLOSURE),
+    )?;
+    let (name, imported) = (&targets.name, &targets.imported);
     if !args.quiet {
         for note in &imported.notes {
-            output::warn(&note.render(&name));
+            output::warn(&note.render(name));
         }
     }
     let content = match args.format {
-        Format::Summary => kpi::report::import::summary(&imported),
-        Format::Json => kpi::report::import::json(&imported, Some(&text)),
+        Format::Summary => kpi::report::import::summary(imported),
+        Format::Json => kpi::report::import::json(imported, targets.text.as_deref()),
         Format::Spec => kpi::syntax::spec::print(&imported.department),
     };
     output::write(args.output.as_deref(), &content)?;

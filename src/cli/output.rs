@@ -12,18 +12,61 @@ pub fn warn(line: &str) {
     let _ = writeln!(stderr, "{line}");
 }
 
-/// A file's text, decoded from UTF-8 or GB18030.
-pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+/// Targets read from a file (or the embedded default), with the name messages use and the text
+/// they were read from (none for a spreadsheet).
+pub struct Targets {
+    pub name: String,
+    pub imported: kpi::import::Imported,
+    pub text: Option<String>,
+}
+
+/// Reads a targets document of any kind `kpi` knows, decided by its content; `default` is the
+/// embedded (name, text) used without a file.
+pub fn read_targets(path: Option<&Path>, default: (&str, &str)) -> Result<Targets> {
+    let Some(path) = path else {
+        let (name, text) = default;
+        return Ok(Targets {
+            name: name.to_owned(),
+            imported: kpi::import::import(name, text)?,
+            text: Some(text.to_owned()),
+        });
+    };
+    let name = path.display().to_string();
+    let bytes = read_bytes(path)?;
+    if kpi::syntax::workbook::is_workbook(&bytes) {
+        return Ok(Targets {
+            imported: kpi::import::import_bytes(&name, &bytes)?,
+            name,
+            text: None,
+        });
+    }
+    let text = decode(&name, &bytes)?;
+    Ok(Targets {
+        imported: kpi::import::import(&name, &text)?,
+        name,
+        text: Some(text),
+    })
+}
+
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
-    })?;
-    let (text, _) = kpi::text::decode(&bytes, None).map_err(|e| Error::Input {
-        file: path.display().to_string(),
+    })
+}
+
+fn decode(name: &str, bytes: &[u8]) -> Result<String> {
+    let (text, _) = kpi::text::decode(bytes, None).map_err(|e| Error::Input {
+        file: name.to_owned(),
         message: e.to_string(),
         help: Some("save the file as UTF-8, or as GB18030/GBK".to_owned()),
     })?;
     Ok(text.into_owned())
+}
+
+/// A file's text, decoded from UTF-8 or GB18030.
+pub fn read_text(path: &Path) -> Result<String> {
+    decode(&path.display().to_string(), &read_bytes(path)?)
 }
 
 /// Writes `content` to `path` through a temporary file and a rename, so an error never leaves a

@@ -27,16 +27,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let (name, text) = match args.targets.as_deref() {
-        Some(path) => (path.display().to_string(), output::read_text(path)?),
-        None => (
-            kpi::embedded::SPEC_NAME.to_owned(),
-            kpi::embedded::SPEC.to_owned(),
-        ),
-    };
-    let imported = kpi::import::import(&name, &text)?;
+    let targets = output::read_targets(
+        args.targets.as_deref(),
+        (kpi::embedded::SPEC_NAME, kpi::embedded::SPEC),
+    )?;
+    let (name, imported) = (&targets.name, &targets.imported);
     for note in &imported.notes {
-        output::warn(&note.render(&name));
+        output::warn(&note.render(name));
     }
     // The BOM tells Excel the file is UTF-8; `kpi` reads the form with or without it.
     let content = format!(

@@ -191,6 +191,20 @@ impl SourceKind {
     }
 }
 
+/// Reads targets from a file's bytes: a spreadsheet (a table of targets) or text in UTF-8 or
+/// GB18030 of any kind [`import`] reads.
+pub fn import_bytes(file: &str, bytes: &[u8]) -> Result<Imported> {
+    if crate::syntax::workbook::is_workbook(bytes) {
+        return table::import_bytes(file, bytes, None);
+    }
+    let (text, _) = crate::text::decode(bytes, None).map_err(|e| crate::Error::Input {
+        file: file.to_owned(),
+        message: e.to_string(),
+        help: Some("save the file as UTF-8, or as GB18030/GBK".to_owned()),
+    })?;
+    import(file, &text)
+}
+
 /// Reads targets from any document `kpi` knows, detected by content.
 pub fn import(file: &str, text: &str) -> Result<Imported> {
     match SourceKind::detect(text) {

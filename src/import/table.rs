@@ -51,7 +51,26 @@ fn header_of(text: &str) -> Option<Header> {
 
 /// Reads a table of targets. `file` names it in messages.
 pub fn import(file: &str, text: &str) -> Result<Imported> {
-    let source = TableSource::new(file, text.trim_start_matches('\u{feff}'));
+    read(TableSource::new(file, text.trim_start_matches('\u{feff}')))
+}
+
+/// Reads a table of targets from a file's bytes: a spreadsheet, or text (`forced` overrides
+/// the detected encoding).
+pub fn import_bytes(
+    file: &str,
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Imported> {
+    let loaded = crate::syntax::table::load(file, bytes, forced)?;
+    read(loaded.source(file))
+}
+
+/// Whether a file's bytes are a spreadsheet or text whose table carries its own targets.
+pub fn bytes_carry_targets(bytes: &[u8], forced: Option<&'static encoding_rs::Encoding>) -> bool {
+    crate::syntax::table::load("", bytes, forced).is_ok_and(|loaded| carries_targets(&loaded.text))
+}
+
+fn read(source: TableSource<'_>) -> Result<Imported> {
     let mut reader = TableReader {
         source,
         header: None,

@@ -5,3 +5,4 @@ pub(crate) mod columns;
 pub mod spec;
 pub(crate) mod table;
 pub mod target;
+pub mod workbook;

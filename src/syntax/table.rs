@@ -1,8 +1,71 @@
 //! Tables as text: a CSV or TSV file decoded (UTF-8 or GB18030), read record by record with the
 //! line of each record and the byte span of each cell, so every error points at its cell.
 
+use super::workbook::{CELL_BREAK, LineOrigin, address};
 use crate::error::LocatedError;
 use crate::{Error, Result};
+
+/// A table file as text: decoded, or a spreadsheet's sheet written out as CSV.
+#[derive(Debug, Clone)]
+pub(crate) struct Loaded {
+    pub text: String,
+    /// `UTF-8`, `gb18030`, or `xlsx` for a spreadsheet.
+    pub encoding: &'static str,
+    /// For a spreadsheet: the sheet's name and where each line of `text` comes from.
+    pub sheet: Option<(String, Vec<LineOrigin>)>,
+}
+
+impl Loaded {
+    pub(crate) fn source<'t>(&'t self, file: &'t str) -> TableSource<'t> {
+        let mut source = TableSource::new(file, &self.text);
+        source.sheet = self
+            .sheet
+            .as_ref()
+            .map(|(name, lines)| (name.as_str(), lines.as_slice()));
+        source
+    }
+}
+
+/// Reads a table file: a spreadsheet's first sheet whose first row names columns, or text
+/// (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides the detection).
+pub(crate) fn load(
+    file: &str,
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Loaded> {
+    if !super::workbook::is_workbook(bytes) {
+        let (text, encoding) = decode_table(file, bytes, forced)?;
+        return Ok(Loaded {
+            text,
+            encoding,
+            sheet: None,
+        });
+    }
+    let sheets = super::workbook::read(file, bytes)?;
+    let named = sheets.iter().find(|sheet| {
+        sheet
+            .rows
+            .iter()
+            .find(|row| row.iter().any(|c| !c.trim().is_empty()))
+            .is_some_and(|row| {
+                let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+                super::columns::Header::parse(&cells).is_ok()
+            })
+    });
+    let Some(sheet) = named.or(sheets.first()) else {
+        return Err(Error::Input {
+            file: file.to_owned(),
+            message: "expected a sheet, found a workbook without any".to_owned(),
+            help: None,
+        });
+    };
+    let (text, lines) = sheet.flat();
+    Ok(Loaded {
+        text,
+        encoding: "xlsx",
+        sheet: Some((sheet.name.clone(), lines)),
+    })
+}
 
 /// Decodes a table file (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides) and
 /// drops a BOM; an undecodable file is an error at its first bad line.
@@ -60,6 +123,8 @@ pub(crate) struct TableSource<'t> {
     pub(crate) file: &'t str,
     pub(crate) text: &'t str,
     delimiter: u8,
+    /// A spreadsheet's sheet: its name, and where each line comes from.
+    sheet: Option<(&'t str, &'t [LineOrigin])>,
 }
 
 impl<'t> TableSource<'t> {
@@ -68,6 +133,7 @@ impl<'t> TableSource<'t> {
             file,
             text,
             delimiter: delimiter(text),
+            sheet: None,
         }
     }
 
@@ -110,7 +176,16 @@ impl<'t> TableSource<'t> {
             let row = Record {
                 start,
                 line,
-                cells: record.iter().map(str::to_owned).collect(),
+                cells: record
+                    .iter()
+                    .map(|c| {
+                        if self.sheet.is_some() {
+                            c.replace(CELL_BREAK, "\n")
+                        } else {
+                            c.to_owned()
+                        }
+                    })
+                    .collect(),
                 spans,
             };
             each(&row)?;
@@ -146,7 +221,10 @@ impl<'t> TableSource<'t> {
         let (line, text, line_start) = self.line_of(start);
         let offset = start.saturating_sub(line_start);
         let len = end.saturating_sub(start);
-        let error = LocatedError::at(self.file, line, text, offset, len, message);
+        let mut error = LocatedError::at(self.file, line, text, offset, len, message);
+        if let Some(place) = self.place(line, Some(self.field_at(text, offset))) {
+            error = error.in_sheet(place);
+        }
         match help {
             Some(help) => error.with_help(help),
             None => error,
@@ -157,12 +235,40 @@ impl<'t> TableSource<'t> {
     /// An error about a whole line.
     pub(crate) fn line(&self, start: usize, message: String, help: Option<String>) -> Error {
         let (line, text, _) = self.line_of(start);
-        let error = LocatedError::line(self.file, line, text, message);
+        let mut error = LocatedError::line(self.file, line, text, message);
+        if let Some(place) = self.place(line, None) {
+            error = error.in_sheet(place);
+        }
         match help {
             Some(help) => error.with_help(help),
             None => error,
         }
         .into()
+    }
+
+    /// A spreadsheet's name for line `line` (1-based) and field `field`: `Sheet1!C5`, or
+    /// `Sheet1!5:5` for the whole row.
+    fn place(&self, line: usize, field: Option<usize>) -> Option<String> {
+        let (name, lines) = self.sheet?;
+        let origin = lines.get(line.checked_sub(1)?)?;
+        Some(match field.and_then(|f| origin.columns.get(f)) {
+            Some(&column) => format!("{name}!{}", address(origin.row, column)),
+            None => format!("{name}!{row}:{row}", row = origin.row + 1),
+        })
+    }
+
+    /// The index of the field at byte `offset` of a line: delimiters outside quotes before it.
+    fn field_at(&self, line: &str, offset: usize) -> usize {
+        let mut quoted = false;
+        let mut field = 0;
+        for &b in &line.as_bytes()[..offset.min(line.len())] {
+            match b {
+                b'"' => quoted = !quoted,
+                b if b == self.delimiter && !quoted => field += 1,
+                _ => {}
+            }
+        }
+        field
     }
 }
 
