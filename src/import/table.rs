@@ -74,6 +74,7 @@ fn read(source: TableSource<'_>) -> Result<Imported> {
     let mut reader = TableReader {
         source,
         header: None,
+        department: None,
         units: Vec::new(),
         projects: Vec::new(),
         notes: Vec::new(),
@@ -112,6 +113,8 @@ struct ProjectDraft {
 struct TableReader<'t> {
     source: TableSource<'t>,
     header: Option<Header>,
+    /// 主管部门, from the first row that names it.
+    department: Option<String>,
     units: Vec<UnitDraft>,
     projects: Vec<ProjectDraft>,
     notes: Vec<Note>,
@@ -168,6 +171,10 @@ impl TableReader<'_> {
             return Ok(());
         }
         self.accounting.rows_seen += 1;
+        if self.department.is_none() {
+            let name = clean_cell(self.cell(record, Field::Department)).text;
+            self.department = (!name.is_empty()).then_some(name);
+        }
         let unit = self.unit_index(self.cell(record, Field::Unit));
         let project_name = clean_cell(self.cell(record, Field::Project)).text;
         let indicator = clean_cell(self.cell(record, Field::Indicator)).text;
@@ -386,7 +393,10 @@ impl TableReader<'_> {
                 help: None,
             });
         }
-        let mut department = Department::default();
+        let mut department = Department {
+            name: self.department.take().unwrap_or_default(),
+            ..Department::default()
+        };
         let mut codes: HashMap<usize, String> = HashMap::new();
         for (i, unit) in self.units.iter().enumerate() {
             let is_code =

@@ -8,6 +8,7 @@ use crate::text::match_key;
 pub(crate) enum Field {
     Id,
     Kind,
+    Department,
     Unit,
     Project,
     Level1,
@@ -27,9 +28,10 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    pub(crate) const ALL: [Field; 18] = [
+    pub(crate) const ALL: [Field; 19] = [
         Field::Id,
         Field::Kind,
+        Field::Department,
         Field::Unit,
         Field::Project,
         Field::Level1,
@@ -53,6 +55,7 @@ impl Field {
         match self {
             Field::Id => "id",
             Field::Kind => "kind",
+            Field::Department => "department",
             Field::Unit => "unit",
             Field::Project => "project",
             Field::Level1 => "level1",
@@ -77,6 +80,7 @@ impl Field {
         match self {
             Field::Id => &["编号", "指标编号", "指标id"],
             Field::Kind => &["类型"],
+            Field::Department => &["主管部门"],
             Field::Unit => &["单位", "实施单位", "预算单位", "单位名称"],
             Field::Project => &["项目名称", "项目", "项目（政策）名称", "项目(政策)名称"],
             Field::Level1 => &["一级指标"],

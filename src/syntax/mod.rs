@@ -2,6 +2,7 @@
 //! (`grammar/spec.md`), and the column names of tables (actuals forms, target tables).
 
 pub(crate) mod columns;
+pub(crate) mod forms;
 pub mod spec;
 pub(crate) mod table;
 pub mod target;

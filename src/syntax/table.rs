@@ -5,29 +5,42 @@ use super::workbook::{CELL_BREAK, LineOrigin, address};
 use crate::error::LocatedError;
 use crate::{Error, Result};
 
-/// A table file as text: decoded, or a spreadsheet's sheet written out as CSV.
+/// A table file as text: decoded, or a spreadsheet's sheet written out as CSV, or the
+/// self-evaluation forms of a file flattened into a table.
 #[derive(Debug, Clone)]
 pub(crate) struct Loaded {
     pub text: String,
     /// `UTF-8`, `gb18030`, or `xlsx` for a spreadsheet.
     pub encoding: &'static str,
-    /// For a spreadsheet: the sheet's name and where each line of `text` comes from.
-    pub sheet: Option<(String, Vec<LineOrigin>)>,
+    /// For a spreadsheet or forms: the sheets' names (empty for a CSV file) and where each line
+    /// of `text` comes from.
+    pub origin: Option<(Vec<String>, Vec<LineOrigin>)>,
 }
 
 impl Loaded {
     pub(crate) fn source<'t>(&'t self, file: &'t str) -> TableSource<'t> {
         let mut source = TableSource::new(file, &self.text);
-        source.sheet = self
-            .sheet
+        source.origin = self
+            .origin
             .as_ref()
-            .map(|(name, lines)| (name.as_str(), lines.as_slice()));
+            .map(|(names, lines)| (names.as_slice(), lines.as_slice()));
         source
     }
 }
 
-/// Reads a table file: a spreadsheet's first sheet whose first row names columns, or text
-/// (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides the detection).
+/// Whether the first non-empty row names the columns of a flat table.
+fn has_header(rows: &[Vec<String>]) -> bool {
+    rows.iter()
+        .find(|row| row.iter().any(|c| !c.trim().is_empty()))
+        .is_some_and(|row| {
+            let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+            super::columns::Header::parse(&cells).is_ok()
+        })
+}
+
+/// Reads a table file: a spreadsheet's first sheet whose first row names columns, or its
+/// self-evaluation forms; or text (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides
+/// the detection), a table or forms.
 pub(crate) fn load(
     file: &str,
     bytes: &[u8],
@@ -35,36 +48,84 @@ pub(crate) fn load(
 ) -> Result<Loaded> {
     if !super::workbook::is_workbook(bytes) {
         let (text, encoding) = decode_table(file, bytes, forced)?;
+        // A CSV saved from a 自评表 is a form, not a table.
+        let first = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default();
+        if !has_header(&[first.split([',', '\t']).map(str::to_owned).collect()]) {
+            let sheet = super::workbook::Sheet {
+                name: String::new(),
+                rows: csv_rows(&text),
+            };
+            if super::forms::has_forms(std::slice::from_ref(&sheet)) {
+                let (flat, lines) = super::forms::flatten(std::slice::from_ref(&sheet));
+                return Ok(Loaded {
+                    text: flat,
+                    encoding,
+                    origin: Some((vec![String::new()], lines)),
+                });
+            }
+        }
         return Ok(Loaded {
             text,
             encoding,
-            sheet: None,
+            origin: None,
         });
     }
     let sheets = super::workbook::read(file, bytes)?;
-    let named = sheets.iter().find(|sheet| {
-        sheet
-            .rows
-            .iter()
-            .find(|row| row.iter().any(|c| !c.trim().is_empty()))
-            .is_some_and(|row| {
-                let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-                super::columns::Header::parse(&cells).is_ok()
-            })
-    });
-    let Some(sheet) = named.or(sheets.first()) else {
+    let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
+    if let Some(index) = sheets.iter().position(|sheet| has_header(&sheet.rows)) {
+        let (text, lines) = sheets[index].flat(index);
+        return Ok(Loaded {
+            text,
+            encoding: "xlsx",
+            origin: Some((names, lines)),
+        });
+    }
+    if super::forms::has_forms(&sheets) {
+        let (text, lines) = super::forms::flatten(&sheets);
+        return Ok(Loaded {
+            text,
+            encoding: "xlsx",
+            origin: Some((names, lines)),
+        });
+    }
+    let Some(sheet) = sheets.first() else {
         return Err(Error::Input {
             file: file.to_owned(),
             message: "expected a sheet, found a workbook without any".to_owned(),
             help: None,
         });
     };
-    let (text, lines) = sheet.flat();
+    let (text, lines) = sheet.flat(0);
     Ok(Loaded {
         text,
         encoding: "xlsx",
-        sheet: Some((sheet.name.clone(), lines)),
+        origin: Some((names, lines)),
     })
+}
+
+/// The rows of a CSV text as cells, leniently (for recognising forms).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while let Ok(true) = reader.read_record(&mut record) {
+        // Keep rows aligned with lines: a record's line is where the csv crate says it starts.
+        let line = record
+            .position()
+            .map_or(rows.len(), |p| p.line() as usize - 1);
+        while rows.len() < line {
+            rows.push(Vec::new());
+        }
+        rows.push(record.iter().map(str::to_owned).collect());
+    }
+    rows
 }
 
 /// Decodes a table file (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides) and
@@ -123,8 +184,8 @@ pub(crate) struct TableSource<'t> {
     pub(crate) file: &'t str,
     pub(crate) text: &'t str,
     delimiter: u8,
-    /// A spreadsheet's sheet: its name, and where each line comes from.
-    sheet: Option<(&'t str, &'t [LineOrigin])>,
+    /// For a spreadsheet or forms: the sheets' names and where each line comes from.
+    origin: Option<(&'t [String], &'t [LineOrigin])>,
 }
 
 impl<'t> TableSource<'t> {
@@ -133,7 +194,7 @@ impl<'t> TableSource<'t> {
             file,
             text,
             delimiter: delimiter(text),
-            sheet: None,
+            origin: None,
         }
     }
 
@@ -179,7 +240,7 @@ impl<'t> TableSource<'t> {
                 cells: record
                     .iter()
                     .map(|c| {
-                        if self.sheet.is_some() {
+                        if self.origin.is_some() {
                             c.replace(CELL_BREAK, "\n")
                         } else {
                             c.to_owned()
@@ -247,14 +308,23 @@ impl<'t> TableSource<'t> {
     }
 
     /// A spreadsheet's name for line `line` (1-based) and field `field`: `Sheet1!C5`, or
-    /// `Sheet1!5:5` for the whole row.
+    /// `Sheet1!5:5` for the whole row; `C5` and `5:5` for a CSV file's form.
     fn place(&self, line: usize, field: Option<usize>) -> Option<String> {
-        let (name, lines) = self.sheet?;
+        let (names, lines) = self.origin?;
         let origin = lines.get(line.checked_sub(1)?)?;
-        Some(match field.and_then(|f| origin.columns.get(f)) {
-            Some(&column) => format!("{name}!{}", address(origin.row, column)),
-            None => format!("{name}!{row}:{row}", row = origin.row + 1),
-        })
+        let sheet = match names.get(origin.sheet).map(String::as_str) {
+            Some("") | None => String::new(),
+            Some(name) => format!("{name}!"),
+        };
+        Some(
+            match field
+                .and_then(|f| origin.columns.get(f))
+                .filter(|c| **c != u32::MAX)
+            {
+                Some(&column) => format!("{sheet}{}", address(origin.row, column)),
+                None => format!("{sheet}{row}:{row}", row = origin.row + 1),
+            },
+        )
     }
 
     /// The index of the field at byte `offset` of a line: delimiters outside quotes before it.

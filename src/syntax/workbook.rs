@@ -187,31 +187,16 @@ mod tests {
 }
 
 impl Sheet {
-    /// The sheet as CSV text with one line per row (line breaks inside cells kept as
-    /// [`CELL_BREAK`]), and where each line's fields stand.
-    pub(crate) fn flat(&self) -> (String, Vec<LineOrigin>) {
+    /// The sheet (the `index`-th of its workbook) as CSV text with one line per row, and where
+    /// each line's fields stand.
+    pub(crate) fn flat(&self, index: usize) -> (String, Vec<LineOrigin>) {
         let mut text = String::new();
         let mut origin = Vec::with_capacity(self.rows.len());
         for (r, row) in self.rows.iter().enumerate() {
-            let cells: Vec<String> = row
-                .iter()
-                .map(|c| c.replace(['\r', '\n'], &CELL_BREAK.to_string()))
-                .collect();
-            let mut writer = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(Vec::new());
-            let line = if cells.is_empty() {
-                String::new()
-            } else {
-                let _ = writer.write_record(&cells);
-                String::from_utf8(writer.into_inner().unwrap_or_default())
-                    .unwrap_or_default()
-                    .trim_end_matches('\n')
-                    .to_owned()
-            };
-            text.push_str(&line);
+            text.push_str(&csv_line(row));
             text.push('\n');
             origin.push(LineOrigin {
+                sheet: index,
                 row: u32::try_from(r).unwrap_or(u32::MAX),
                 columns: (0..u32::try_from(row.len()).unwrap_or(0)).collect(),
             });
@@ -220,9 +205,32 @@ impl Sheet {
     }
 }
 
-/// Where a line of a sheet's text comes from: its 0-based row, and the column of each field.
+/// One CSV line of `cells` (quoted where needed), line breaks inside cells kept as
+/// [`CELL_BREAK`] so that a row stays on one line.
+pub(crate) fn csv_line(cells: &[String]) -> String {
+    if cells.iter().all(String::is_empty) {
+        return ",".repeat(cells.len().saturating_sub(1));
+    }
+    let cells: Vec<String> = cells
+        .iter()
+        .map(|c| c.replace(['\r', '\n'], &CELL_BREAK.to_string()))
+        .collect();
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = writer.write_record(&cells);
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes)
+        .unwrap_or_default()
+        .trim_end_matches('\n')
+        .to_owned()
+}
+
+/// Where a line of a sheet's text comes from: its sheet (an index), its 0-based row, and the
+/// column of each field (`u32::MAX` for a field no cell gave).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LineOrigin {
+    pub sheet: usize,
     pub row: u32,
     pub columns: Vec<u32>,
 }
