@@ -291,3 +291,63 @@ fn completions_are_written_for_each_shell() {
         assert!(stdout.contains("eval"), "{shell}");
     }
 }
+
+#[test]
+fn the_web_page_and_the_workbook_are_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    kpi()
+        .args(["eval", EXAMPLE, "-q", "--format", "html", "-o"])
+        .arg(&html)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("data-kpi=\"project-table\"").count(), 57);
+
+    let xlsx = dir.path().join("report.xlsx");
+    kpi()
+        .args(["eval", EXAMPLE, "-q", "--format", "xlsx", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let book: calamine::Sheets<_> = calamine::open_workbook_auto(&xlsx).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[0], "汇总");
+    assert_eq!(names.len(), 1 + 57 + 2);
+
+    // A reviewer re-checks the workbook as a self-evaluation: the same project scores.
+    let rechecked = json(&[xlsx.to_str().unwrap()]);
+    let original = json(&[EXAMPLE]);
+    let scores = |v: &Value| -> Vec<Value> {
+        v["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["score"].clone())
+            .collect()
+    };
+    assert_eq!(scores(&rechecked), scores(&original));
+}
+
+#[test]
+fn the_template_workbook_reads_back_unfilled() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("actuals.xlsx");
+    kpi().args(["template", "-o"]).arg(&form).assert().success();
+    let report = json(&[form.to_str().unwrap()]);
+    assert_eq!(report["accounting"]["rows_read"], 515);
+    assert_eq!(report["accounting"]["rows_used"], 0);
+    assert_eq!(report["department"]["statuses"]["未填报"], 458);
+}
+
+#[test]
+fn a_workbook_is_not_written_to_a_terminal_but_to_a_pipe() {
+    let output = kpi()
+        .args(["eval", EXAMPLE, "-q", "--format", "xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "a pipe takes the bytes");
+    assert!(output.stdout.starts_with(b"PK\x03\x04"));
+}

@@ -25,7 +25,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let d = &imported.department;
     output::write(
         None,
-        &format!(
+        format!(
             "{name}: ok: {} units, {} projects, {} indicators\n",
             d.units.len(),
             d.projects.len(),

@@ -71,6 +71,11 @@ enum Format {
     Json,
     /// One row per indicator and per budget execution.
     Csv,
+    /// One self-contained web page with charts (no network needed to open it).
+    Html,
+    /// A workbook in the layout of the 项目支出绩效自评表: a summary, a sheet per project and per
+    /// unit (needs -o, or a pipe).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -80,7 +85,7 @@ enum Color {
     Never,
 }
 
-fn profile(name: &str) -> Result<Profile> {
+pub(super) fn profile(name: &str) -> Result<Profile> {
     if let Some(profile) = Profile::builtin(name) {
         return Ok(profile);
     }
@@ -188,15 +193,28 @@ pub fn run(args: Args) -> Result<ExitCode> {
         actuals: &actuals,
         targets: &targets_name,
     };
-    let rendered = match args.format {
+    let rendered: Vec<u8> = match args.format {
         Format::Text => {
-            kpi::report::eval::text(&report, args.output.is_none() && use_color(args.color))
+            let color = args.output.is_none() && use_color(args.color);
+            kpi::report::eval::text(&report, color).into_bytes()
         }
-        Format::Md => kpi::report::eval::markdown(&report),
-        Format::Json => kpi::report::eval::json(&report),
-        Format::Csv => kpi::report::eval::csv(&report),
+        Format::Md => kpi::report::eval::markdown(&report).into_bytes(),
+        Format::Json => kpi::report::eval::json(&report).into_bytes(),
+        Format::Csv => kpi::report::eval::csv(&report).into_bytes(),
+        Format::Html => kpi::report::eval::html(&report).into_bytes(),
+        Format::Xlsx => {
+            if args.output.is_none() && std::io::stdout().is_terminal() {
+                return Err(Error::Input {
+                    file: "--format xlsx".to_owned(),
+                    message: "expected a file to write the workbook to, found a terminal"
+                        .to_owned(),
+                    help: Some("add -o report.xlsx".to_owned()),
+                });
+            }
+            kpi::report::eval::xlsx(&report)?
+        }
     };
-    output::write(args.output.as_deref(), &rendered)?;
+    output::write(args.output.as_deref(), rendered)?;
     Ok(exit_code(&evaluation, args.fail_under, args.strict))
 }
 

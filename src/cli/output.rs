@@ -71,13 +71,11 @@ pub fn read_text(path: &Path) -> Result<String> {
 
 /// Writes `content` to `path` through a temporary file and a rename, so an error never leaves a
 /// partial file nor overwrites a good one; to stdout without a path.
-pub fn write(path: Option<&Path>, content: &str) -> Result<()> {
+pub fn write(path: Option<&Path>, content: impl AsRef<[u8]>) -> Result<()> {
+    let content = content.as_ref();
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
-        return match stdout
-            .write_all(content.as_bytes())
-            .and_then(|()| stdout.flush())
-        {
+        return match stdout.write_all(content).and_then(|()| stdout.flush()) {
             // A reader that stopped early (`kpi eval … | head`) is not an error of ours.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             result => result.map_err(|source| Error::Write {
@@ -94,8 +92,20 @@ pub fn write(path: Option<&Path>, content: &str) -> Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-    file.write_all(content.as_bytes()).map_err(failed)?;
+    // A report is an ordinary file: 0o666 less the umask, as any program would create it (a
+    // temporary file alone would be 0o600); an existing file keeps its permissions.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    let permissions = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666))
+    };
+    #[cfg(unix)]
+    builder.permissions(permissions);
+    let mut file = builder.tempfile_in(dir).map_err(failed)?;
+    file.write_all(content).map_err(failed)?;
     file.as_file().sync_all().map_err(failed)?;
     file.persist(path).map_err(|e| failed(e.error))?;
     Ok(())

@@ -207,6 +207,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         year,
         as_of,
         profile: profile.name.clone(),
+        budget_note_below: profile.budget_note_below,
         accept_claimed: options.accept_claimed,
         projects,
         units,

@@ -259,6 +259,8 @@ pub struct Evaluation {
     pub year: i32,
     pub as_of: NaiveDate,
     pub profile: String,
+    /// S12: the rate (percent) below which budget execution needs a note, by the profile.
+    pub budget_note_below: Decimal,
     pub accept_claimed: bool,
     pub projects: Vec<ProjectResult>,
     pub units: Vec<UnitResult>,

@@ -3,3 +3,4 @@
 pub mod eval;
 pub mod import;
 pub mod template;
+pub mod template_xlsx;

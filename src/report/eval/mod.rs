@@ -6,9 +6,11 @@
 //! (scoring.md S13); nothing here rounds, sums or compares scores.
 
 mod csv;
+mod html;
 mod json;
 mod markdown;
 mod text;
+pub(crate) mod xlsx;
 
 use rust_decimal::Decimal;
 
@@ -49,6 +51,19 @@ pub fn json(report: &Report<'_>) -> String {
 /// One CSV row per indicator and per budget execution, safe to open in a spreadsheet.
 pub fn csv(report: &Report<'_>) -> String {
     csv::render(report)
+}
+
+/// One self-contained HTML5 page: the summary, inline SVG charts, a collapsible section per
+/// project and unit with its indicator table, the row accounting and the notes. Loads nothing;
+/// every text from the inputs is escaped.
+pub fn html(report: &Report<'_>) -> String {
+    html::render(report)
+}
+
+/// The 自评表 workbook (`.xlsx`): a summary sheet, one sheet per project in the layout of the
+/// official 项目支出绩效自评表 and one per unit for its 表16 overall evaluation.
+pub fn xlsx(report: &Report<'_>) -> Result<Vec<u8>, crate::Error> {
+    xlsx::render(report)
 }
 
 /// A score, weight or percentage with two decimals, as the evaluator computed it: `12.5` is
