@@ -430,6 +430,7 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
     let profile = profile_of(case.profile);
     let indicator_points = Decimal::ONE_HUNDRED - profile.budget_points;
     let mut department = Department {
+        allow: Vec::new(),
         name: "部门".to_owned(),
         year: Some(2024),
         units: vec![Unit {
@@ -505,6 +506,7 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
             });
         }
         department.projects.push(Project {
+            allow: Vec::new(),
             id: format!("000001-p{p}"),
             name: format!("项目{p}"),
             unit: "000001".to_owned(),

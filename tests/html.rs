@@ -233,9 +233,11 @@ fn indicator(id: &str, level1: String, target: Target) -> Indicator {
 
 fn hostile_department() -> Department {
     Department {
+        allow: Vec::new(),
         name: hostile("部门"),
         year: Some(2024),
         units: vec![Unit {
+            allow: Vec::new(),
             code: hostile("558001"),
             name: hostile("单位"),
             goal: None,
@@ -253,6 +255,7 @@ fn hostile_department() -> Department {
             source: None,
         }],
         projects: vec![Project {
+            allow: Vec::new(),
             id: "558001-aaaa0001".to_owned(),
             name: hostile("项目"),
             unit: hostile("558001"),

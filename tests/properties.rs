@@ -227,6 +227,7 @@ fn unit() -> impl Strategy<Value = Unit> {
     )
         .prop_map(
             |(code, name, goal, budget_lines, indicators, empty_categories)| Unit {
+                allow: Vec::new(),
                 code,
                 name,
                 goal,
@@ -250,6 +251,7 @@ fn project() -> impl Strategy<Value = (Index, Project)> {
     )
         .prop_map(|(unit, name, budget, goal, indicators, empty_categories)| {
             let project = Project {
+                allow: Vec::new(),
                 id: String::new(),
                 name,
                 unit: String::new(),
@@ -301,6 +303,7 @@ fn department() -> impl Strategy<Value = Department> {
                 })
                 .collect();
             Department {
+                allow: Vec::new(),
                 name,
                 year,
                 units,

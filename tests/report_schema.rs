@@ -102,6 +102,7 @@ fn compare(op: Operator, value: &str, unit: &str) -> Target {
 /// not applicable, an empty category, names with `|`.
 fn department() -> Department {
     let unit = |code: &str, name: &str, indicators| Unit {
+        allow: Vec::new(),
         code: code.to_owned(),
         name: name.to_owned(),
         goal: None,
@@ -111,6 +112,7 @@ fn department() -> Department {
         source: None,
     };
     Department {
+        allow: Vec::new(),
         name: "沈阳市工业和信息化局".to_owned(),
         year: Some(2024),
         units: vec![
@@ -138,6 +140,7 @@ fn department() -> Department {
         ],
         projects: vec![
             Project {
+                allow: Vec::new(),
                 id: "558001-aaaa0001".to_owned(),
                 name: "智能制造|示范项目".to_owned(),
                 unit: "558001".to_owned(),
@@ -189,6 +192,7 @@ fn department() -> Department {
                 source: None,
             },
             Project {
+                allow: Vec::new(),
                 id: "558001-bbbb0002".to_owned(),
                 name: "=前期工作经费".to_owned(),
                 unit: "558001".to_owned(),

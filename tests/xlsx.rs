@@ -435,6 +435,7 @@ fn hostile() -> Department {
         source: None,
     };
     Department {
+        allow: Vec::new(),
         name: "+部门".to_owned(),
         year: Some(2024),
         units: vec![Unit {

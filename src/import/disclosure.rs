@@ -34,7 +34,9 @@ pub fn import(file: &str, text: &str) -> Result<Imported> {
         };
         reader.line(&line)?;
     }
-    reader.finish()
+    let mut imported = reader.finish()?;
+    imported.budget_table = super::budget_table::read(text);
+    Ok(imported)
 }
 
 struct Line<'a> {
@@ -943,6 +945,7 @@ impl<'a> Reader<'a> {
             year,
             units: Vec::new(),
             projects: Vec::new(),
+            allow: Vec::new(),
         };
         let mut notes = std::mem::take(&mut self.notes);
         for draft in std::mem::take(&mut self.units) {
@@ -973,6 +976,7 @@ impl<'a> Reader<'a> {
                 budget_lines: draft.budget_lines,
                 indicators,
                 empty_categories: draft.table.empty_categories,
+                allow: Vec::new(),
                 source: draft.source,
             });
         }
@@ -1003,6 +1007,7 @@ impl<'a> Reader<'a> {
                 goal: draft.goal,
                 indicators,
                 empty_categories: draft.table.empty_categories,
+                allow: Vec::new(),
                 source: draft.source,
             });
         }
@@ -1011,6 +1016,7 @@ impl<'a> Reader<'a> {
             department,
             notes,
             accounting: self.accounting,
+            budget_table: None,
         })
     }
 

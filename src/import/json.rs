@@ -40,6 +40,7 @@ pub fn department(doc: ModelDoc) -> Result<Department, String> {
                 .map(indicator)
                 .collect::<Result<_, _>>()?,
             empty_categories: u.empty_categories.into_iter().map(category).collect(),
+            allow: u.allow,
             source: None,
         });
     }
@@ -61,12 +62,14 @@ pub fn department(doc: ModelDoc) -> Result<Department, String> {
                 .map(indicator)
                 .collect::<Result<_, _>>()?,
             empty_categories: p.empty_categories.into_iter().map(category).collect(),
+            allow: p.allow,
             source: None,
         });
     }
     Ok(Department {
         name: this.department.name,
         year: this.department.year,
+        allow: this.department.allow,
         units,
         projects,
     })

@@ -1,6 +1,7 @@
 //! Documents → model. A disclosure text (like the seed), a spec, or the JSON model; which one is
 //! decided by content, not by the file's name.
 
+pub mod budget_table;
 pub mod disclosure;
 pub mod json;
 pub mod table;
@@ -17,6 +18,8 @@ pub struct Imported {
     pub department: Department,
     pub notes: Vec<Note>,
     pub accounting: Accounting,
+    /// 表9 项目支出预算表, when the document is a disclosure that has one.
+    pub budget_table: Option<budget_table::BudgetTable>,
 }
 
 /// How bad a note is.
@@ -299,5 +302,6 @@ fn counted(department: Department, notes: Vec<Note>) -> Imported {
             indicators,
             ..Accounting::default()
         },
+        budget_table: None,
     }
 }

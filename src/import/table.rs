@@ -462,6 +462,7 @@ impl TableReader<'_> {
                 goal: None,
                 indicators,
                 empty_categories: Vec::new(),
+                allow: Vec::new(),
                 source: Some(draft.source),
             });
         }
@@ -472,6 +473,7 @@ impl TableReader<'_> {
             department,
             notes: self.notes,
             accounting: self.accounting,
+            budget_table: None,
         })
     }
 

@@ -17,6 +17,9 @@ pub struct ModelDoc {
 pub struct DepartmentDoc {
     pub name: String,
     pub year: Option<i32>,
+    /// Lint codes silenced for the whole department.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +32,8 @@ pub struct UnitDoc {
     pub indicators: Vec<IndicatorDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub empty_categories: Vec<CategoryDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceDoc>,
 }
@@ -51,6 +56,8 @@ pub struct ProjectDoc {
     pub indicators: Vec<IndicatorDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub empty_categories: Vec<CategoryDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceDoc>,
 }
@@ -166,6 +173,7 @@ impl ModelDoc {
             department: DepartmentDoc {
                 name: department.name.clone(),
                 year: department.year,
+                allow: department.allow.clone(),
             },
             units: department
                 .units
@@ -192,6 +200,7 @@ impl ModelDoc {
                         .iter()
                         .map(|c| CategoryDoc::new(c, text))
                         .collect(),
+                    allow: u.allow.clone(),
                     source: source_doc(u.source, None),
                 })
                 .collect(),
@@ -214,6 +223,7 @@ impl ModelDoc {
                         .iter()
                         .map(|c| CategoryDoc::new(c, text))
                         .collect(),
+                    allow: p.allow.clone(),
                     source: source_doc(p.source, None),
                 })
                 .collect(),

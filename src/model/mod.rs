@@ -37,6 +37,8 @@ pub struct Department {
     pub year: Option<i32>,
     pub units: Vec<Unit>,
     pub projects: Vec<Project>,
+    /// Lint findings silenced on purpose for the whole department (`allow CODE` in a spec).
+    pub allow: Vec<String>,
 }
 
 /// 预算单位: a budget unit, with its overall targets (表16 部门（单位）整体绩效目标表).
@@ -51,6 +53,8 @@ pub struct Unit {
     pub budget_lines: Vec<BudgetLine>,
     pub indicators: Vec<Indicator>,
     pub empty_categories: Vec<Category>,
+    /// Lint findings silenced on purpose for this unit's own rows.
+    pub allow: Vec<String>,
     pub source: Option<Provenance>,
 }
 
@@ -76,6 +80,8 @@ pub struct Project {
     pub indicators: Vec<Indicator>,
     /// Category rows the source shows with no indicator under them (scoring.md S2: 指标不完整).
     pub empty_categories: Vec<Category>,
+    /// Lint findings silenced on purpose for this project.
+    pub allow: Vec<String>,
     pub source: Option<Provenance>,
 }
 

@@ -189,6 +189,7 @@ mod tests {
             source: None,
         };
         let model = Department {
+            allow: Vec::new(),
             name: "d".into(),
             year: Some(2024),
             units: vec![Unit {

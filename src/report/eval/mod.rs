@@ -433,9 +433,11 @@ pub(crate) mod fixture {
             end: 0,
         });
         Department {
+            allow: Vec::new(),
             name: "沈阳市工业和信息化局".to_owned(),
             year: Some(2024),
             units: vec![Unit {
+                allow: Vec::new(),
                 code: "558001".to_owned(),
                 name: "沈阳市工业和信息化局本级".to_owned(),
                 goal: None,
@@ -461,6 +463,7 @@ pub(crate) mod fixture {
             }],
             projects: vec![
                 Project {
+                    allow: Vec::new(),
                     id: "558001-aaaa0001".to_owned(),
                     name: "智能制造|示范项目".to_owned(),
                     unit: "558001".to_owned(),
@@ -491,6 +494,7 @@ pub(crate) mod fixture {
                     source: None,
                 },
                 Project {
+                    allow: Vec::new(),
                     id: "558001-bbbb0002".to_owned(),
                     name: "=前期工作经费".to_owned(),
                     unit: "558001".to_owned(),

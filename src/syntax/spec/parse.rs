@@ -348,10 +348,26 @@ impl SpecParser<'_> {
                 Ok(())
             }
             "indicator" => self.indicator(&mut c, source),
+            "allow" => {
+                let mut codes = Vec::new();
+                while !c.at_end() {
+                    codes.push(c.token("a lint code")?.to_owned());
+                }
+                if codes.is_empty() {
+                    return Err(c.error("a lint code to silence, such as direction-doubt"));
+                }
+                let allow = match self.block {
+                    Block::None => &mut self.department.allow,
+                    Block::Unit(i) => &mut self.department.units[i].allow,
+                    Block::Project(i) => &mut self.department.projects[i].allow,
+                };
+                allow.extend(codes);
+                Ok(())
+            }
             _ => {
                 c.rest = body.trim_start();
                 Err(c.error(
-                    "a statement (department, year, unit, project, goal, line, budget, category, indicator)",
+                    "a statement (department, year, unit, project, goal, line, budget, category, indicator, allow)",
                 ))
             }
         }

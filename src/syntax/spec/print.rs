@@ -24,6 +24,7 @@ pub fn print(department: &Department) -> String {
     if let Some(year) = department.year {
         let _ = writeln!(out, "year {year}");
     }
+    allow(&mut out, "", &department.allow);
     for unit in &department.units {
         out.push('\n');
         let _ = writeln!(out, "unit {} {}", unit.code, quote(&unit.name));
@@ -33,6 +34,7 @@ pub fn print(department: &Department) -> String {
         for line in &unit.budget_lines {
             let _ = writeln!(out, "  line {} {}", quote(&line.name), line.amount);
         }
+        allow(&mut out, "  ", &unit.allow);
         indicators(&mut out, &unit.indicators, &unit.empty_categories);
     }
     for project in &department.projects {
@@ -45,9 +47,17 @@ pub fn print(department: &Department) -> String {
         if let Some(goal) = &project.goal {
             let _ = writeln!(out, "  goal {}", quote(goal));
         }
+        allow(&mut out, "  ", &project.allow);
         indicators(&mut out, &project.indicators, &project.empty_categories);
     }
     out
+}
+
+/// `allow CODE …`: lint findings silenced on purpose at this level.
+fn allow(out: &mut String, indent: &str, codes: &[String]) {
+    if !codes.is_empty() {
+        let _ = writeln!(out, "{indent}allow {}", codes.join(" "));
+    }
 }
 
 fn indicators(out: &mut String, indicators: &[Indicator], empty: &[Category]) {
