@@ -45,7 +45,7 @@ impl Diagnostic for Error {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         match self {
             Error::Located(e) => e.help(),
-            Error::Input { help, .. } => {
+            Error::Input { help, .. } | Error::At { help, .. } => {
                 help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
             }
             _ => None,

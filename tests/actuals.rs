@@ -122,7 +122,7 @@ fn a_filled_copy_of_the_form_reads_the_right_actuals() {
     assert_eq!(quantity(&r.actual), (dec!(100), false));
     assert_eq!(r.completed, chrono::NaiveDate::from_ymd_opt(2024, 11, 30));
     // S7: a tier word with a description; S16: a claimed score.
-    let r = at("558001-unit-332c0d");
+    let r = at("558001-unit-49349b");
     assert!(matches!(
         r.actual,
         Actual::Tier {
@@ -225,7 +225,7 @@ fn a_hand_made_file_with_chinese_columns_matches_by_names() {
             // …and with its categories the project's real indicator.
             "558001-f5aa59fe-d512e6",
             "558001-693b9150#budget",
-            "558001-unit-332c0d",
+            "558001-unit-49349b",
             "558002-unit-49349b",
             "558001-b93209ea-d42e26",
             "558001-55d12716-02efb6",
@@ -315,7 +315,7 @@ fn an_ambiguous_indicator_lists_the_candidate_ids() {
     assert_eq!(e.location(), "ambiguous-indicator.csv:2:9");
     assert_eq!(
         e.message,
-        "expected one indicator named `综合管理水平` in unit 558001, found 2: 558001-unit-332c0d (基础管理 / 依法行政能力), 558001-unit-71ce2e (可持续性 / 体制机制改革)"
+        "expected one indicator named `综合管理水平` in unit 558001, found 2: 558001-unit-49349b (基础管理 / 综合管理水平), 558001-unit-71ce2e (可持续性 / 体制机制改革)"
     );
     assert_eq!(
         e.help.as_deref(),

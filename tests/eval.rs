@@ -40,7 +40,8 @@ fn warnings_go_to_stderr() {
     let (_, _, stderr) = run(&["eval", EXAMPLE, "--format", "json"]);
     assert_eq!(
         stderr,
-        "examples/actuals-2024.csv:182: warning[different-nouns]: 558001-f13ddb3a-dd57c3: the actual `11家` counts 家 and the target 个; compared as one count\n"
+        "examples/actuals-2024.csv:182: warning[different-nouns]: 558001-f13ddb3a-dd57c3: the actual `11家` counts 家 and the target 个; compared as one count\n\
+         examples/actuals-2024.csv: warning[not-reported]: 21 indicators have no actual (未填报) and score 0 (S10): 服务对象满意度, 高技能人才增长率, 人民群众满意度, 带动就业, 受助企业满意度 …\n"
     );
     let (_, _, quiet) = run(&["eval", EXAMPLE, "--format", "json", "-q"]);
     assert_eq!(quiet, "");

@@ -550,7 +550,7 @@ mod tests {
                 },
             ),
             (
-                "558001-unit-332c0d",
+                "558001-unit-49349b",
                 "达成：已完成资产评估",
                 Actual::Tier {
                     tier: 0,
@@ -579,7 +579,7 @@ mod tests {
             "id,actual,note,score,weight\n\
              {SURVEY},,,,\n\
              ,,,,\n\
-             558001-unit-332c0d,不适用,无此项工作,,\n\
+             558001-unit-49349b,不适用,无此项工作,,\n\
              558001-unit-f08164,,说明,,\n\
              558001-unit-7957f7,100%,,,\n\
              558001-unit-fa9cf3,,,8,\n\
@@ -734,7 +734,7 @@ mod tests {
         let (location, message, _) =
             error("unit,level1,level2,indicator,actual\n558001,产出指标,,综合管理水平,达成\n");
         assert_eq!(location, "a.csv:2:8");
-        assert!(message.starts_with("expected the categories of `综合管理水平` in unit 558001: 558001-unit-332c0d (基础管理 / 依法行政能力)"), "{message}");
+        assert!(message.starts_with("expected the categories of `综合管理水平` in unit 558001: 558001-unit-49349b (基础管理 / 综合管理水平)"), "{message}");
         // An unknown indicator suggests names of its project.
         let (location, message, _) =
             error("project,indicator,actual\n支持沈阳市软件产业创新发展政策,调查企业数,5户\n");
@@ -898,7 +898,7 @@ mod tests {
             "expected the unit of the actual `0.12万户` (万户), found `户` in the measure column"
         );
         // S7: a share outside its tier.
-        let (_, message, _) = error("id,actual\n558001-unit-332c0d,部分达成 90%\n");
+        let (_, message, _) = error("id,actual\n558001-unit-49349b,部分达成 90%\n");
         assert_eq!(
             message,
             "expected a share within 60%–<80% for 部分达成, found `90%`"
@@ -947,7 +947,7 @@ mod tests {
             "indicator",
             SURVEY,
             "558001-f5aa59fe#budget",
-            "558001-unit-332c0d",
+            "558001-unit-49349b",
             "558001",
             "综合管理水平",
             "鼓励中小企业成长“规升巨”政策",

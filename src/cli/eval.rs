@@ -172,7 +172,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let evaluation = kpi::eval::evaluate(&model, &actuals, &options)?;
 
     if !args.quiet {
-        for note in &actuals.notes {
+        for note in &evaluation.notes {
             output::warn(&note.render(&actuals_name));
         }
         let warnings = imported
@@ -215,14 +215,42 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     output::write(args.output.as_deref(), rendered)?;
-    Ok(exit_code(&evaluation, args.fail_under, args.strict))
+    Ok(exit_code(&model, &evaluation, args.fail_under, args.strict))
 }
 
-/// 0 when the report is written; 1 when `--fail-under` or `--strict` finds what they look for.
-fn exit_code(evaluation: &Evaluation, fail_under: Option<Decimal>, strict: bool) -> ExitCode {
-    let below = fail_under.is_some_and(|n| evaluation.projects.iter().any(|p| p.table.total < n));
-    let strict_failed = strict && evaluation.strict_failures() > 0;
-    if below || strict_failed {
+/// 0 when the report is written; 1 when `--fail-under` or `--strict` finds what they look for,
+/// saying on stderr what it found.
+fn exit_code(
+    model: &kpi::model::Department,
+    evaluation: &Evaluation,
+    fail_under: Option<Decimal>,
+    strict: bool,
+) -> ExitCode {
+    let mut failed = false;
+    if let Some(n) = fail_under {
+        let below: Vec<String> = evaluation
+            .projects
+            .iter()
+            .filter(|p| p.table.total < n)
+            .map(|p| format!("{} ({:.2})", model.projects[p.project].name, p.table.total))
+            .collect();
+        if !below.is_empty() {
+            failed = true;
+            output::warn(&format!(
+                "--fail-under {n}: {} projects score below {n}: {}",
+                below.len(),
+                below.join(", ")
+            ));
+        }
+    }
+    let strict_failures = evaluation.strict_failures();
+    if strict && strict_failures > 0 {
+        failed = true;
+        output::warn(&format!(
+            "--strict: {strict_failures} rows are 未填报 or 需说明 (see the report's 状态 and 标记)"
+        ));
+    }
+    if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

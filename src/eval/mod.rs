@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::actuals::{Actual, ActualRow, Actuals, Subject};
 use crate::error::{Error, Result};
+use crate::import::{Note, Severity};
 use crate::model::{Department, Project};
 use crate::profile::Profile;
 use apportion::round2;
@@ -173,6 +174,71 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         });
     }
 
+    let mut notes = actuals.notes.clone();
+    let warn = |notes: &mut Vec<Note>, code: &'static str, message: String| {
+        notes.push(Note {
+            line: 0,
+            severity: Severity::Warning,
+            code,
+            message,
+        });
+    };
+    if let Some(targets_year) = model.year
+        && targets_year != year
+    {
+        warn(
+            &mut notes,
+            "year-mismatch",
+            format!("the evaluated year {year} is not the targets' year {targets_year}"),
+        );
+    }
+    // S10: every row without an actual is scored 0, with a warning.
+    let unreported: Vec<&str> = projects
+        .iter()
+        .flat_map(|p| {
+            p.table
+                .rows
+                .iter()
+                .filter(|r| r.status == Status::NotReported)
+                .map(|r| {
+                    model.projects[p.project].indicators[r.indicator]
+                        .name
+                        .as_str()
+                })
+        })
+        .chain(units.iter().flat_map(|u| {
+            u.overall.iter().flat_map(|t| {
+                t.rows
+                    .iter()
+                    .filter(|r| r.status == Status::NotReported)
+                    .map(|r| model.units[u.unit].indicators[r.indicator].name.as_str())
+            })
+        }))
+        .collect();
+    if !unreported.is_empty() {
+        let shown: Vec<&str> = unreported.iter().take(5).copied().collect();
+        let more = if unreported.len() > 5 { " …" } else { "" };
+        warn(
+            &mut notes,
+            "not-reported",
+            format!(
+                "{} indicators have no actual (未填报) and score 0 (S10): {}{more}",
+                unreported.len(),
+                shown.join(", ")
+            ),
+        );
+    }
+    for p in projects.iter().filter(|p| !assessable(&p.table)) {
+        warn(
+            &mut notes,
+            "not-assessable",
+            format!(
+                "{}: no indicator is due or reported on {as_of} (all 未到期 or 不适用); it is left out of the unit and department means",
+                model.projects[p.project].name
+            ),
+        );
+    }
+
     let all: Vec<&ProjectResult> = projects.iter().collect();
     let mut grades = GradeCounts::default();
     for p in &projects {
@@ -212,8 +278,16 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         projects,
         units,
         department,
-        notes: actuals.notes.clone(),
+        notes,
     })
+}
+
+/// Whether a table has a row that counts now: reported, or due and not reported.
+fn assessable(table: &TableResult) -> bool {
+    table
+        .rows
+        .iter()
+        .any(|r| matches!(r.status, Status::Met | Status::NotMet | Status::NotReported))
 }
 
 fn mean(values: &[Decimal]) -> Option<Decimal> {
@@ -227,12 +301,18 @@ fn mean(values: &[Decimal]) -> Option<Decimal> {
 /// S15: the mean of projects' totals weighted by their 表17 budgets, rounded like S13; the plain
 /// mean when no project has a budget.
 fn budget_weighted_mean(model: &Department, projects: &[&ProjectResult]) -> Option<Decimal> {
+    // A project with nothing due yet (mid-year, S11) has no score to average.
+    let projects: Vec<&ProjectResult> = projects
+        .iter()
+        .copied()
+        .filter(|p| assessable(&p.table))
+        .collect();
     if projects.is_empty() {
         return None;
     }
     let mut weighted = Decimal::ZERO;
     let mut budgets = Decimal::ZERO;
-    for p in projects {
+    for p in &projects {
         let budget = model.projects[p.project]
             .budget
             .unwrap_or_default()
@@ -320,7 +400,7 @@ fn budget(
     {
         flags.push(Flag::ScoreMismatch);
         if options.accept_claimed && claim >= Decimal::ZERO && claim <= points && note.is_some() {
-            score = claim;
+            score = round2(claim);
             accepted_claimed = true;
         }
     }
@@ -371,15 +451,22 @@ fn table_error(
 ) -> Error {
     let message = format!("{owner}: {}", e.message);
     let indicator = e.indicator;
-    if e.in_actuals
-        && let Some(row) = indicator.and_then(|i| rows[i])
-    {
-        return Error::At {
-            file: actuals.file.clone(),
-            line: row.line as usize,
-            message,
-            help: None,
-        };
+    if e.in_actuals {
+        // The row at fault, or the first row of the table that gave a weight.
+        let row = indicator
+            .and_then(|i| rows[i])
+            .or_else(|| rows.iter().flatten().find(|r| r.weight.is_some()).copied());
+        if let Some(row) = row {
+            return Error::At {
+                file: actuals.file.clone(),
+                line: row.line as usize,
+                message,
+                help: Some(
+                    "give every row of the project a weight (分值) in the actuals, or none"
+                        .to_owned(),
+                ),
+            };
+        }
     }
     let target_line = indicator
         .and_then(|i| indicators[i].source)

@@ -337,7 +337,7 @@ fn row_result(
     // S9: an explicit deduction is applied and shown.
     let deduction = row.and_then(|r| r.deduction);
     if let Some(d) = deduction {
-        score = (score - d.max(Decimal::ZERO)).max(Decimal::ZERO);
+        score = round2((score - d.max(Decimal::ZERO)).max(Decimal::ZERO));
     }
     let rule_score = score;
     let claimed = row.and_then(|r| r.claimed);
@@ -352,7 +352,8 @@ fn row_result(
     {
         flags.push(Flag::ScoreMismatch);
         if accept_claimed && claim >= Decimal::ZERO && claim <= weight && note.is_some() {
-            score = claim;
+            // S13: shown scores have two decimals, a claim too.
+            score = round2(claim);
             accepted_claimed = true;
         }
     }

@@ -927,6 +927,17 @@ impl<'a> Reader<'a> {
             };
             self.note(line, Severity::Warning, "missing-deadline", message);
         }
+        let uncrossed = self.table().map(uncross_names).unwrap_or_default();
+        for (line, other, name) in uncrossed {
+            self.note(
+                line,
+                Severity::Warning,
+                "crossed-names",
+                format!(
+                    "names crossed with line {other} (each row's 三级指标 is the other's 二级指标); the row takes its 二级指标 `{name}` as its name"
+                ),
+            );
+        }
         self.owner = None;
     }
 
@@ -1097,6 +1108,28 @@ fn derived_unit_code(name: &str) -> String {
         "u{:06x}",
         xxhash_rust::xxh3::xxh3_64(match_key(name).as_bytes()) & 0xff_ffff
     )
+}
+
+/// Two neighbouring rows whose names stand crossed — row a (二级 x, 三级 y) above row b (二级 y,
+/// 三级 x), as the PDF text of 表16 of 558001 has them (lines 967–968) — are the rows x/x and y/y
+/// that the same table of every other unit shows. Returns (line, other line, name taken).
+fn uncross_names(table: &mut Table) -> Vec<(u32, u32, String)> {
+    let mut fixed = Vec::new();
+    for i in 1..table.rows.len() {
+        let (before, after) = table.rows.split_at_mut(i);
+        let (a, b) = (&mut before[i - 1], &mut after[0]);
+        let crossed = a.level1 == b.level1
+            && a.level2 != a.name
+            && match_key(&a.level2) == match_key(&b.name)
+            && match_key(&b.level2) == match_key(&a.name);
+        if crossed {
+            a.name = a.level2.clone();
+            b.name = b.level2.clone();
+            fixed.push((a.source.line, b.source.line, a.name.clone()));
+            fixed.push((b.source.line, a.source.line, b.name.clone()));
+        }
+    }
+    fixed
 }
 
 /// Fills missing deadlines with the one the other rows share most; returns (line, deadline taken).

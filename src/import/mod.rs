@@ -51,8 +51,11 @@ pub struct Note {
 }
 
 impl Note {
-    /// `file:line: warning[code]: message`.
+    /// `file:line: warning[code]: message`; `file: …` for a note about no line (line 0).
     pub fn render(&self, file: &str) -> String {
+        if self.line == 0 {
+            return format!("{file}: {}[{}]: {}", self.severity, self.code, self.message);
+        }
         format!(
             "{file}:{}: {}[{}]: {}",
             self.line, self.severity, self.code, self.message
@@ -288,6 +291,7 @@ pub(crate) fn target_note_code(note: &crate::syntax::target::TargetNote) -> &'st
         TargetNote::StrayUnit(_) => "stray-unit",
         TargetNote::UnknownUnit(_) => "unknown-unit-of-measure",
         TargetNote::YearSpan => "year-span",
+        TargetNote::NumericText(_) => "numeric-text",
     }
 }
 

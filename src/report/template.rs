@@ -114,11 +114,12 @@ fn row(leading: [&str; 9], weight: &str) -> [String; 16] {
         target,
         deadline,
     ] = leading;
+    // Names and targets come from the input: none may become a formula in a spreadsheet.
     [
         id, kind, unit, project, level1, level2, indicator, target, deadline, "", "", "", "", "",
         weight, "",
     ]
-    .map(str::to_owned)
+    .map(|cell| super::spreadsheet_safe(cell, false))
 }
 
 #[cfg(test)]

@@ -237,19 +237,24 @@ impl<'t> TableSource<'t> {
             let row = Record {
                 start,
                 line,
-                cells: record
-                    .iter()
-                    .map(|c| {
-                        if self.origin.is_some() {
-                            c.replace(CELL_BREAK, "\n")
-                        } else {
-                            c.to_owned()
-                        }
-                    })
-                    .collect(),
+                cells: record.iter().map(|c| self.cell_text(c)).collect(),
                 spans,
             };
             each(&row)?;
+        }
+    }
+
+    /// A cell as its writer meant it: line breaks of a sheet's cells restored, and the `'` that
+    /// keeps `=…`, `+…`, `-…`, `@…` from being a formula taken off (`kpi` writes it so).
+    fn cell_text(&self, cell: &str) -> String {
+        let cell = match cell.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+            _ => cell,
+        };
+        if self.origin.is_some() {
+            cell.replace(CELL_BREAK, "\n")
+        } else {
+            cell.to_owned()
         }
     }
 

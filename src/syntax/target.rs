@@ -58,6 +58,8 @@ pub enum TargetNote {
     UnknownUnit(String),
     /// `2023-2025` is a period, not a range of values.
     YearSpan,
+    /// Text that starts like a number (`1,00`, `≥5件套`) but is not one `kpi` reads.
+    NumericText(String),
 }
 
 impl fmt::Display for TargetNote {
@@ -80,6 +82,10 @@ impl fmt::Display for TargetNote {
                 write!(f, "unknown unit of measure `{unit}`, kept as written")
             }
             TargetNote::YearSpan => f.write_str("a span of years, read as a qualitative target"),
+            TargetNote::NumericText(text) => write!(
+                f,
+                "`{text}` starts like a number but is not one kpi reads; kept as a qualitative target"
+            ),
         }
     }
 }
@@ -257,9 +263,15 @@ fn unit_text(rest: &str) -> Option<Measure> {
     if let Some(known) = Measure::known(rest) {
         return Some(known);
     }
-    let plausible = rest.chars().count() <= 6
+    // A compound unit (`吨标准煤/万元`, `kWh/m2`) may be longer and carry digits after a letter;
+    // a plain word longer than six characters is text, not a unit.
+    let compound = rest.contains('/');
+    let length = rest.chars().count();
+    let plausible = (length <= 6 || compound && length <= 12)
+        && rest.chars().next().is_some_and(char::is_alphabetic)
         && rest.chars().all(|c| {
             c.is_alphabetic() && !matches!(c, '，' | '。' | '、' | '；' | '：')
+                || c.is_ascii_digit()
                 || matches!(c, '/' | '·' | '²' | '³')
         });
     plausible.then(|| Measure::unknown(rest))
@@ -286,6 +298,20 @@ fn read_quantity(folded: &str) -> Result<Reading, TargetError> {
         Ok((rest, op)) => (rest, Some(op)),
         Err(_) => (folded, None),
     };
+    // A word such as 达到 or 高于 in front of words is part of a qualitative text
+    // (`达到预期`), not an operator.
+    let word_operator = op.is_some() && folded[..offset(rest)].chars().any(char::is_alphabetic);
+    if let Some(bracketed) = bracketed_range(rest) {
+        return bracketed.map(|(low, high, measure)| {
+            Reading::Quantity(Quantity {
+                op,
+                low,
+                high: Some(high),
+                measure,
+                year_span: false,
+            })
+        });
+    }
     let Ok((rest, low_text)) = number_text(rest) else {
         if op.is_some() && rest.is_empty() {
             return Err(TargetError {
@@ -294,7 +320,7 @@ fn read_quantity(folded: &str) -> Result<Reading, TargetError> {
                 found: describe_found(rest),
             });
         }
-        return Ok(Reading::Text(op));
+        return Ok(Reading::Text(op.filter(|_| !word_operator)));
     };
     let number_at = offset(rest) - low_text.len();
     let low = decimal(low_text).map_err(|expected| TargetError {
@@ -302,15 +328,31 @@ fn read_quantity(folded: &str) -> Result<Reading, TargetError> {
         expected,
         found: format!("`{low_text}`"),
     })?;
-    // A percent sign straight after a number belongs to it.
+    // `10%-15%`: a percent sign on the lower bound of a range.
+    let (rest, low_percent) = match rest.strip_prefix('%') {
+        Some(after)
+            if (
+                space0::<&str, nom::error::Error<&str>>,
+                range_separator,
+                space0,
+                number_text,
+            )
+                .parse(after)
+                .is_ok() =>
+        {
+            (after, true)
+        }
+        _ => (rest, false),
+    };
     let (rest, high) = match (space0, range_separator, space0, number_text).parse(rest) {
         Ok((after, (_, _, _, high_text))) => {
+            let high_at = offset(after) - high_text.len();
             let high = decimal(high_text).map_err(|expected| TargetError {
-                offset: offset(after) - high_text.len(),
+                offset: high_at,
                 expected,
                 found: format!("`{high_text}`"),
             })?;
-            (after, Some((high, high_text)))
+            (after, Some((high, high_text, high_at)))
         }
         Err(_) => (rest, None),
     };
@@ -318,9 +360,12 @@ fn read_quantity(folded: &str) -> Result<Reading, TargetError> {
     let (unit_part, post) = split_postfix(rest);
     let measure = match unit_text(unit_part.trim()) {
         Some(m) => Some(m),
-        None if unit_part.trim().is_empty() => None,
-        None => return Ok(Reading::Text(op)),
+        None if unit_part.trim().is_empty() => low_percent.then(Measure::percent),
+        None => return Ok(Reading::Text(op.filter(|_| !word_operator))),
     };
+    if low_percent && measure.as_ref().is_some_and(|m| m.symbol() != "%") {
+        return Ok(Reading::Text(op.filter(|_| !word_operator)));
+    }
     let op = match (op, post) {
         (Some(a), Some(b)) if a != b => {
             return Err(TargetError {
@@ -331,19 +376,67 @@ fn read_quantity(folded: &str) -> Result<Reading, TargetError> {
         }
         (a, b) => a.or(b),
     };
-    let year_span = high.is_some_and(|(high, high_text)| {
+    let year_span = high.is_some_and(|(high, high_text, _)| {
         is_year(low_text)
             && is_year(high_text)
             && low < high
             && measure.as_ref().is_none_or(|m| m.symbol() == "年")
     });
+    if let Some((high, high_text, high_at)) = high
+        && !year_span
+        && high < low
+    {
+        return Err(TargetError {
+            offset: high_at,
+            expected: format!("a range whose upper bound is at least its lower bound {low}"),
+            found: format!("`{high_text}`"),
+        });
+    }
     Ok(Reading::Quantity(Quantity {
         op,
         low,
-        high: high.map(|(high, _)| high),
+        high: high.map(|(high, _, _)| high),
         measure,
         year_span,
     }))
+}
+
+/// S6's interval form `[10, 15]` (or `[10，15] 个`): its bounds and unit; `None` when `rest` is
+/// not one.
+/// A range's bounds and unit.
+type Interval = (Decimal, Decimal, Option<Measure>);
+
+fn bracketed_range(rest: &str) -> Option<Result<Interval, TargetError>> {
+    let body = rest.strip_prefix('[')?;
+    let (inside, after) = body.split_once(']')?;
+    let (low_text, high_text) = inside.split_once(',')?;
+    let bound = |text: &str| -> Option<Result<Decimal, TargetError>> {
+        let text = text.trim();
+        match number_text(text) {
+            Ok(("", number)) => Some(decimal(number).map_err(|expected| TargetError {
+                offset: 0,
+                expected,
+                found: format!("`{number}`"),
+            })),
+            _ => None,
+        }
+    };
+    let (low, high) = (bound(low_text)?, bound(high_text)?);
+    let unit = after.trim();
+    let measure = if unit.is_empty() {
+        None
+    } else {
+        Some(unit_text(unit)?)
+    };
+    Some(match (low, high) {
+        (Ok(low), Ok(high)) if high < low => Err(TargetError {
+            offset: 0,
+            expected: format!("a range whose upper bound is at least its lower bound {low}"),
+            found: format!("`{}`", rest.trim()),
+        }),
+        (Ok(low), Ok(high)) => Ok((low, high, measure)),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    })
 }
 
 fn is_year(text: &str) -> bool {
@@ -389,6 +482,11 @@ pub fn parse_cell(raw: &str) -> Result<ParsedTarget, TargetError> {
     let reading = read_quantity(folded).map_err(|e| e.mapped_to(raw.trim()))?;
     Ok(match reading {
         Reading::Text(op) => {
+            let numeric = folded.starts_with(|c: char| c.is_ascii_digit())
+                || op.is_some()
+                    && terminated(operator, space0)
+                        .parse(folded)
+                        .is_ok_and(|(rest, _)| rest.starts_with(|c: char| c.is_ascii_digit()));
             let text = match op {
                 // `= 管理规范`: keep the words, drop the operator.
                 Some(_) => terminated(operator, space0)
@@ -398,9 +496,14 @@ pub fn parse_cell(raw: &str) -> Result<ParsedTarget, TargetError> {
                 None => folded,
             };
             let text = raw_text_for(raw.trim(), folded, text);
+            let mut notes: Vec<TargetNote> =
+                op.map(TargetNote::StrayOperator).into_iter().collect();
+            if numeric {
+                notes.push(TargetNote::NumericText(raw.trim().to_owned()));
+            }
             ParsedTarget {
                 cell: TargetCell::Target(Target::Qualitative(text)),
-                notes: op.map(TargetNote::StrayOperator).into_iter().collect(),
+                notes,
             }
         }
         Reading::Quantity(q) => quantity_target(q, raw.trim()),
@@ -607,17 +710,29 @@ fn year(i: &str) -> IResult<&str, i32> {
 fn deadline(i: &str) -> IResult<&str, Deadline> {
     let sep = || one_of("-./");
     let numeric = (year, sep(), int, opt(preceded(sep(), int)));
+    // `2024年12月底前`, `2024年底前`: a deadline may end with 底, 末, 前 or 内 in any order.
+    let suffix = || nom::multi::many0(one_of("底末前内"));
     let chinese = (
         terminated(year, tag("年")),
         terminated(int, tag("月")),
         opt(terminated(int, alt((tag("日"), tag("号"))))),
-        opt(one_of("底末前内")),
+        suffix(),
     );
     let year_end = (
         opt(terminated(year, opt(tag("年")))),
-        alt((tag("年底"), tag("年末"), tag("底"), tag("末"))),
+        terminated(
+            alt((
+                tag("年底"),
+                tag("年末"),
+                tag("年度"),
+                tag("底"),
+                tag("末"),
+                tag("度"),
+            )),
+            suffix(),
+        ),
     );
-    let bare_year = terminated(year, tag("年"));
+    let bare_year = terminated(year, (tag("年"), suffix()));
     let (rest, deadline) = alt((
         nom::combinator::map_opt(numeric, |(y, _, m, d)| date_or_month(y, m, d)),
         nom::combinator::map_opt(chinese, |(y, m, d, _)| date_or_month(y, m, d)),

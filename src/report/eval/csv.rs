@@ -127,32 +127,12 @@ fn write(records: &[[String; 16]]) -> Result<String, Box<dyn std::error::Error>>
         let cells: Vec<String> = record
             .iter()
             .enumerate()
-            .map(|(i, cell)| safe(cell, NUMERIC.contains(&i)))
+            .map(|(i, cell)| crate::report::spreadsheet_safe(cell, NUMERIC.contains(&i)))
             .collect();
         writer.write_record(&cells)?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes)?)
-}
-
-/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
-/// leading `'`, except a plain decimal number in a numeric column.
-fn safe(cell: &str, numeric: bool) -> String {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if !risky || numeric && is_decimal(cell) {
-        return cell.to_owned();
-    }
-    format!("'{cell}")
-}
-
-/// `12.50`, `-0.5`, `7`: an optional minus, digits, an optional fraction.
-fn is_decimal(cell: &str) -> bool {
-    let digits = cell.strip_prefix('-').unwrap_or(cell);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    !whole.is_empty()
-        && !fraction.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -249,20 +229,6 @@ mod tests {
             "an actual is text even when it looks like a number"
         );
         assert_eq!(negative[11], "30.00");
-
-        assert_eq!(safe("-0.50", true), "-0.50");
-        assert_eq!(safe("-0.50", false), "'-0.50");
-        assert_eq!(safe("-5%", true), "'-5%");
-        assert_eq!(safe("+1", true), "'+1");
-        assert_eq!(safe("@SUM(A1)", false), "'@SUM(A1)");
-        assert_eq!(safe("\tx", false), "'\tx");
-        assert_eq!(safe("\rx", false), "'\rx");
-        assert_eq!(safe("12.50", true), "12.50");
-        assert_eq!(safe("达标", false), "达标");
-        assert!(!is_decimal("-"));
-        assert!(!is_decimal("1."));
-        assert!(!is_decimal("-.5"));
-        assert!(is_decimal("-0.5"));
     }
 
     #[test]

@@ -522,8 +522,16 @@ impl SpecParser<'_> {
         let high = match (space0::<&str, nom::error::Error<&str>>, range_separator).parse(&folded) {
             Ok((after, _)) if op.is_none() => {
                 let consumed = raw_offset(c.rest, folded.len() - after.len());
-                c.rest = &c.rest[consumed..];
-                Some(c.decimal("the upper bound of the range")?)
+                c.rest = c.rest[consumed..].trim_start();
+                let at = c.rest;
+                let high = c.decimal("the upper bound of the range")?;
+                if high < low {
+                    c.rest = at;
+                    return Err(c.error(&format!(
+                        "a range whose upper bound is at least its lower bound {low}"
+                    )));
+                }
+                Some(high)
             }
             _ => None,
         };
@@ -548,12 +556,7 @@ impl SpecParser<'_> {
                 value: low,
                 measure,
             },
-            (None, Some(high)) => {
-                if high < low {
-                    return Err(c.error(&format!("a range whose upper bound is at least {low}")));
-                }
-                Target::Range { low, high, measure }
-            }
+            (None, Some(high)) => Target::Range { low, high, measure },
             (None, None) => return Err(c.error(expected)),
         })
     }
