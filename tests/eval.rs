@@ -352,3 +352,25 @@ fn a_workbook_is_not_written_to_a_terminal_but_to_a_pipe() {
     assert_eq!(output.status.code(), Some(0), "a pipe takes the bytes");
     assert!(output.stdout.starts_with(b"PK\x03\x04"));
 }
+
+#[test]
+fn a_budget_row_may_name_its_project_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("budget.csv");
+    std::fs::write(&path, "id,kind,actual\n558001-04ae452e,budget,34.5万元\n").unwrap();
+    let report = json(&[path.to_str().unwrap()]);
+    assert_eq!(report["projects"][0]["budget_execution"]["score"], "9.62");
+}
+
+#[test]
+fn exit_1_says_why() {
+    let (code, _, stderr) = run(&["eval", EXAMPLE, "-q", "--fail-under", "80"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("--fail-under 80: 5 projects score below 80: 支持产业基础升级改造及制造业高质量发展前期工作经费 (75.49)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["eval", EXAMPLE, "-q", "--strict"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("--strict: "), "{stderr}");
+}

@@ -390,7 +390,12 @@ impl<'m> Index<'m> {
 
     /// A row with an id: the id decides; the names beside it must agree with it.
     fn by_id(&self, names: &Names, kind: Kind) -> Result<Subject, CellError> {
-        let Some(&subject) = self.ids.get(&match_key(names.id)) else {
+        // `kind` = budget with the project's own id means that project's budget execution.
+        let key = match (kind, self.ids.get(&match_key(names.id))) {
+            (Kind::Budget, None) => match_key(&crate::model::id::budget_id(names.id)),
+            _ => match_key(names.id),
+        };
+        let Some(&subject) = self.ids.get(&key) else {
             return Err(CellError::new(
                 Field::Id,
                 format!(
