@@ -767,6 +767,14 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
         };
+        if matches!(target, Target::NotApplicable) {
+            self.note(
+                line.number,
+                Severity::Note,
+                "not-applicable",
+                "a row marked not applicable (不适用): kept, and it carries no weight (scoring.md S3)".to_owned(),
+            );
+        }
         self.indicator(line, placement, target, deadline);
         Ok(())
     }
