@@ -39,11 +39,41 @@ pub enum Error {
         message: String,
         help: Option<String>,
     },
+    /// An error while reading rows, with the accounting of the rows read before it.
+    #[error("{error}")]
+    Counted {
+        error: Box<Error>,
+        /// `rows read 11 = used 10 + set aside 1 (…)`.
+        accounting: String,
+    },
+}
+
+impl Error {
+    /// This error, with the accounting of the rows read before it.
+    pub fn counted(self, accounting: String) -> Error {
+        match self {
+            // The first accounting is the one closest to the error.
+            Error::Counted { .. } => self,
+            error => Error::Counted {
+                error: Box::new(error),
+                accounting,
+            },
+        }
+    }
+
+    /// The error itself, without the accounting it may carry.
+    pub fn inner(&self) -> &Error {
+        match self {
+            Error::Counted { error, .. } => error.inner(),
+            other => other,
+        }
+    }
 }
 
 impl Diagnostic for Error {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         match self {
+            Error::Counted { error, .. } => error.help(),
             Error::Located(e) => e.help(),
             Error::Input { help, .. } | Error::At { help, .. } => {
                 help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
@@ -55,6 +85,7 @@ impl Diagnostic for Error {
     fn source_code(&self) -> Option<&dyn SourceCode> {
         match self {
             Error::Located(e) => e.source_code(),
+            Error::Counted { error, .. } => error.source_code(),
             _ => None,
         }
     }
@@ -62,6 +93,7 @@ impl Diagnostic for Error {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         match self {
             Error::Located(e) => e.labels(),
+            Error::Counted { error, .. } => error.labels(),
             _ => None,
         }
     }
@@ -102,14 +134,16 @@ impl LocatedError {
     ) -> Box<LocatedError> {
         let offset = floor_char_boundary(line_text, offset.min(line_text.len()));
         let end = floor_char_boundary(line_text, (offset + len).min(line_text.len()));
+        let column = line_text[..offset].chars().count() + 1;
+        let (shown, span) = window(line_text, offset, end);
         Box::new(LocatedError {
             file: file.to_owned(),
             line,
-            column: Some(line_text[..offset].chars().count() + 1),
-            message: message.into(),
+            column: Some(column),
+            message: shorten_quotes(&message.into()),
             help: None,
-            line_text: line_text.to_owned(),
-            span: (offset, end),
+            line_text: shown,
+            span,
             place: None,
         })
     }
@@ -121,14 +155,15 @@ impl LocatedError {
         line_text: &str,
         message: impl Into<String>,
     ) -> Box<LocatedError> {
+        let (shown, span) = window(line_text, 0, line_text.len().min(WINDOW));
         Box::new(LocatedError {
             file: file.to_owned(),
             line,
             column: None,
-            message: message.into(),
+            message: shorten_quotes(&message.into()),
             help: None,
-            line_text: line_text.to_owned(),
-            span: (0, line_text.len()),
+            line_text: shown,
+            span,
             place: None,
         })
     }
@@ -154,6 +189,65 @@ impl LocatedError {
             None => format!("{}:{}", self.file, self.line),
         }
     }
+}
+
+/// How much of a long line an error shows around its span, in bytes on each side.
+const WINDOW: usize = 160;
+
+/// The part of a long line around `start..end` (a 10 MB line is not printed whole), with the
+/// span moved into it; `…` marks what was cut.
+fn window(line: &str, start: usize, end: usize) -> (String, (usize, usize)) {
+    if line.len() <= 4 * WINDOW {
+        return (printable(line), (start, end));
+    }
+    let from = floor_char_boundary(line, start.saturating_sub(WINDOW));
+    let end = floor_char_boundary(line, end.min(start + WINDOW));
+    let to = floor_char_boundary(line, (end + WINDOW).min(line.len()));
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < line.len() { "…" } else { "" };
+    let shown = format!("{lead}{}{tail}", printable(&line[from..to]));
+    let shift = lead.len();
+    (shown, (start - from + shift, end - from + shift))
+}
+
+/// The line with control characters (but tabs) shown as `?`, byte for byte, so that garbage
+/// does not drive the terminal and spans stay where they were.
+fn printable(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Quoted input in a message (`` `…` ``) is cut to a readable length.
+fn shorten_quotes(message: &str) -> String {
+    const KEEP: usize = 48;
+    let mut out = String::with_capacity(message.len().min(4096));
+    let mut rest = message;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&rest[..=open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('`') else {
+            rest = after;
+            break;
+        };
+        let quoted = &after[..close];
+        if quoted.chars().count() > KEEP + 8 {
+            out.extend(quoted.chars().take(KEEP));
+            out.push('…');
+        } else {
+            out.push_str(quoted);
+        }
+        out.push('`');
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn floor_char_boundary(s: &str, mut at: usize) -> usize {
@@ -219,7 +313,7 @@ impl SourceCode for LocatedError {
                 &self.line_text.as_bytes()[start..end],
                 *span,
                 self.line.saturating_sub(1),
-                self.line_text[..start].chars().count(),
+                self.column.map_or(0, |c| c - 1),
                 1,
             )));
         }

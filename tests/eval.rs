@@ -47,34 +47,19 @@ fn warnings_go_to_stderr() {
     assert_eq!(quiet, "");
 }
 
-/// Each bad actuals file ends with exit code 2, nothing on stdout, and a message naming the
-/// file, line and column.
-#[test]
-fn bad_actuals_are_located_errors() {
-    insta::glob!("fixtures/bad-actuals/*.csv", |path| {
-        let relative = path.strip_prefix(common::root()).unwrap().to_str().unwrap();
-        let (code, stdout, stderr) = run(&["eval", relative]);
-        assert_eq!(code, 2, "{stderr}");
-        assert_eq!(stdout, "");
-        assert!(stderr.contains(relative), "{stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        insta::assert_snapshot!(stderr);
-    });
-}
-
 #[test]
 fn an_error_leaves_no_partial_file_and_never_overwrites_a_good_one() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
     kpi()
-        .args(["eval", "tests/fixtures/bad-actuals/unknown-tier.csv", "-o"])
+        .args(["eval", "tests/catalogue/actuals/unknown-tier.csv", "-o"])
         .arg(&out)
         .assert()
         .code(2);
     assert!(!out.exists(), "no file on error");
     std::fs::write(&out, "good").unwrap();
     kpi()
-        .args(["eval", "tests/fixtures/bad-actuals/unknown-tier.csv", "-o"])
+        .args(["eval", "tests/catalogue/actuals/unknown-tier.csv", "-o"])
         .arg(&out)
         .assert()
         .code(2);

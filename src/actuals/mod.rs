@@ -131,6 +131,27 @@ pub struct ActualsAccounting {
     pub set_aside: Vec<(ActualsSetAside, usize)>,
 }
 
+impl std::fmt::Display for ActualsAccounting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "rows read {} = used {} + set aside {}",
+            self.rows_read,
+            self.rows_used,
+            self.set_aside_total()
+        )?;
+        if !self.set_aside.is_empty() {
+            let parts: Vec<String> = self
+                .set_aside
+                .iter()
+                .map(|(reason, n)| format!("{n} {}", reason.label()))
+                .collect();
+            write!(f, " ({})", parts.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 impl ActualsAccounting {
     pub fn set_aside_total(&self) -> usize {
         self.set_aside.iter().map(|(_, n)| n).sum()

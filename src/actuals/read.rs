@@ -56,7 +56,21 @@ pub fn read(
         set_aside: HashMap::new(),
         unnamed_warned: Vec::new(),
     };
-    reader.run()?;
+    if let Err(error) = reader.run() {
+        // The rows before the failing one were read whole: say how they were counted.
+        let mut so_far = reader.accounting();
+        so_far.rows_read = so_far.rows_read.saturating_sub(1);
+        return Err(error.counted(format!("{file}: before the error, {so_far}")));
+    }
+    if reader.actuals.accounting.rows_read == 0 {
+        reader.actuals.notes.push(Note {
+            line: 0,
+            severity: Severity::Warning,
+            code: "no-rows",
+            message: "the file has a header and no rows: every indicator is 未填报 (or 未到期)"
+                .to_owned(),
+        });
+    }
     Ok(reader.finish())
 }
 
@@ -393,11 +407,23 @@ impl Reader<'_> {
         })
     }
 
-    fn finish(mut self) -> Actuals {
-        let mut set_aside: Vec<(ActualsSetAside, usize)> =
-            self.set_aside.into_iter().filter(|(_, n)| *n > 0).collect();
+    /// The accounting of the rows read so far.
+    fn accounting(&self) -> ActualsAccounting {
+        let mut set_aside: Vec<(ActualsSetAside, usize)> = self
+            .set_aside
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(r, n)| (*r, *n))
+            .collect();
         set_aside.sort();
-        self.actuals.accounting.set_aside = set_aside;
+        ActualsAccounting {
+            set_aside,
+            ..self.actuals.accounting.clone()
+        }
+    }
+
+    fn finish(mut self) -> Actuals {
+        self.actuals.accounting = self.accounting();
         self.actuals
     }
 }

@@ -57,7 +57,14 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
+            let accounting = match &error {
+                kpi::Error::Counted { accounting, .. } => Some(accounting.clone()),
+                _ => None,
+            };
             output::warn(&format!("{:?}", miette::Report::new(error)));
+            if let Some(accounting) = accounting {
+                output::warn(&accounting);
+            }
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }

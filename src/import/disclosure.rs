@@ -32,7 +32,11 @@ pub fn import(file: &str, text: &str) -> Result<Imported> {
             end: start + line_text.len(),
             text: line_text,
         };
-        reader.line(&line)?;
+        if let Err(error) = reader.line(&line) {
+            let mut so_far = reader.accounting.clone();
+            so_far.rows_seen = so_far.rows_seen.saturating_sub(1);
+            return Err(error.counted(format!("{file}: before the error, {so_far}")));
+        }
     }
     let mut imported = reader.finish()?;
     imported.budget_table = super::budget_table::read(text);

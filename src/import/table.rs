@@ -80,7 +80,11 @@ fn read(source: TableSource<'_>) -> Result<Imported> {
         notes: Vec::new(),
         accounting: Accounting::default(),
     };
-    source.records(|record| reader.record(record))?;
+    if let Err(error) = source.records(|record| reader.record(record)) {
+        let mut so_far = reader.accounting.clone();
+        so_far.rows_seen = so_far.rows_seen.saturating_sub(1);
+        return Err(error.counted(format!("{}: before the error, {so_far}", source.file)));
+    }
     reader.finish()
 }
 
