@@ -1,0 +1,58 @@
+//! Same input, byte-identical output: every command and format, run twice as separate processes
+//! (each with its own hash seed, so no hash order can leak into the bytes).
+
+mod common;
+
+use common::kpi;
+
+fn output(args: &[&str]) -> Vec<u8> {
+    let out = kpi().args(args).output().expect("kpi runs");
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{args:?}"
+    );
+    out.stdout
+}
+
+#[test]
+fn every_output_is_byte_identical_across_runs() {
+    let example = "examples/actuals-2024.csv";
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["import", "--format", "summary", "-q"],
+        vec!["import", "--format", "json", "-q"],
+        vec!["import", "--format", "spec", "-q"],
+        vec!["template"],
+        vec!["eval", example, "-q", "--format", "text"],
+        vec!["eval", example, "-q", "--format", "md"],
+        vec!["eval", example, "-q", "--format", "json"],
+        vec!["eval", example, "-q", "--format", "csv"],
+        vec!["eval", example, "-q", "--format", "html"],
+        vec!["eval", example, "-q", "--format", "xlsx"],
+        vec![
+            "eval",
+            example,
+            "-q",
+            "--format",
+            "json",
+            "--profile",
+            "hubei",
+            "--as-of",
+            "2024-06-30",
+        ],
+    ];
+    for args in commands {
+        let first = output(&args);
+        assert!(!first.is_empty(), "{args:?} writes something");
+        assert_eq!(first, output(&args), "{args:?} differs between runs");
+    }
+}
+
+#[test]
+fn the_template_workbook_is_byte_identical_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
+    for path in [&a, &b] {
+        kpi().args(["template", "-o"]).arg(path).assert().success();
+    }
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}
