@@ -40,8 +40,8 @@ fn read_fixture(name: &str) -> kpi::Result<Actuals> {
 }
 
 fn located(result: kpi::Result<Actuals>) -> LocatedError {
-    match result {
-        Err(kpi::Error::Located(e)) => *e,
+    match result.as_ref().map_err(kpi::Error::inner) {
+        Err(kpi::Error::Located(e)) => (**e).clone(),
         other => panic!("expected a located error, got {other:?}"),
     }
 }

@@ -22,6 +22,8 @@ fn every_output_is_byte_identical_across_runs() {
         vec!["import", "--format", "json", "-q"],
         vec!["import", "--format", "spec", "-q"],
         vec!["template"],
+        vec!["lint"],
+        vec!["lint", "--format", "json"],
         vec!["eval", example, "-q", "--format", "text"],
         vec!["eval", example, "-q", "--format", "md"],
         vec!["eval", example, "-q", "--format", "json"],

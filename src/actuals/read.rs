@@ -453,7 +453,7 @@ mod tests {
 
     /// The error's location, message and the text its span covers.
     fn error(text: &str) -> (String, String, String) {
-        match read_text(text) {
+        match read_text(text).as_ref().map_err(Error::inner) {
             Err(Error::Located(e)) => {
                 let covered = e.line_text[e.span.0..e.span.1].to_owned();
                 (e.location(), e.message.clone(), covered)
@@ -525,7 +525,10 @@ mod tests {
             "编号,偏差原因,实际完成值\r\n{SURVEY},\"多行\r\n说明\",0.12万户\r\n\r\n558001-unit-f08164,,很多\r\n"
         );
         let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
-        match read_with(&gbk, &ReadOptions::default()) {
+        match read_with(&gbk, &ReadOptions::default())
+            .as_ref()
+            .map_err(Error::inner)
+        {
             Err(Error::Located(e)) => {
                 assert_eq!(e.location(), "a.csv:5:21");
                 assert_eq!(e.line_text, "558001-unit-f08164,,很多");
@@ -665,7 +668,7 @@ mod tests {
             message.starts_with("expected a column of actuals"),
             "{message}"
         );
-        match read_text("") {
+        match read_text("").as_ref().map_err(Error::inner) {
             Err(Error::Input { message, .. }) => {
                 assert!(message.ends_with("found an empty file"), "{message}")
             }

@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod import;
+mod lint;
 mod output;
 mod template;
 
@@ -21,7 +22,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
     long_about = "kpi reads the performance-target tables of a budget disclosure (表16 部门（单位）整体绩效目标表, \
 表17 项目（政策）绩效目标表) into typed targets, and scores year-end actuals against them (绩效自评) by the \
 official rules.",
-    after_help = "Examples:\n  kpi eval examples/actuals-2024.csv    score actuals against the embedded 2024 targets\n  kpi template -o actuals.csv           the form to fill in\n  kpi import disclosure.txt --format spec -o targets.kpi\n  kpi check targets.kpi"
+    after_help = "Examples:\n  kpi eval examples/actuals-2024.csv    score actuals against the embedded 2024 targets\n  kpi template -o actuals.csv           the form to fill in\n  kpi import disclosure.txt --format spec -o targets.kpi\n  kpi check targets.kpi\n  kpi lint disclosure.txt"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,6 +35,7 @@ enum Command {
     Import(import::Args),
     Template(template::Args),
     Check(check::Args),
+    Lint(lint::Args),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  kpi completions bash > /etc/bash_completion.d/kpi")]
     Completions {
@@ -49,6 +51,7 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Template(args) => template::run(args),
         Command::Check(args) => check::run(args),
+        Command::Lint(args) => lint::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kpi", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

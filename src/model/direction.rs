@@ -131,6 +131,59 @@ pub fn doubt(indicator: &Indicator) -> Option<Doubt> {
     None
 }
 
+/// Words that handle, find or reduce what a bad count counts: 查处违法案件数, 隐患整改率, 事故下降率
+/// and 故障解除率 are better high, so they never make a bad count.
+const HANDLING: &[&str] = &[
+    "查处", "查办", "排查", "检查", "核查", "整治", "整改", "消除", "解除", "排除", "处理", "处置",
+    "办理", "受理", "办结", "答复", "回复", "公布", "公示", "曝光", "打击", "治理", "化解", "纠正",
+    "监测", "发现", "上报", "防范", "预防", "避免", "杜绝", "减少", "下降", "降低", "压降",
+];
+
+/// What may follow the bad word in the name of a count of bad events: 违法违规行为发生次数,
+/// 安全事故发生率, 有效投诉件数. Anything else (税收违法“黑名单”公布数) counts something else.
+const COUNT_TAILS: &[&str] = &[
+    "行为", "发生", "事件", "案件", "次数", "件数", "起数", "数量", "率", "数", "次", "起", "件",
+];
+
+/// Whether `rest` is made of [`COUNT_TAILS`] only (longest words first).
+fn only_count_tails(mut rest: &str) -> bool {
+    while !rest.is_empty() {
+        let Some(word) = COUNT_TAILS
+            .iter()
+            .filter(|w| rest.starts_with(**w))
+            .max_by_key(|w| w.len())
+        else {
+            return false;
+        };
+        rest = &rest[word.len()..];
+    }
+    true
+}
+
+/// Whether the indicator counts bad events (violations, accidents, complaints …) and asks for
+/// more of them: `>=`, `>` or a non-zero `=` (S5 reads it as a floor). Lint's `raised-bad-count`;
+/// evaluation does not use it (a spec's `direction` settles the row and is never doubted).
+pub fn raised_bad_count(indicator: &Indicator) -> bool {
+    let Target::Compare { measure, .. } = &indicator.target else {
+        return false;
+    };
+    if indicator.direction.is_some() || sense(indicator) != Some(Sense::Higher) {
+        return false;
+    }
+    let counted = measure
+        .as_ref()
+        .is_none_or(|m| matches!(m.dimension(), Dimension::Count | Dimension::Percent));
+    let name = match_key(&indicator.name);
+    if !counted || mentions(&name, HANDLING) {
+        return false;
+    }
+    let last_bad = BAD_COUNTS
+        .iter()
+        .filter_map(|w| name.rfind(w).map(|at| at + w.len()))
+        .max();
+    last_bad.is_some_and(|end| only_count_tails(&name[end..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +302,37 @@ mod tests {
             doubt(&row("数量指标", "组织活动次数", Operator::Ge, 1, "次")),
             None
         );
+    }
+
+    #[test]
+    fn raised_bad_counts_ask_for_more_violations() {
+        let raised = |name: &str, op: Operator, value: i64, unit: &str| {
+            raised_bad_count(&row("数量指标", name, op, value, unit))
+        };
+        assert!(raised(
+            "政府采购管理违法违规行为发生次数",
+            Operator::Ge,
+            1,
+            "次"
+        ));
+        assert!(raised("安全事故发生率", Operator::Gt, 0, "%"));
+        assert!(raised("有效投诉件数", Operator::Eq, 3, "件"));
+        // = 0 is exact (S5), <= is a cap: both right for a bad count.
+        assert!(!raised(
+            "政府采购管理违法违规行为发生次数",
+            Operator::Eq,
+            0,
+            "次"
+        ));
+        assert!(!raised("安全事故发生次数", Operator::Le, 1, "次"));
+        // The seed's blacklist publications and fault repairs count something else.
+        assert!(!raised("税收违法“黑名单”公布数", Operator::Ge, 30, "户"));
+        assert!(!raised("维护项目设备故障解除率", Operator::Ge, 90, "%"));
+        assert!(!raised("查处违法案件数", Operator::Ge, 10, "件"));
+        assert!(!raised("排查安全隐患数量", Operator::Ge, 100, "处"));
+        assert!(!raised("组织活动次数", Operator::Ge, 1, "次"));
+        let mut settled = row("数量指标", "违规次数", Operator::Ge, 1, "次");
+        settled.direction = Some(Direction::Higher);
+        assert!(!raised_bad_count(&settled));
     }
 }

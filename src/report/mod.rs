@@ -2,6 +2,7 @@
 
 pub mod eval;
 pub mod import;
+pub mod lint;
 pub mod template;
 pub mod template_xlsx;
 

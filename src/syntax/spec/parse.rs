@@ -354,7 +354,7 @@ impl SpecParser<'_> {
                     codes.push(c.token("a lint code")?.to_owned());
                 }
                 if codes.is_empty() {
-                    return Err(c.error("a lint code to silence, such as direction-doubt"));
+                    return Err(c.error("a lint code to silence, such as capped-share"));
                 }
                 let allow = match self.block {
                     Block::None => &mut self.department.allow,
