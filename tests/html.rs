@@ -301,6 +301,7 @@ fn hostile_actuals() -> Actuals {
     };
     Actuals {
         file: hostile("actuals.csv"),
+        places: None,
         encoding: "UTF-8",
         rows: vec![
             row(

@@ -274,6 +274,7 @@ fn actuals() -> Actuals {
     budget.claimed = Some(d("10"));
     Actuals {
         file: "actuals.csv".to_owned(),
+        places: None,
         encoding: "UTF-8",
         rows: vec![
             row(2, project(0, 0), quantity("12", "12个")),

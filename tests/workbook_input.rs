@@ -11,7 +11,19 @@ use serde_json::Value;
 /// Writes rows of text into a one-sheet workbook the way a person's spreadsheet holds them:
 /// numbers as numbers, percentages as fractions formatted `0.0%`, dates as dates.
 fn workbook(sheet: &str, rows: &[Vec<String>]) -> Vec<u8> {
+    workbook_of(&[(sheet, rows)])
+}
+
+/// Like [`workbook`], one sheet per `(name, rows)`.
+fn workbook_of(sheets: &[(&str, &[Vec<String>])]) -> Vec<u8> {
     let mut book = Workbook::new();
+    for (sheet, rows) in sheets {
+        fill(&mut book, sheet, rows);
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn fill(book: &mut Workbook, sheet: &str, rows: &[Vec<String>]) {
     let ws = book.add_worksheet();
     ws.set_name(sheet).unwrap();
     let percent = Format::new().set_num_format("0.0%");
@@ -54,7 +66,6 @@ fn workbook(sheet: &str, rows: &[Vec<String>]) -> Vec<u8> {
             }
         }
     }
-    book.save_to_buffer().unwrap()
 }
 
 fn csv_rows(path: &str) -> Vec<Vec<String>> {
@@ -185,4 +196,78 @@ fn a_workbook_of_targets_is_read_like_its_csv() {
         stdout.contains("ok: 1 units, 1 projects, 6 indicators"),
         "{stdout}"
     );
+}
+
+#[test]
+fn actuals_split_over_two_sheets_are_read_whole() {
+    let rows = csv_rows("examples/actuals-2024.csv");
+    let (header, body) = rows.split_first().unwrap();
+    let half = body.len() / 2;
+    let first: Vec<Vec<String>> = std::iter::once(header.clone())
+        .chain(body[..half].iter().cloned())
+        .collect();
+    let second: Vec<Vec<String>> = std::iter::once(header.clone())
+        .chain(body[half..].iter().cloned())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-sheets.xlsx");
+    std::fs::write(
+        &path,
+        workbook_of(&[("单位一", &first), ("单位二", &second)]),
+    )
+    .unwrap();
+    let from_xlsx = eval_json(&[path.to_str().unwrap()]);
+    let from_csv = eval_json(&["examples/actuals-2024.csv"]);
+    assert_eq!(from_xlsx["projects"], from_csv["projects"]);
+    assert_eq!(
+        from_xlsx["accounting"]["rows_read"],
+        from_csv["accounting"]["rows_read"]
+    );
+}
+
+#[test]
+fn warnings_and_findings_name_the_sheet_row() {
+    let mut rows = csv_rows("tests/fixtures/tables/self-contained.csv");
+    let deadline = rows[0].iter().position(|c| c == "完成时限").unwrap();
+    rows[2][deadline].clear();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("targets.xlsx");
+    std::fs::write(&path, workbook("绩效目标", &rows)).unwrap();
+    let file = path.to_str().unwrap();
+
+    let (code, _, stderr) = run(&["check", file]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected = format!("{file}:绩效目标!3:3: warning[missing-deadline]");
+    assert!(stderr.contains(&expected), "{stderr}");
+
+    let (_, stdout, stderr) = run(&["lint", file, "--format", "json"]);
+    let lint: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let findings = lint["findings"].as_array().unwrap();
+    assert!(!findings.is_empty(), "{stdout}");
+    for finding in findings.iter().filter(|f| !f["line"].is_null()) {
+        let location = finding["location"].as_str().unwrap();
+        assert!(
+            location.starts_with(&format!("{file}:绩效目标!")),
+            "{location}"
+        );
+    }
+}
+
+#[test]
+fn a_report_path_ending_in_xlsx_gets_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.xlsx");
+    let (code, stdout, stderr) = run(&[
+        "eval",
+        "examples/actuals-2024.csv",
+        "-q",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"PK"), "not a workbook");
+    let book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert!(!calamine::Reader::sheet_names(&book).is_empty());
 }

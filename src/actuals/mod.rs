@@ -174,6 +174,8 @@ pub struct Actuals {
     /// Warnings with their lines (unknown columns ignored, nouns compared across, …).
     pub notes: Vec<Note>,
     pub accounting: ActualsAccounting,
+    /// For a spreadsheet (or a form): where the lines that rows and notes name stood.
+    pub places: Option<crate::syntax::table::Places>,
 }
 
 impl Actuals {
@@ -185,6 +187,7 @@ impl Actuals {
             rows: Vec::new(),
             notes: Vec::new(),
             accounting: ActualsAccounting::default(),
+            places: None,
         }
     }
 }

@@ -52,6 +52,7 @@ pub fn read(
             rows: Vec::new(),
             notes: Vec::new(),
             accounting: ActualsAccounting::default(),
+            places: loaded.places(),
         },
         set_aside: HashMap::new(),
         unnamed_warned: Vec::new(),

@@ -20,7 +20,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let targets = output::read_targets(Some(&args.file), ("", ""))?;
     let (name, imported) = (&targets.name, &targets.imported);
     for note in &imported.notes {
-        output::warn(&note.render(name));
+        output::warn(&note.render_in(name, imported.places.as_ref()));
     }
     let d = &imported.department;
     output::write(

@@ -39,8 +39,9 @@ pub struct Args {
     #[arg(long)]
     accept_claimed: bool,
     /// The report's format.
-    #[arg(long, short, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// [default: by the extension of -o (.md .json .csv .html .xlsx), else text]
+    #[arg(long, short, value_enum)]
+    format: Option<Format>,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -127,6 +128,22 @@ fn encoding(name: Option<&str>) -> Result<Option<&'static encoding_rs::Encoding>
         })
 }
 
+/// The format an output file's extension names: `report.xlsx` is a workbook.
+fn by_extension(path: Option<&std::path::Path>) -> Format {
+    let extension = path
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("md" | "markdown") => Format::Md,
+        Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("html" | "htm") => Format::Html,
+        Some("xlsx") => Format::Xlsx,
+        _ => Format::Text,
+    }
+}
+
 /// Whether to colour: only on a terminal and never with NO_COLOR (https://no-color.org).
 fn use_color(choice: Color) -> bool {
     match choice {
@@ -173,7 +190,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     if !args.quiet {
         for note in &evaluation.notes {
-            output::warn(&note.render(&actuals_name));
+            output::warn(&note.render_in(&actuals_name, actuals.places.as_ref()));
         }
         let warnings = imported
             .notes
@@ -193,7 +210,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         actuals: &actuals,
         targets: &targets_name,
     };
-    let rendered: Vec<u8> = match args.format {
+    let format = args
+        .format
+        .unwrap_or_else(|| by_extension(args.output.as_deref()));
+    let rendered: Vec<u8> = match format {
         Format::Text => {
             let color = args.output.is_none() && use_color(args.color);
             kpi::report::eval::text(&report, color).into_bytes()

@@ -44,7 +44,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let (name, imported) = (&targets.name, &targets.imported);
     if !args.quiet {
         for note in &imported.notes {
-            output::warn(&note.render(name));
+            output::warn(&note.render_in(name, imported.places.as_ref()));
         }
     }
     let content = match args.format {

@@ -1040,6 +1040,7 @@ impl<'a> Reader<'a> {
             notes,
             accounting: self.accounting,
             budget_table: None,
+            places: None,
         })
     }
 

@@ -20,6 +20,8 @@ pub struct Imported {
     pub accounting: Accounting,
     /// 表9 项目支出预算表, when the document is a disclosure that has one.
     pub budget_table: Option<budget_table::BudgetTable>,
+    /// For a spreadsheet (or a form): where the lines that notes and provenance name stood.
+    pub places: Option<crate::syntax::table::Places>,
 }
 
 /// How bad a note is.
@@ -51,6 +53,18 @@ pub struct Note {
 }
 
 impl Note {
+    /// Like [`Note::render`], naming a spreadsheet's sheet and row where the note's line came
+    /// from one.
+    pub fn render_in(&self, file: &str, places: Option<&crate::syntax::table::Places>) -> String {
+        match places.and_then(|p| p.row(self.line)) {
+            Some(place) => format!(
+                "{file}:{place}: {}[{}]: {}",
+                self.severity, self.code, self.message
+            ),
+            None => self.render(file),
+        }
+    }
+
     /// `file:line: warning[code]: message`; `file: …` for a note about no line (line 0).
     pub fn render(&self, file: &str) -> String {
         if self.line == 0 {
@@ -307,5 +321,6 @@ fn counted(department: Department, notes: Vec<Note>) -> Imported {
             ..Accounting::default()
         },
         budget_table: None,
+        places: None,
     }
 }

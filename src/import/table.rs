@@ -62,7 +62,9 @@ pub fn import_bytes(
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Imported> {
     let loaded = crate::syntax::table::load(file, bytes, forced)?;
-    read(loaded.source(file))
+    let mut imported = read(loaded.source(file))?;
+    imported.places = loaded.places();
+    Ok(imported)
 }
 
 /// Whether a file's bytes are a spreadsheet or text whose table carries its own targets.
@@ -478,6 +480,7 @@ impl TableReader<'_> {
             notes: self.notes,
             accounting: self.accounting,
             budget_table: None,
+            places: None,
         })
     }
 

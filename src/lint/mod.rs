@@ -345,9 +345,23 @@ pub struct Lint {
     pub findings: Vec<Finding>,
     /// Findings an `allow` silenced, in the same order, with where the `allow` stands.
     pub silenced: Vec<(Finding, AllowedBy)>,
+    /// For a spreadsheet: the sheet and row each line stood at.
+    pub places: Option<crate::syntax::table::Places>,
 }
 
 impl Lint {
+    /// `file:line`, `file:Sheet!5:5` for a spreadsheet's row, or the file alone without a line.
+    pub fn location(&self, line: Option<u32>) -> String {
+        let file = &self.file;
+        match line {
+            Some(line) => match self.places.as_ref().and_then(|p| p.row(line)) {
+                Some(place) => format!("{file}:{place}"),
+                None => format!("{file}:{line}"),
+            },
+            None => file.clone(),
+        }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -389,6 +403,7 @@ pub fn findings(imported: &Imported) -> Vec<Finding> {
 pub fn lint(imported: &Imported, file: &str, allows: Option<&Department>) -> Lint {
     let mut lint = Lint {
         file: file.to_owned(),
+        places: imported.places.clone(),
         ..Lint::default()
     };
     for finding in findings(imported) {

@@ -80,6 +80,7 @@ fn imported(department: Department, table: Option<BudgetTable>) -> Imported {
         notes: Vec::new(),
         accounting: crate::import::Accounting::default(),
         budget_table: table,
+        places: None,
     }
 }
 

@@ -20,7 +20,7 @@ use crate::lint::{AllowedBy, Finding, Lint, Severity, Subject};
 pub fn text(lint: &Lint, color: bool) -> String {
     let mut out = String::new();
     for finding in &lint.findings {
-        diagnostic(&mut out, &lint.file, finding, color);
+        diagnostic(&mut out, lint, finding, color);
         out.push('\n');
     }
     let _ = writeln!(out, "{}", summary(lint));
@@ -69,14 +69,7 @@ fn subject(s: &Subject) -> String {
     }
 }
 
-fn location(file: &str, line: Option<u32>) -> String {
-    match line {
-        Some(line) => format!("{file}:{line}"),
-        None => file.to_owned(),
-    }
-}
-
-fn diagnostic(out: &mut String, file: &str, finding: &Finding, color: bool) {
+fn diagnostic(out: &mut String, lint: &Lint, finding: &Finding, color: bool) {
     let head = paint(
         &format!("{}[{}]", finding.severity, finding.code),
         severity_style(finding.severity),
@@ -93,7 +86,7 @@ fn diagnostic(out: &mut String, file: &str, finding: &Finding, color: bool) {
         Style::new().fg_color(Some(AnsiColor::Blue.into())),
         color,
     );
-    let _ = writeln!(out, "  {arrow} {}", location(file, finding.line));
+    let _ = writeln!(out, "  {arrow} {}", lint.location(finding.line));
     let eq = paint(
         "=",
         Style::new().fg_color(Some(AnsiColor::Blue.into())),
@@ -112,7 +105,7 @@ fn diagnostic(out: &mut String, file: &str, finding: &Finding, color: bool) {
         let _ = writeln!(
             out,
             "  {eq} note: {}: {}",
-            location(file, Some(related.line)),
+            lint.location(Some(related.line)),
             related.message
         );
     }
@@ -171,12 +164,12 @@ fn subject_doc(s: &Option<Subject>) -> Option<SubjectDoc<'_>> {
     })
 }
 
-fn finding_doc<'a>(file: &str, f: &'a Finding, allowed_by: Option<AllowedBy>) -> FindingDoc<'a> {
+fn finding_doc<'a>(lint: &Lint, f: &'a Finding, allowed_by: Option<AllowedBy>) -> FindingDoc<'a> {
     FindingDoc {
         code: f.code,
         severity: f.severity.label(),
         line: f.line,
-        location: location(file, f.line),
+        location: lint.location(f.line),
         unit: subject_doc(&f.unit),
         project: subject_doc(&f.project),
         indicator: subject_doc(&f.indicator),
@@ -187,7 +180,7 @@ fn finding_doc<'a>(file: &str, f: &'a Finding, allowed_by: Option<AllowedBy>) ->
             .iter()
             .map(|r| RelatedDoc {
                 line: r.line,
-                location: location(file, Some(r.line)),
+                location: lint.location(Some(r.line)),
                 message: &r.message,
             })
             .collect(),
@@ -208,12 +201,12 @@ pub fn json(lint: &Lint) -> String {
         findings: lint
             .findings
             .iter()
-            .map(|f| finding_doc(&lint.file, f, None))
+            .map(|f| finding_doc(lint, f, None))
             .collect(),
         silenced: lint
             .silenced
             .iter()
-            .map(|(f, by)| finding_doc(&lint.file, f, Some(*by)))
+            .map(|(f, by)| finding_doc(lint, f, Some(*by)))
             .collect(),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();

@@ -4,6 +4,6 @@
 pub(crate) mod columns;
 pub(crate) mod forms;
 pub mod spec;
-pub(crate) mod table;
+pub mod table;
 pub mod target;
 pub mod workbook;

@@ -28,6 +28,38 @@ impl Loaded {
     }
 }
 
+/// A spreadsheet's names for the lines of the table read from it: where each row of a model or
+/// of actuals read from a workbook (or a form) stood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Places {
+    names: Vec<String>,
+    lines: Vec<LineOrigin>,
+}
+
+impl Places {
+    /// `Sheet1!5:5` for the 1-based line `line`; `5:5` for a CSV form; none for a line the
+    /// table does not have.
+    pub fn row(&self, line: u32) -> Option<String> {
+        let origin = self.lines.get((line as usize).checked_sub(1)?)?;
+        let row = origin.row + 1;
+        Some(match self.names.get(origin.sheet).map(String::as_str) {
+            Some("") | None => format!("{row}:{row}"),
+            Some(name) => format!("{name}!{row}:{row}"),
+        })
+    }
+}
+
+impl Loaded {
+    /// Where the lines of a spreadsheet or a form stood; none for a plain text table, whose lines
+    /// are its own.
+    pub(crate) fn places(&self) -> Option<Places> {
+        self.origin.as_ref().map(|(names, lines)| Places {
+            names: names.clone(),
+            lines: lines.clone(),
+        })
+    }
+}
+
 /// Whether the first non-empty row names the columns of a flat table.
 fn has_header(rows: &[Vec<String>]) -> bool {
     rows.iter()
@@ -75,8 +107,20 @@ pub(crate) fn load(
     }
     let sheets = super::workbook::read(file, bytes)?;
     let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
-    if let Some(index) = sheets.iter().position(|sheet| has_header(&sheet.rows)) {
+    let tables: Vec<usize> = (0..sheets.len())
+        .filter(|&i| has_header(&sheets[i].rows))
+        .collect();
+    if let [index] = tables[..] {
         let (text, lines) = sheets[index].flat(index);
+        return Ok(Loaded {
+            text,
+            encoding: "xlsx",
+            origin: Some((names, lines)),
+        });
+    }
+    if tables.len() > 1 {
+        // Every sheet that is a table is read: one table of their columns, rows in sheet order.
+        let (text, lines) = merge_sheets(&sheets, &tables);
         return Ok(Loaded {
             text,
             encoding: "xlsx",
@@ -104,6 +148,95 @@ pub(crate) fn load(
         encoding: "xlsx",
         origin: Some((names, lines)),
     })
+}
+
+/// Several sheets that are tables as one table: the columns of all their headers (each named
+/// once), then every sheet's rows in order, each cell remembering its sheet and column.
+fn merge_sheets(sheets: &[super::workbook::Sheet], tables: &[usize]) -> (String, Vec<LineOrigin>) {
+    use super::columns::{Field, Header};
+    #[derive(PartialEq)]
+    enum Key {
+        Field(Field),
+        Other(String),
+    }
+    let mut keys: Vec<Key> = Vec::new();
+    let mut layouts: Vec<(usize, usize, Vec<Option<u32>>)> = Vec::new();
+    for &index in tables {
+        let rows = &sheets[index].rows;
+        let Some(at) = rows
+            .iter()
+            .position(|r| r.iter().any(|c| !c.trim().is_empty()))
+        else {
+            continue;
+        };
+        let cells: Vec<&str> = rows[at].iter().map(String::as_str).collect();
+        let Ok(header) = Header::parse(&cells) else {
+            continue;
+        };
+        let mut columns: Vec<(Key, u32)> = Vec::new();
+        for field in Field::ALL {
+            if let Some(column) = header.columns.get(field) {
+                columns.push((Key::Field(field), column as u32));
+            }
+        }
+        for (column, name) in &header.unknown {
+            columns.push((Key::Other(name.clone()), *column as u32));
+        }
+        let mut layout = Vec::new();
+        for (key, column) in columns {
+            let slot = match keys.iter().position(|k| *k == key) {
+                Some(slot) => slot,
+                None => {
+                    keys.push(key);
+                    keys.len() - 1
+                }
+            };
+            if layout.len() <= slot {
+                layout.resize(slot + 1, None);
+            }
+            layout[slot] = Some(column);
+        }
+        layouts.push((index, at, layout));
+    }
+    let header: Vec<String> = keys
+        .iter()
+        .map(|k| match k {
+            Key::Field(field) => field.name().to_owned(),
+            Key::Other(name) => name.clone(),
+        })
+        .collect();
+    let mut text = super::workbook::csv_line(&header);
+    text.push('\n');
+    let mut origin = vec![LineOrigin {
+        sheet: tables.first().copied().unwrap_or(0),
+        row: 0,
+        columns: Vec::new(),
+    }];
+    for (index, at, layout) in layouts {
+        for (r, row) in sheets[index].rows.iter().enumerate().skip(at + 1) {
+            let cells: Vec<String> = (0..keys.len())
+                .map(|slot| {
+                    layout
+                        .get(slot)
+                        .copied()
+                        .flatten()
+                        .and_then(|c| row.get(c as usize))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect();
+            text.push_str(&super::workbook::csv_line(&cells));
+            text.push('\n');
+            origin.push(LineOrigin {
+                sheet: index,
+                row: u32::try_from(r).unwrap_or(u32::MAX),
+                columns: (0..keys.len())
+                    .map(|slot| layout.get(slot).copied().flatten().unwrap_or(u32::MAX))
+                    .collect(),
+            });
+        }
+    }
+    (text, origin)
 }
 
 /// The rows of a CSV text as cells, leniently (for recognising forms).

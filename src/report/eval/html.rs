@@ -645,11 +645,7 @@ fn inputs(out: &mut String, report: &Report<'_>) {
     } else {
         out.push_str("<ul class=\"notes\">\n");
         for note in &e.notes {
-            let _ = writeln!(
-                out,
-                "<li>{}</li>",
-                esc(&note_line(&report.actuals.file, note))
-            );
+            let _ = writeln!(out, "<li>{}</li>", esc(&note_line(report.actuals, note)));
         }
         out.push_str("</ul>\n");
     }

@@ -136,7 +136,7 @@ pub fn render(report: &Report<'_>) -> String {
         let _ = writeln!(out, "无");
     }
     for note in &e.notes {
-        let _ = writeln!(out, "- {}", md(&note_line(&report.actuals.file, note)));
+        let _ = writeln!(out, "- {}", md(&note_line(report.actuals, note)));
     }
     out
 }

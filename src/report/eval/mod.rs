@@ -232,12 +232,15 @@ pub(crate) fn accounting_line(actuals: &Actuals) -> String {
     line
 }
 
-/// An evaluation note as `file:line: warning[code]: message` (no line when it has none).
-pub(crate) fn note_line(file: &str, note: &crate::import::Note) -> String {
-    let at = if note.line == 0 {
-        clean(file)
-    } else {
-        format!("{}:{}", clean(file), note.line)
+/// An evaluation note as `file:line: warning[code]: message` (no line when it has none;
+/// `file:Sheet!5:5` for a spreadsheet's row).
+pub(crate) fn note_line(actuals: &crate::actuals::Actuals, note: &crate::import::Note) -> String {
+    let file = clean(&actuals.file);
+    let place = actuals.places.as_ref().and_then(|p| p.row(note.line));
+    let at = match (note.line, place) {
+        (0, _) => file,
+        (_, Some(place)) => format!("{file}:{}", clean(&place)),
+        (line, None) => format!("{file}:{line}"),
     };
     format!(
         "{at}: {}[{}]: {}",
@@ -249,11 +252,13 @@ pub(crate) fn note_line(file: &str, note: &crate::import::Note) -> String {
 
 /// The title: `沈阳市工业和信息化局 2024年度绩效自评`.
 pub(crate) fn title(report: &Report<'_>) -> String {
-    format!(
-        "{} {}年度绩效自评",
-        clean(&report.model.name),
-        report.evaluation.year
-    )
+    let name = clean(&report.model.name);
+    let year = report.evaluation.year;
+    if name.trim().is_empty() {
+        format!("{year}年度绩效自评")
+    } else {
+        format!("{} {year}年度绩效自评", name.trim())
+    }
 }
 
 /// What the evaluation was made with, for the title line: profile, date, whether claims were
@@ -596,6 +601,7 @@ pub(crate) mod fixture {
         paid.note = Some("按期支付".to_owned());
         Actuals {
             file: "actuals.csv".to_owned(),
+            places: None,
             encoding: "UTF-8",
             rows: vec![
                 row(2, project(0, 0), quantity("12", "12个")),

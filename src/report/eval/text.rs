@@ -128,7 +128,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
     } else {
         let _ = writeln!(out, "评价说明：{}", e.notes.len());
         for note in &e.notes {
-            let _ = writeln!(out, "  {}", note_line(&report.actuals.file, note));
+            let _ = writeln!(out, "  {}", note_line(report.actuals, note));
         }
     }
     out
