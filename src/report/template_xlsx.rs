@@ -87,7 +87,19 @@ fn records(csv: &str) -> Result<Vec<Vec<String>>, Error> {
             message: format!("the actuals form does not read back: {e}"),
             help: None,
         })?;
-        records.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
+        // The CSV form guards formula-like text with a `'`; a workbook cell is a string with
+        // Excel's quote prefix instead, so the `'` goes.
+        records.push(
+            record
+                .iter()
+                .map(|cell| match cell.strip_prefix('\'') {
+                    Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+                        rest.to_owned()
+                    }
+                    _ => cell.to_owned(),
+                })
+                .collect::<Vec<_>>(),
+        );
     }
     if records.first().map(Vec::as_slice) != Some(&HEADER.map(str::to_owned)[..]) {
         return Err(Error::Input {
@@ -287,5 +299,22 @@ mod tests {
         let a = template_xlsx(&model, &Profile::national()).expect("a workbook");
         let b = template_xlsx(&model, &Profile::national()).expect("a workbook");
         assert!(a == b);
+    }
+
+    #[test]
+    fn the_csv_forms_formula_guard_becomes_a_quote_prefix() {
+        let mut row = vec![String::new(); HEADER.len()];
+        row[0] = "'=SUM(A1)".to_owned();
+        row[1] = "'不是公式".to_owned();
+        let csv = format!("{}\n{}\n", HEADER.join(","), row.join(","));
+        let records = records(&csv).expect("the form reads back");
+        assert_eq!(
+            records[1][0], "=SUM(A1)",
+            "Grid writes it with a quote prefix"
+        );
+        assert_eq!(
+            records[1][1], "'不是公式",
+            "a quote before plain text is the user's"
+        );
     }
 }

@@ -236,10 +236,14 @@ pub(crate) fn quantity(
                         target.to_spreadsheet_text()
                     ),
                 )
-                .help(format!(
-                    "write the unit, as in `{written}{}` or `{written}{to}`",
-                    to.base()
-                )));
+                .help(if to.base() == to.symbol() {
+                    format!("write the unit, as in `{written}{to}`")
+                } else {
+                    format!(
+                        "write the unit, as in `{written}{}` or `{written}{to}`",
+                        to.base()
+                    )
+                }));
             }
             (value, None)
         }
@@ -462,7 +466,12 @@ pub(crate) fn completed(cell: &str, year: Option<i32>) -> CellResult<NaiveDate> 
             ),
         )
     };
-    let deadline = parse_deadline(cell).ok_or_else(error)?;
+    // A spreadsheet's date-time (`2024-11-04 12:00:00`): the day is what counts.
+    let day = match cell.trim().split_once(' ') {
+        Some((date, time)) if time.chars().all(|c| c.is_ascii_digit() || c == ':') => date,
+        _ => cell,
+    };
+    let deadline = parse_deadline(day).ok_or_else(error)?;
     match (deadline, year) {
         (Deadline::YearEnd(None), None) => Err(error()),
         (deadline, year) => Ok(deadline.last_day(year.or(deadline.year()).unwrap_or_default())),
@@ -966,6 +975,12 @@ mod tests {
         assert_eq!(completed("2024年11月30日", None).unwrap(), d(2024, 11, 30));
         assert_eq!(completed("2024/11/30", None).unwrap(), d(2024, 11, 30));
         assert_eq!(completed("2024-02", None).unwrap(), d(2024, 2, 29));
+        assert_eq!(
+            completed("2024-11-04 12:00:00", None).unwrap(),
+            d(2024, 11, 4),
+            "a spreadsheet's date-time counts by its day"
+        );
+        assert!(completed("2024-11-04 noon", None).is_err());
         assert_eq!(completed("年底", Some(2024)).unwrap(), d(2024, 12, 31));
         let err = completed("下月", Some(2024)).unwrap_err();
         assert_eq!(err.field, Field::Completed);
