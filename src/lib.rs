@@ -13,6 +13,7 @@ pub mod actuals;
 pub mod embedded;
 pub mod error;
 pub mod eval;
+pub mod generate;
 pub mod import;
 pub mod lint;
 pub mod model;

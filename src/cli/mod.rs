@@ -2,6 +2,7 @@
 
 mod check;
 mod eval;
+mod generate;
 mod import;
 mod lint;
 mod output;
@@ -36,6 +37,9 @@ enum Command {
     Template(template::Args),
     Check(check::Args),
     Lint(lint::Args),
+    /// Write a generated data set for benchmarks.
+    #[command(hide = true)]
+    Generate(generate::Args),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  kpi completions bash > /etc/bash_completion.d/kpi")]
     Completions {
@@ -52,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Template(args) => template::run(args),
         Command::Check(args) => check::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Generate(args) => generate::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kpi", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
