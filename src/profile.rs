@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::text::match_key;
+use crate::text::{category_key, match_key};
 
 /// S2: what an empty category (a category row with no indicator) does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -202,7 +202,7 @@ impl Profile {
                 .map(|w| match_key(w))
                 .chain((tier.target_text && !target.is_empty()).then(|| target.clone()));
             for word in words {
-                if key.starts_with(&word) && best.is_none_or(|(_, len)| word.len() > len) {
+                if key.starts_with(&*word) && best.is_none_or(|(_, len)| word.len() > len) {
                     best = Some((tier, word.len()));
                 }
             }
@@ -218,12 +218,6 @@ impl Profile {
             .flat_map(|t| t.words.iter().map(String::as_str))
             .collect()
     }
-}
-
-/// `产出指标`, `产出` and `产出 指标` are one category.
-fn category_key(name: &str) -> String {
-    let key = match_key(name);
-    key.strip_suffix("指标").map(str::to_owned).unwrap_or(key)
 }
 
 /// The part of `text` after the characters whose match key is `key_len` bytes long.

@@ -13,11 +13,17 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// NFKC-folds `s` (full-width ASCII to ASCII, `﹦` to `=`, `％` to `%` …) without copying text that
 /// is already folded.
 pub fn fold(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+    if s.chars().all(nfkc_stable) || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.nfkc().collect())
     }
+}
+
+/// Characters NFKC leaves alone whatever follows them, checked without the normalisation tables:
+/// ASCII and the common CJK ideographs, which make up nearly all of a table's text.
+fn nfkc_stable(c: char) -> bool {
+    c.is_ascii() || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// True for the characters of Chinese text: ideographs, CJK punctuation, full-width forms and the
@@ -72,12 +78,28 @@ pub fn clean_cell(raw: &str) -> CleanCell {
 
 /// The key two names are matched by: NFKC-folded, without any white space, Latin letters in lower
 /// case. `综合管理水平`, `综合管理 水平` and `综合管理水平 ` share one key; so do `（中小）` and `(中小)`.
-pub fn match_key(s: &str) -> String {
-    fold(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+///
+/// Borrows `s` when it is its own key (the common case), so comparing keys allocates nothing.
+pub fn match_key(s: &str) -> Cow<'_, str> {
+    let is_key = |c: char| nfkc_stable(c) && !c.is_whitespace() && !c.is_ascii_uppercase();
+    if s.chars().all(is_key) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        fold(s)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect(),
+    )
+}
+
+/// The key of a category (一级指标): `产出指标`, `产出` and `产出 指标` are one category.
+pub fn category_key(level1: &str) -> Cow<'_, str> {
+    match match_key(level1) {
+        Cow::Borrowed(key) => Cow::Borrowed(key.strip_suffix("指标").unwrap_or(key)),
+        Cow::Owned(key) => Cow::Owned(key.strip_suffix("指标").unwrap_or(&key).to_owned()),
+    }
 }
 
 /// Bytes that are neither UTF-8 nor GB18030.
@@ -152,6 +174,33 @@ mod tests {
         assert_eq!(fold("１００％"), "100%");
         assert_eq!(fold("10～15"), "10~15");
         assert!(matches!(fold("重点工作办结率"), Cow::Borrowed(_)));
+    }
+
+    /// The key by the definition, without the fast paths.
+    fn key_by_definition(s: &str) -> String {
+        s.nfkc()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+
+    #[test]
+    fn keys_of_plain_text_are_borrowed() {
+        assert!(matches!(match_key("调查企业户数2024"), Cow::Borrowed(_)));
+        assert!(matches!(match_key("Wi-Fi"), Cow::Owned(_)));
+        assert_eq!(match_key("（中小） 企业"), "(中小)企业");
+        assert_eq!(category_key("产出 指标"), "产出");
+        assert!(matches!(category_key("产出指标"), Cow::Borrowed("产出")));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keys_are_the_folded_lower_case_text_without_spaces(
+            s in "[a-zA-Z0-9 %=<>\u{3000}-\u{303f}\u{3400}-\u{3410}\u{4e00}-\u{4e20}\u{f900}-\u{f910}\u{ff00}-\u{ff5e}\u{2160}-\u{2170}\u{0300}-\u{0310}]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(match_key(&s), key_by_definition(&s));
+            proptest::prop_assert_eq!(fold(&s), s.nfkc().collect::<String>());
+        }
     }
 
     #[test]

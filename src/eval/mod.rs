@@ -9,6 +9,8 @@ pub mod result;
 mod row;
 mod table;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -131,6 +133,13 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         });
     }
 
+    let mut by_unit: HashMap<&str, Vec<&ProjectResult>> = HashMap::new();
+    for p in &projects {
+        by_unit
+            .entry(model.projects[p.project].unit.as_str())
+            .or_default()
+            .push(p);
+    }
     let mut units = Vec::with_capacity(model.units.len());
     for (index, unit) in model.units.iter().enumerate() {
         let overall = if unit.indicators.is_empty() {
@@ -157,18 +166,15 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
             })?;
             Some(table)
         };
-        let mine: Vec<&ProjectResult> = projects
-            .iter()
-            .filter(|p| model.projects[p.project].unit == unit.code)
-            .collect();
+        let mine: &[&ProjectResult] = by_unit.get(unit.code.as_str()).map_or(&[], Vec::as_slice);
         let mut grades = GradeCounts::default();
-        for p in &mine {
+        for p in mine {
             grades.add(p.table.grade);
         }
         units.push(UnitResult {
             unit: index,
             overall,
-            project_score: budget_weighted_mean(model, &mine),
+            project_score: budget_weighted_mean(model, mine),
             projects: mine.len(),
             grades,
         });

@@ -10,7 +10,7 @@ use super::row::{Context, Outcome, Participation, judge};
 use crate::actuals::ActualRow;
 use crate::model::{Category, Indicator};
 use crate::profile::{EmptyCategory, Profile};
-use crate::text::match_key;
+use crate::text::category_key;
 
 /// How a table's points are split among its categories.
 #[derive(Debug, Clone, Copy)]
@@ -41,11 +41,6 @@ struct Group {
     absent_to: Option<String>,
     /// Position of its first row or empty category in the table, for ties (S13).
     first_seen: usize,
-}
-
-fn key(level1: &str) -> String {
-    let key = match_key(level1);
-    key.strip_suffix("指标").map(str::to_owned).unwrap_or(key)
 }
 
 /// Scores `indicators` with their actuals (`rows[i]` is the actual of `indicators[i]`) over
@@ -105,10 +100,10 @@ pub fn score(
         let Some(to) = groups[i].absent_to.clone() else {
             continue;
         };
-        let to = key(&to);
+        let to = category_key(&to);
         if let Some(j) = groups
             .iter()
-            .position(|g| g.categories.iter().any(|c| key(c) == to))
+            .position(|g| g.categories.iter().any(|c| category_key(c) == to))
             && active(&groups[j])
         {
             let moved = groups[i].points;
@@ -281,8 +276,11 @@ fn groups(
             // One group per level-1 category, in source order: equal points (S15), or the sum
             // of the rows' explicit weights (S3).
             for (position, level1) in level1s.enumerate() {
-                let k = key(level1);
-                let g = match groups.iter().position(|g| key(&g.categories[0]) == k) {
+                let k = category_key(level1);
+                let g = match groups
+                    .iter()
+                    .position(|g| category_key(&g.categories[0]) == k)
+                {
                     Some(g) => g,
                     None => {
                         groups.push(Group {
@@ -391,8 +389,8 @@ fn categories(
 ) -> Vec<CategoryResult> {
     let mut out: Vec<CategoryResult> = Vec::new();
     let find = |level1: &str, out: &mut Vec<CategoryResult>| -> usize {
-        let k = key(level1);
-        match out.iter().position(|c| key(&c.level1) == k) {
+        let k = category_key(level1);
+        match out.iter().position(|c| category_key(&c.level1) == k) {
             Some(i) => i,
             None => {
                 out.push(CategoryResult {
@@ -416,7 +414,12 @@ fn categories(
         if kept[g] {
             let level1 = empty
                 .iter()
-                .find(|c| group.categories.iter().any(|n| key(n) == key(&c.level1)))
+                .find(|c| {
+                    group
+                        .categories
+                        .iter()
+                        .any(|n| category_key(n) == category_key(&c.level1))
+                })
                 .map_or(group.categories[0].as_str(), |c| c.level1.as_str());
             let i = find(level1, &mut out);
             out[i].weight += group_weight[g];

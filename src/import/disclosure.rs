@@ -6,6 +6,8 @@
 //! stray operator or `%`. Each is repaired the same way every time and reported with its line;
 //! every row is an indicator or set aside with a reason ([`Accounting`]).
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use super::vocabulary::{CategoryLevel, category_level};
@@ -394,7 +396,7 @@ impl<'a> Reader<'a> {
         if is_page_furniture(&key) {
             return Ok(());
         }
-        match key.as_str() {
+        match &*key {
             "部门(单位)名称" => return self.start_unit(line, &cells),
             "项目(政策)名称" => return self.start_project(line, &cells),
             _ => {}
@@ -1004,8 +1006,15 @@ impl<'a> Reader<'a> {
             });
         }
         let mut project_ids = IdAllocator::default();
+        let mut unit_codes: HashMap<String, String> = HashMap::new();
+        for unit in &department.units {
+            unit_codes
+                .entry(match_key(&unit.name).into_owned())
+                .or_insert_with(|| unit.code.clone());
+        }
         for draft in std::mem::take(&mut self.projects) {
-            let unit_code = self.unit_code_for(&mut department, &draft, &mut notes);
+            let unit_code =
+                self.unit_code_for(&mut department, &mut unit_codes, &draft, &mut notes);
             let project_id = project_ids.unique(id::project_id(&unit_code, &draft.name));
             let mut ids = IdAllocator::default();
             let indicators = draft
@@ -1048,6 +1057,7 @@ impl<'a> Reader<'a> {
     fn unit_code_for(
         &self,
         department: &mut Department,
+        unit_codes: &mut HashMap<String, String>,
         draft: &ProjectDraft,
         notes: &mut Vec<Note>,
     ) -> String {
@@ -1062,8 +1072,8 @@ impl<'a> Reader<'a> {
             return String::new();
         };
         let key = match_key(unit_name);
-        if let Some(unit) = department.units.iter().find(|u| match_key(&u.name) == key) {
-            return unit.code.clone();
+        if let Some(code) = unit_codes.get(&*key) {
+            return code.clone();
         }
         let code = derived_unit_code(unit_name);
         notes.push(Note {
@@ -1079,6 +1089,7 @@ impl<'a> Reader<'a> {
             name: unit_name.clone(),
             ..Unit::default()
         });
+        unit_codes.insert(key.into_owned(), code.clone());
         code
     }
 

@@ -79,6 +79,7 @@ fn read(source: TableSource<'_>) -> Result<Imported> {
         department: None,
         units: Vec::new(),
         projects: Vec::new(),
+        project_at: HashMap::new(),
         notes: Vec::new(),
         accounting: Accounting::default(),
     };
@@ -123,8 +124,16 @@ struct TableReader<'t> {
     department: Option<String>,
     units: Vec<UnitDraft>,
     projects: Vec<ProjectDraft>,
+    /// Unit → project name → index into `projects`.
+    project_at: HashMap<usize, HashMap<String, usize>>,
     notes: Vec<Note>,
     accounting: Accounting,
+}
+
+impl TableReader<'_> {
+    fn project_at(&self, unit: usize, name: &str) -> Option<usize> {
+        self.project_at.get(&unit)?.get(name).copied()
+    }
 }
 
 impl TableReader<'_> {
@@ -285,11 +294,7 @@ impl TableReader<'_> {
             weight,
             source: provenance,
         };
-        match self
-            .projects
-            .iter()
-            .position(|p| p.unit == unit && p.name == project_name)
-        {
+        match self.project_at(unit, &project_name) {
             Some(p) if !project_name.is_empty() => self.projects[p].rows.push(draft),
             _ => self.units[unit].rows.push(draft),
         }
@@ -373,13 +378,13 @@ impl TableReader<'_> {
     }
 
     fn project_index(&mut self, unit: usize, name: &str, source: Provenance) -> usize {
-        if let Some(i) = self
-            .projects
-            .iter()
-            .position(|p| p.unit == unit && p.name == name)
-        {
+        if let Some(i) = self.project_at(unit, name) {
             return i;
         }
+        self.project_at
+            .entry(unit)
+            .or_default()
+            .insert(name.to_owned(), self.projects.len());
         self.projects.push(ProjectDraft {
             unit,
             name: name.to_owned(),

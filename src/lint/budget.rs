@@ -82,7 +82,9 @@ pub(super) fn slight(a: &str, b: &str) -> Option<Pairing> {
 
 /// The name of a project's unit, for pairing within a unit first.
 fn unit_key(department: &Department, project: &Project) -> Option<String> {
-    department.unit(&project.unit).map(|u| match_key(&u.name))
+    department
+        .unit(&project.unit)
+        .map(|u| match_key(&u.name).into_owned())
 }
 
 /// Pairs 表9's project rows with 表17's projects (see the module's documentation).
@@ -101,7 +103,7 @@ pub(super) fn pair(department: &Department, rows: &[BudgetRow]) -> Paired {
         let same_unit = candidates
             .iter()
             .copied()
-            .find(|&r| rows[r].unit.as_deref().map(match_key) == unit);
+            .find(|&r| rows[r].unit.as_deref().map(match_key).as_deref() == unit.as_deref());
         if let Some(r) = same_unit.or(candidates.first().copied()) {
             let how = if rows[r].name == project.name {
                 Pairing::Same

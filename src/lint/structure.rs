@@ -24,7 +24,7 @@ pub(super) fn duplicate_indicators(owner: Owner<'_>, out: &mut Vec<Finding>) {
     let mut first: HashMap<String, usize> = HashMap::new();
     let rows = owner.indicators();
     for (i, indicator) in rows.iter().enumerate() {
-        let key = match_key(&indicator.name);
+        let key = match_key(&indicator.name).into_owned();
         let Some(&earlier) = first.get(&key) else {
             first.insert(key, i);
             continue;

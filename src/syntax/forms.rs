@@ -192,7 +192,7 @@ fn form_rows(sheet: &Sheet) -> Vec<(u32, Vec<Cell>)> {
             budget_columns = Some(
                 row.iter()
                     .enumerate()
-                    .map(|(i, c)| (match_key(c), i))
+                    .map(|(i, c)| (match_key(c).into_owned(), i))
                     .filter(|(k, _)| !k.is_empty())
                     .collect(),
             );

@@ -34,7 +34,7 @@ enum Kind {
 }
 
 fn kind(cell: &str) -> Result<Kind, CellError> {
-    match match_key(cell).as_str() {
+    match &*match_key(cell) {
         "" => Ok(Kind::Unspecified),
         "indicator" | "指标" => Ok(Kind::Indicator),
         "budget" | "预算" | "预算执行" => Ok(Kind::Budget),
@@ -52,6 +52,14 @@ pub(crate) struct Index<'m> {
     ids: HashMap<String, Subject>,
     /// Every id, in model order, for suggestions.
     all_ids: Vec<String>,
+    /// Unit code → unit, as the model writes it.
+    unit_codes: HashMap<&'m str, usize>,
+    /// `match_key(code)` → the first unit with that code.
+    unit_code_keys: HashMap<String, usize>,
+    /// `match_key(name)` → units of that name, in model order.
+    unit_names: HashMap<String, Vec<usize>>,
+    /// `match_key` of a project's id and of its name → projects, in model order.
+    projects: HashMap<String, Vec<usize>>,
 }
 
 impl<'m> Index<'m> {
@@ -59,7 +67,7 @@ impl<'m> Index<'m> {
         let mut ids = HashMap::new();
         let mut all_ids = Vec::new();
         let mut add = |id: String, subject: Subject| {
-            ids.entry(match_key(&id)).or_insert(subject);
+            ids.entry(match_key(&id).into_owned()).or_insert(subject);
             all_ids.push(id);
         };
         for (unit, u) in model.units.iter().enumerate() {
@@ -76,10 +84,36 @@ impl<'m> Index<'m> {
             }
             add(budget_id(&p.id), Subject::Budget { project });
         }
+        let mut unit_codes = HashMap::new();
+        let mut unit_code_keys = HashMap::new();
+        let mut unit_names: HashMap<String, Vec<usize>> = HashMap::new();
+        for (at, u) in model.units.iter().enumerate() {
+            unit_codes.entry(u.code.as_str()).or_insert(at);
+            unit_code_keys
+                .entry(match_key(&u.code).into_owned())
+                .or_insert(at);
+            unit_names
+                .entry(match_key(&u.name).into_owned())
+                .or_default()
+                .push(at);
+        }
+        let mut projects: HashMap<String, Vec<usize>> = HashMap::new();
+        for (at, p) in model.projects.iter().enumerate() {
+            let id = match_key(&p.id);
+            let name = match_key(&p.name);
+            if name != id {
+                projects.entry(name.into_owned()).or_default().push(at);
+            }
+            projects.entry(id.into_owned()).or_default().push(at);
+        }
         Index {
             model,
             ids,
             all_ids,
+            unit_codes,
+            unit_code_keys,
+            unit_names,
+            projects,
         }
     }
 
@@ -187,13 +221,11 @@ impl<'m> Index<'m> {
         }
         let key = match_key(cell);
         let units = &self.model.units;
-        if let Some(at) = units.iter().position(|u| match_key(&u.code) == key) {
+        if let Some(&at) = self.unit_code_keys.get(&*key) {
             return Ok(Some(at));
         }
-        let named: Vec<usize> = (0..units.len())
-            .filter(|&at| match_key(&units[at].name) == key)
-            .collect();
-        match named.as_slice() {
+        let named = self.unit_names.get(&*key).map_or(&[][..], Vec::as_slice);
+        match named {
             [at] => Ok(Some(*at)),
             [] => {
                 let candidates = units
@@ -227,11 +259,10 @@ impl<'m> Index<'m> {
     fn project(&self, cell: &str, unit: Option<usize>) -> Result<usize, CellError> {
         let key = match_key(cell);
         let projects = &self.model.projects;
-        let named: Vec<usize> = (0..projects.len())
-            .filter(|&at| {
-                match_key(&projects[at].id) == key || match_key(&projects[at].name) == key
-            })
-            .collect();
+        // A project whose id is another's name is found under both.
+        let mut named: Vec<usize> = self.projects.get(&*key).cloned().unwrap_or_default();
+        named.sort_unstable();
+        named.dedup();
         let unit = unit.map(|at| &self.model.units[at]);
         let in_unit: Vec<usize> = named
             .iter()
@@ -391,9 +422,9 @@ impl<'m> Index<'m> {
     /// A row with an id: the id decides; the names beside it must agree with it.
     fn by_id(&self, names: &Names, kind: Kind) -> Result<Subject, CellError> {
         // `kind` = budget with the project's own id means that project's budget execution.
-        let key = match (kind, self.ids.get(&match_key(names.id))) {
-            (Kind::Budget, None) => match_key(&crate::model::id::budget_id(names.id)),
-            _ => match_key(names.id),
+        let key = match (kind, self.ids.get(&*match_key(names.id))) {
+            (Kind::Budget, None) => match_key(&crate::model::id::budget_id(names.id)).into_owned(),
+            _ => match_key(names.id).into_owned(),
         };
         let Some(&subject) = self.ids.get(&key) else {
             return Err(CellError::new(
@@ -473,7 +504,7 @@ impl<'m> Index<'m> {
         if names.unit.is_empty() {
             return Ok(());
         }
-        let unit: Option<&Unit> = self.model.unit(code);
+        let unit: Option<&Unit> = self.unit_codes.get(code).map(|&at| &self.model.units[at]);
         let key = match_key(names.unit);
         let agrees = match_key(code) == key || unit.is_some_and(|u| match_key(&u.name) == key);
         if agrees {
@@ -533,7 +564,7 @@ pub(crate) fn closest<'a>(
         .map(|candidate| {
             let other = match_key(candidate);
             let mut score = strsim::normalized_levenshtein(&key, &other);
-            if !key.is_empty() && (other.contains(&key) || key.contains(&other)) {
+            if !key.is_empty() && (other.contains(&*key) || key.contains(&*other)) {
                 score += 1.0;
             }
             (score, candidate)

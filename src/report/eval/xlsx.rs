@@ -52,7 +52,7 @@ use crate::eval::{
     BudgetResult, CategoryResult, ProjectResult, RowResult, TableResult, UnitResult,
 };
 use crate::model::{Category, Indicator, Project, Unit};
-use crate::text::match_key;
+use crate::text::{category_key, match_key};
 
 /// What errors of the workbook name as their file: the renderer does not know where the bytes go.
 const FILE: &str = "xlsx";
@@ -510,12 +510,6 @@ fn lines<'a>(
         }
     }
     lines
-}
-
-/// `产出指标`, `产出` and `产出 指标` are one category, as the evaluator groups them.
-fn category_key(level1: &str) -> String {
-    let key = match_key(level1);
-    key.strip_suffix("指标").map(str::to_owned).unwrap_or(key)
 }
 
 /// `产出指标(50分)`: the category with the points the evaluator gave it.
