@@ -213,13 +213,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let format = args
         .format
         .unwrap_or_else(|| by_extension(args.output.as_deref()));
+    let path = args.output.as_deref();
     let rendered: Vec<u8> = match format {
         Format::Text => {
             let color = args.output.is_none() && use_color(args.color);
             kpi::report::eval::text(&report, color).into_bytes()
         }
         Format::Md => kpi::report::eval::markdown(&report).into_bytes(),
-        Format::Json => kpi::report::eval::json(&report).into_bytes(),
+        // The largest format is written as it is built.
+        Format::Json => Vec::new(),
         Format::Csv => kpi::report::eval::csv(&report).into_bytes(),
         Format::Html => kpi::report::eval::html(&report).into_bytes(),
         Format::Xlsx => {
@@ -234,7 +236,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             kpi::report::eval::xlsx(&report)?
         }
     };
-    output::write(args.output.as_deref(), rendered)?;
+    output::write_with(path, |out| match format {
+        Format::Json => kpi::report::eval::write_json(&report, out),
+        _ => out.write_all(&rendered),
+    })?;
     Ok(exit_code(&model, &evaluation, args.fail_under, args.strict))
 }
 

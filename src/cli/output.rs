@@ -72,10 +72,19 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// Writes `content` to `path` through a temporary file and a rename, so an error never leaves a
 /// partial file nor overwrites a good one; to stdout without a path.
 pub fn write(path: Option<&Path>, content: impl AsRef<[u8]>) -> Result<()> {
-    let content = content.as_ref();
+    write_with(path, |out| out.write_all(content.as_ref()))
+}
+
+/// Like [`write`], for content written as it is made: to a temporary file beside `path` that
+/// replaces `path` only once complete, so a failure leaves no partial report.
+pub fn write_with(
+    path: Option<&Path>,
+    content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    const BUFFER: usize = 1 << 20;
     let Some(path) = path else {
-        let mut stdout = std::io::stdout().lock();
-        return match stdout.write_all(content).and_then(|()| stdout.flush()) {
+        let mut stdout = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
+        return match content(&mut stdout).and_then(|()| stdout.flush()) {
             // A reader that stopped early (`kpi eval … | head`) is not an error of ours.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             result => result.map_err(|source| Error::Write {
@@ -104,8 +113,12 @@ pub fn write(path: Option<&Path>, content: impl AsRef<[u8]>) -> Result<()> {
     };
     #[cfg(unix)]
     builder.permissions(permissions);
-    let mut file = builder.tempfile_in(dir).map_err(failed)?;
-    file.write_all(content).map_err(failed)?;
+    let file = builder.tempfile_in(dir).map_err(failed)?;
+    let mut writer = std::io::BufWriter::with_capacity(BUFFER, file);
+    content(&mut writer)
+        .and_then(|()| writer.flush())
+        .map_err(failed)?;
+    let file = writer.into_inner().map_err(|e| failed(e.into_error()))?;
     file.as_file().sync_all().map_err(failed)?;
     file.persist(path).map_err(|e| failed(e.error))?;
     Ok(())

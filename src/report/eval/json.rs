@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Report, fixed2, money, project_of, rows, unit_of};
-use crate::eval::{BudgetResult, CategoryResult, Flag, GradeCounts, RowResult, TableResult};
+use crate::eval::{
+    BudgetResult, CategoryResult, Flag, GradeCounts, ProjectResult, RowResult, TableResult,
+};
 use crate::import::Note;
 use crate::model::json::{CategoryDoc, IndicatorDoc, SourceDoc};
 use crate::model::{Category, Indicator};
@@ -20,7 +22,7 @@ use crate::model::{Category, Indicator};
 struct ReportDoc<'a> {
     department: DepartmentDoc<'a>,
     evaluation: EvaluationDoc<'a>,
-    projects: Vec<ProjectDoc<'a>>,
+    projects: Projects<'a>,
     units: Vec<UnitDoc<'a>>,
     accounting: AccountingDoc<'a>,
     notes: Vec<NoteDoc<'a>>,
@@ -190,13 +192,53 @@ struct NoteDoc<'a> {
     message: &'a str,
 }
 
-pub fn render(report: &Report<'_>) -> String {
-    let mut out = serde_json::to_string_pretty(&document(report)).unwrap_or_default();
-    out.push('\n');
-    out
+/// The projects, each built as it is written: a province's report never stands whole in memory.
+struct Projects<'a>(&'a Report<'a>);
+
+impl Serialize for Projects<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(
+            report
+                .evaluation
+                .projects
+                .iter()
+                .filter_map(|result| project_doc(report, result)),
+        )
+    }
 }
 
-fn document<'a>(report: &Report<'a>) -> ReportDoc<'a> {
+pub fn render(report: &Report<'_>) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the report to `out` as it is built.
+pub fn write(report: &Report<'_>, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &document(report))?;
+    out.write_all(b"\n")
+}
+
+fn project_doc<'a>(report: &'a Report<'a>, result: &'a ProjectResult) -> Option<ProjectDoc<'a>> {
+    let project = project_of(report, result)?;
+    let table = &result.table;
+    Some(ProjectDoc {
+        id: &project.id,
+        name: &project.name,
+        unit: &project.unit,
+        budget: project.budget.map(money),
+        score: fixed2(table.total),
+        grade: table.grade.label(),
+        flags: labels(&table.flags),
+        categories: categories(&table.categories),
+        empty_categories: empty_categories(&project.empty_categories),
+        budget_execution: budget(&result.budget),
+        indicators: indicators(&project.indicators, table),
+    })
+}
+
+fn document<'a>(report: &'a Report<'a>) -> ReportDoc<'a> {
     let e = report.evaluation;
     let d = &e.department;
     let [met, not_met, not_reported, pending, not_applicable] = d.statuses;
@@ -224,27 +266,7 @@ fn document<'a>(report: &Report<'a>) -> ReportDoc<'a> {
             targets: report.targets,
             actuals: &report.actuals.file,
         },
-        projects: e
-            .projects
-            .iter()
-            .filter_map(|result| {
-                let project = project_of(report, result)?;
-                let table = &result.table;
-                Some(ProjectDoc {
-                    id: &project.id,
-                    name: &project.name,
-                    unit: &project.unit,
-                    budget: project.budget.map(money),
-                    score: fixed2(table.total),
-                    grade: table.grade.label(),
-                    flags: labels(&table.flags),
-                    categories: categories(&table.categories),
-                    empty_categories: empty_categories(&project.empty_categories),
-                    budget_execution: budget(&result.budget),
-                    indicators: indicators(&project.indicators, table),
-                })
-            })
-            .collect(),
+        projects: Projects(report),
         units: e
             .units
             .iter()

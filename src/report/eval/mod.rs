@@ -48,6 +48,11 @@ pub fn json(report: &Report<'_>) -> String {
     json::render(report)
 }
 
+/// [`json`], written to `out` as it is built, without the whole document in memory.
+pub fn write_json(report: &Report<'_>, out: impl std::io::Write) -> std::io::Result<()> {
+    json::write(report, out)
+}
+
 /// One CSV row per indicator and per budget execution, safe to open in a spreadsheet.
 pub fn csv(report: &Report<'_>) -> String {
     csv::render(report)
