@@ -45,7 +45,7 @@ pub fn read(
         index: Index::new(model),
         profile,
         header: None,
-        seen: HashMap::new(),
+        seen: Vec::new(),
         actuals: Actuals {
             file: file.to_owned(),
             encoding,
@@ -81,8 +81,8 @@ struct Reader<'a> {
     profile: &'a Profile,
     /// The header and its width, once read.
     header: Option<(Header, usize)>,
-    /// Subject → the line of its row.
-    seen: HashMap<Subject, usize>,
+    /// The line of the row of each subject (by [`Index::slot`]); 0 for none yet.
+    seen: Vec<u32>,
     actuals: Actuals,
     set_aside: HashMap<ActualsSetAside, usize>,
     unnamed_warned: Vec<usize>,
@@ -111,7 +111,7 @@ impl Reader<'_> {
     }
 
     fn header(&mut self, row: &Record) -> Result<()> {
-        let cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
+        let cells: Vec<&str> = row.cells.iter().map(|c| &**c).collect();
         let header = Header::parse(&cells)
             .and_then(|h| h.check_actuals().map(|()| h))
             .map_err(|e| match e.column {
@@ -182,7 +182,11 @@ impl Reader<'_> {
             .subject(&names)
             .map_err(|e| self.located(row, e))?;
         let id = self.index.id_of(subject);
-        if let Some(&first) = self.seen.get(&subject) {
+        let slot = self.index.slot(subject);
+        if self.seen.is_empty() {
+            self.seen = vec![0; self.index.slots()];
+        }
+        if let Some(&first) = self.seen.get(slot).filter(|&&line| line > 0) {
             let column = [Field::Id, Field::Indicator, Field::Project]
                 .into_iter()
                 .find(|&f| !self.cell(row, f).is_empty())
@@ -199,7 +203,7 @@ impl Reader<'_> {
                 .help("keep one of the two rows"),
             ));
         }
-        self.seen.insert(subject, row.line);
+        self.seen[slot] = line_u32(row.line);
         self.check_reference(row, subject, &id)
             .map_err(|e| self.located(row, e))?;
         let actual = self

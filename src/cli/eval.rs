@@ -181,6 +181,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let model = imported.department;
     let actuals = kpi::actuals::read(&actuals_name, &bytes, &model, &profile, &read_options)?;
+    drop(bytes);
 
     let mut options = Options::new(profile, &targets_name);
     options.year = args.year;

@@ -40,7 +40,7 @@ pub fn read_targets(path: Option<&Path>, default: (&str, &str)) -> Result<Target
             text: None,
         });
     }
-    let text = decode(&name, &bytes)?;
+    let text = decode(&name, bytes)?;
     Ok(Targets {
         imported: kpi::import::import(&name, &text)?,
         name,
@@ -55,18 +55,18 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
-fn decode(name: &str, bytes: &[u8]) -> Result<String> {
-    let (text, _) = kpi::text::decode(bytes, None).map_err(|e| Error::Input {
+fn decode(name: &str, bytes: Vec<u8>) -> Result<String> {
+    let (text, _) = kpi::text::decode_owned(bytes, None).map_err(|e| Error::Input {
         file: name.to_owned(),
         message: e.to_string(),
         help: Some("save the file as UTF-8, or as GB18030/GBK".to_owned()),
     })?;
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 /// A file's text, decoded from UTF-8 or GB18030.
 pub fn read_text(path: &Path) -> Result<String> {
-    decode(&path.display().to_string(), &read_bytes(path)?)
+    decode(&path.display().to_string(), read_bytes(path)?)
 }
 
 /// Writes `content` to `path` through a temporary file and a rename, so an error never leaves a

@@ -167,7 +167,7 @@ impl TableReader<'_> {
 
     fn record(&mut self, record: &Record) -> Result<()> {
         if self.header.is_none() {
-            let cells: Vec<&str> = record.cells.iter().map(String::as_str).collect();
+            let cells: Vec<&str> = record.cells.iter().map(|c| &**c).collect();
             let header = Header::parse(&cells)
                 .map_err(|e| self.source.line(record.start, e.message, e.help))?;
             for field in [Field::Indicator, Field::Target] {

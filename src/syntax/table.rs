@@ -1,6 +1,8 @@
 //! Tables as text: a CSV or TSV file decoded (UTF-8 or GB18030), read record by record with the
 //! line of each record and the byte span of each cell, so every error points at its cell.
 
+use std::borrow::Cow;
+
 use super::workbook::{CELL_BREAK, LineOrigin, address};
 use crate::error::LocatedError;
 use crate::{Error, Result};
@@ -379,15 +381,15 @@ impl<'t> TableSource<'t> {
 
     /// A cell as its writer meant it: line breaks of a sheet's cells restored, and the `'` that
     /// keeps `=…`, `+…`, `-…`, `@…` from being a formula taken off (`kpi` writes it so).
-    fn cell_text(&self, cell: &str) -> String {
+    fn cell_text<'c>(&self, cell: &'c str) -> Cow<'c, str> {
         let cell = match cell.strip_prefix('\'') {
             Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
             _ => cell,
         };
-        if self.origin.is_some() {
-            cell.replace(CELL_BREAK, "\n")
+        if self.origin.is_some() && cell.contains(CELL_BREAK) {
+            Cow::Owned(cell.replace(CELL_BREAK, "\n"))
         } else {
-            cell.to_owned()
+            Cow::Borrowed(cell)
         }
     }
 
@@ -481,17 +483,18 @@ impl<'t> TableSource<'t> {
 }
 
 /// One record of the file: its cells, where it starts and where each cell stands.
-pub(crate) struct Record {
+pub(crate) struct Record<'r> {
     /// Byte offset of its first character.
     pub(crate) start: usize,
     /// 1-based line of its first character.
     pub(crate) line: usize,
-    pub(crate) cells: Vec<String>,
+    /// Borrowed from the reader's record unless a cell had to change.
+    pub(crate) cells: Vec<Cow<'r, str>>,
     /// Byte span of each cell in the text (quotes included).
     spans: Vec<(usize, usize)>,
 }
 
-impl Record {
+impl Record<'_> {
     pub(crate) fn cell(&self, column: Option<usize>) -> &str {
         column
             .and_then(|c| self.cells.get(c))

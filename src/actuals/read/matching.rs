@@ -1,5 +1,6 @@
 //! Rows → subjects: by id, or by names compared with [`match_key`]; budget execution (S12).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::id::budget_id;
@@ -48,10 +49,8 @@ fn kind(cell: &str) -> Result<Kind, CellError> {
 /// The model, indexed for matching.
 pub(crate) struct Index<'m> {
     model: &'m Department,
-    /// `match_key(id)` → subject, budget ids included.
-    ids: HashMap<String, Subject>,
-    /// Every id, in model order, for suggestions.
-    all_ids: Vec<String>,
+    /// `match_key(id)` → subject, budget ids included; the model's own ids are borrowed.
+    ids: HashMap<Cow<'m, str>, Subject>,
     /// Unit code → unit, as the model writes it.
     unit_codes: HashMap<&'m str, usize>,
     /// `match_key(code)` → the first unit with that code.
@@ -60,29 +59,29 @@ pub(crate) struct Index<'m> {
     unit_names: HashMap<String, Vec<usize>>,
     /// `match_key` of a project's id and of its name → projects, in model order.
     projects: HashMap<String, Vec<usize>>,
+    /// Where each unit's and each project's subjects start in [`Index::slot`]'s numbering.
+    unit_slots: Vec<usize>,
+    project_slots: Vec<usize>,
+    slots: usize,
 }
 
 impl<'m> Index<'m> {
     pub(crate) fn new(model: &'m Department) -> Index<'m> {
-        let mut ids = HashMap::new();
-        let mut all_ids = Vec::new();
-        let mut add = |id: String, subject: Subject| {
-            ids.entry(match_key(&id).into_owned()).or_insert(subject);
-            all_ids.push(id);
-        };
+        let mut ids: HashMap<Cow<'m, str>, Subject> =
+            HashMap::with_capacity(model.indicator_count() + model.projects.len());
         for (unit, u) in model.units.iter().enumerate() {
             for (indicator, i) in u.indicators.iter().enumerate() {
-                add(i.id.clone(), Subject::UnitIndicator { unit, indicator });
+                ids.entry(match_key(&i.id))
+                    .or_insert(Subject::UnitIndicator { unit, indicator });
             }
         }
         for (project, p) in model.projects.iter().enumerate() {
             for (indicator, i) in p.indicators.iter().enumerate() {
-                add(
-                    i.id.clone(),
-                    Subject::ProjectIndicator { project, indicator },
-                );
+                ids.entry(match_key(&i.id))
+                    .or_insert(Subject::ProjectIndicator { project, indicator });
             }
-            add(budget_id(&p.id), Subject::Budget { project });
+            ids.entry(Cow::Owned(match_key(&budget_id(&p.id)).into_owned()))
+                .or_insert(Subject::Budget { project });
         }
         let mut unit_codes = HashMap::new();
         let mut unit_code_keys = HashMap::new();
@@ -106,10 +105,24 @@ impl<'m> Index<'m> {
             }
             projects.entry(id.into_owned()).or_default().push(at);
         }
+        let mut slots = 0;
+        let mut unit_slots = Vec::with_capacity(model.units.len());
+        for u in &model.units {
+            unit_slots.push(slots);
+            slots += u.indicators.len();
+        }
+        let mut project_slots = Vec::with_capacity(model.projects.len());
+        for p in &model.projects {
+            project_slots.push(slots);
+            // The project's indicators, then its budget execution.
+            slots += p.indicators.len() + 1;
+        }
         Index {
             model,
             ids,
-            all_ids,
+            unit_slots,
+            project_slots,
+            slots,
             unit_codes,
             unit_code_keys,
             unit_names,
@@ -117,23 +130,54 @@ impl<'m> Index<'m> {
         }
     }
 
+    /// How many subjects the model has: every indicator and every project's budget execution.
+    pub(crate) fn slots(&self) -> usize {
+        self.slots
+    }
+
+    /// A subject's number in `0..slots()`.
+    pub(crate) fn slot(&self, subject: Subject) -> usize {
+        match subject {
+            Subject::UnitIndicator { unit, indicator } => self.unit_slots[unit] + indicator,
+            Subject::ProjectIndicator { project, indicator } => {
+                self.project_slots[project] + indicator
+            }
+            Subject::Budget { project } => {
+                self.project_slots[project] + self.model.projects[project].indicators.len()
+            }
+        }
+    }
+
+    /// Every id, in model order, for suggestions.
+    fn all_ids(&self) -> Vec<String> {
+        let model = self.model;
+        let units = model.units.iter().flat_map(|u| &u.indicators);
+        let projects = model.projects.iter().flat_map(|p| {
+            p.indicators
+                .iter()
+                .map(|i| i.id.clone())
+                .chain(std::iter::once(budget_id(&p.id)))
+        });
+        units.map(|i| i.id.clone()).chain(projects).collect()
+    }
+
     pub(crate) fn model(&self) -> &'m Department {
         self.model
     }
 
     /// The stable id of a subject: the indicator's, or `<project id>#budget`.
-    pub(crate) fn id_of(&self, subject: Subject) -> String {
+    pub(crate) fn id_of(&self, subject: Subject) -> Cow<'m, str> {
         match subject {
-            Subject::Budget { project } => self
-                .model
-                .projects
-                .get(project)
-                .map(|p| budget_id(&p.id))
-                .unwrap_or_default(),
+            Subject::Budget { project } => Cow::Owned(
+                self.model
+                    .projects
+                    .get(project)
+                    .map(|p| budget_id(&p.id))
+                    .unwrap_or_default(),
+            ),
             _ => self
                 .indicator(subject)
-                .map(|i| i.id.clone())
-                .unwrap_or_default(),
+                .map_or(Cow::Borrowed(""), |i| Cow::Borrowed(i.id.as_str())),
         }
     }
 
@@ -422,17 +466,21 @@ impl<'m> Index<'m> {
     /// A row with an id: the id decides; the names beside it must agree with it.
     fn by_id(&self, names: &Names, kind: Kind) -> Result<Subject, CellError> {
         // `kind` = budget with the project's own id means that project's budget execution.
-        let key = match (kind, self.ids.get(&*match_key(names.id))) {
-            (Kind::Budget, None) => match_key(&crate::model::id::budget_id(names.id)).into_owned(),
-            _ => match_key(names.id).into_owned(),
+        let own = match_key(names.id);
+        let found = match (kind, self.ids.get(&*own)) {
+            (Kind::Budget, None) => self
+                .ids
+                .get(&*match_key(&crate::model::id::budget_id(names.id)))
+                .copied(),
+            (_, found) => found.copied(),
         };
-        let Some(&subject) = self.ids.get(&key) else {
+        let Some(subject) = found else {
             return Err(CellError::new(
                 Field::Id,
                 format!(
                     "expected an id of the targets, found `{}`{}",
                     names.id,
-                    closest_text(names.id, self.all_ids.iter().map(String::as_str))
+                    closest_text(names.id, self.all_ids().iter().map(String::as_str))
                 ),
             ));
         };
