@@ -27,6 +27,7 @@ fn every_format_of_the_example_is_a_snapshot() {
 }
 
 #[test]
+/// Warnings and nothing else: a piped stderr gets no progress bar.
 fn warnings_go_to_stderr() {
     let (_, _, stderr) = run(&["eval", EXAMPLE, "--format", "json"]);
     assert_eq!(

@@ -12,6 +12,7 @@ use kpi::{Error, Result};
 use rust_decimal::Decimal;
 
 use super::output;
+use super::progress::Progress;
 
 /// Score year-end actuals (实际完成值) against their targets by the rules of specs/scoring.md and
 /// report per indicator, project, unit and the department.
@@ -159,12 +160,15 @@ fn use_color(choice: Color) -> bool {
 pub fn run(args: Args) -> Result<ExitCode> {
     let profile = profile(&args.profile)?;
     let actuals_name = args.actuals.display().to_string();
+    let progress = Progress::new(5, args.quiet);
+    progress.stage(format!("reading {actuals_name}"));
     let bytes = output::read_bytes(&args.actuals)?;
     let read_options = kpi::actuals::ReadOptions {
         encoding: encoding(args.encoding.as_deref())?,
     };
     // What the file is decided by its columns: a table that names its own targets (and no ids)
     // is read on its own unless --targets is given.
+    progress.stage("reading the targets");
     let (targets_name, imported) = match &args.targets {
         Some(path) => {
             let targets = output::read_targets(Some(path), ("", ""))?;
@@ -180,6 +184,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ),
     };
     let model = imported.department;
+    progress.stage(format!("matching {actuals_name} to {targets_name}"));
     let actuals = kpi::actuals::read(&actuals_name, &bytes, &model, &profile, &read_options)?;
     drop(bytes);
 
@@ -187,11 +192,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
     options.year = args.year;
     options.as_of = args.as_of;
     options.accept_claimed = args.accept_claimed;
+    progress.stage("scoring");
     let evaluation = kpi::eval::evaluate(&model, &actuals, &options)?;
 
     if !args.quiet {
         for note in &evaluation.notes {
-            output::warn(&note.render_in(&actuals_name, actuals.places.as_ref()));
+            progress
+                .suspend(|| output::warn(&note.render_in(&actuals_name, actuals.places.as_ref())));
         }
         let warnings = imported
             .notes
@@ -199,9 +206,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .filter(|n| n.severity == kpi::import::Severity::Warning)
             .count();
         if warnings > 0 {
-            output::warn(&format!(
+            progress.suspend(|| output::warn(&format!(
                 "{targets_name}: {warnings} warnings while reading the targets (see `kpi import {targets_name}`)"
-            ));
+            )));
         }
     }
 
@@ -214,6 +221,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let format = args
         .format
         .unwrap_or_else(|| by_extension(args.output.as_deref()));
+    progress.stage("writing the report");
     let path = args.output.as_deref();
     let rendered: Vec<u8> = match format {
         Format::Text => {

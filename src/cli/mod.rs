@@ -6,6 +6,7 @@ mod generate;
 mod import;
 mod lint;
 mod output;
+mod progress;
 mod template;
 
 use std::process::ExitCode;
