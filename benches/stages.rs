@@ -34,9 +34,9 @@ fn data() -> Data {
         write(&model, &mut out).expect("writing to memory");
         String::from_utf8(out).expect("UTF-8")
     };
-    let spec = text(|m, o| generate::spec_text(m, o));
-    let json = text(|m, o| generate::json_model(m, o));
-    let disclosure = text(|m, o| generate::disclosure_text(m, o));
+    let spec = text(generate::spec_text);
+    let json = text(generate::json_model);
+    let disclosure = text(generate::disclosure_text);
     let mut actuals_csv = Vec::new();
     generate::actuals_csv(&model, SEED, &mut actuals_csv).expect("writing to memory");
     let cells = indicators(&model)
