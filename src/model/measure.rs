@@ -4,7 +4,9 @@
 //! project happens here, exactly, in [`Decimal`] (scoring.md S8).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::LazyLock;
 
 use rust_decimal::Decimal;
 
@@ -48,8 +50,20 @@ impl Dimension {
 }
 
 /// A unit of measure as written (`万户`), with what it means (`10^4 × 户`).
+///
+/// Two words: a known unit points into one table built once; a unit `kpi` does not know is
+/// kept as written, boxed. A million targets share the table instead of a copy each.
 #[derive(Debug, Clone)]
-pub struct Measure {
+pub struct Measure(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Known(&'static MeasureData),
+    Unknown(Box<MeasureData>),
+}
+
+#[derive(Debug, Clone)]
+struct MeasureData {
     symbol: Cow<'static, str>,
     dimension: Dimension,
     base: Cow<'static, str>,
@@ -58,20 +72,20 @@ pub struct Measure {
 
 impl PartialEq for Measure {
     fn eq(&self, other: &Self) -> bool {
-        self.symbol == other.symbol
+        self.symbol() == other.symbol()
     }
 }
 impl Eq for Measure {}
 
 impl std::hash::Hash for Measure {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.symbol.hash(state);
+        self.symbol().hash(state);
     }
 }
 
 impl fmt::Display for Measure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.symbol)
+        f.write_str(self.symbol())
     }
 }
 
@@ -223,6 +237,34 @@ const UNITS: &[BaseUnit] = &[
     fixed("年", Duration, "年"),
 ];
 
+/// Every known symbol: each unit, then each prefix on each unit that takes one, the first
+/// reading of a symbol winning (longer prefixes come first).
+static KNOWN: LazyLock<HashMap<String, MeasureData>> = LazyLock::new(|| {
+    let mut known = HashMap::new();
+    for unit in UNITS {
+        known
+            .entry(unit.symbol.to_owned())
+            .or_insert_with(|| MeasureData {
+                symbol: Cow::Borrowed(unit.symbol),
+                dimension: unit.dimension,
+                base: Cow::Borrowed(unit.base),
+                scale: Decimal::new(unit.mantissa, unit.scale_exp),
+            });
+    }
+    for (prefix, factor) in PREFIXES {
+        for unit in UNITS.iter().filter(|u| u.prefixable) {
+            let symbol = format!("{prefix}{}", unit.symbol);
+            known.entry(symbol.clone()).or_insert_with(|| MeasureData {
+                symbol: Cow::Owned(symbol),
+                dimension: unit.dimension,
+                base: Cow::Borrowed(unit.base),
+                scale: Decimal::new(unit.mantissa, unit.scale_exp) * Decimal::from(*factor),
+            });
+        }
+    }
+    known
+});
+
 /// Multiplying prefixes, longest first.
 const PREFIXES: &[(&str, i64)] = &[
     ("千万", 10_000_000),
@@ -239,38 +281,25 @@ impl Measure {
     /// Reads a unit as written (already NFKC-folded: `％` is `%`). `None` when `kpi` does not know
     /// it; see [`Measure::unknown`].
     pub fn known(symbol: &str) -> Option<Measure> {
-        let symbol = symbol.trim();
-        if let Some(unit) = UNITS.iter().find(|u| u.symbol == symbol) {
-            return Some(Measure {
-                symbol: Cow::Borrowed(unit.symbol),
-                dimension: unit.dimension,
-                base: Cow::Borrowed(unit.base),
-                scale: Decimal::new(unit.mantissa, unit.scale_exp),
-            });
-        }
-        for (prefix, factor) in PREFIXES {
-            let Some(rest) = symbol.strip_prefix(prefix) else {
-                continue;
-            };
-            if let Some(unit) = UNITS.iter().find(|u| u.symbol == rest && u.prefixable) {
-                return Some(Measure {
-                    symbol: Cow::Owned(symbol.to_owned()),
-                    dimension: unit.dimension,
-                    base: Cow::Borrowed(unit.base),
-                    scale: Decimal::new(unit.mantissa, unit.scale_exp) * Decimal::from(*factor),
-                });
-            }
-        }
-        None
+        KNOWN
+            .get(symbol.trim())
+            .map(|data| Measure(Repr::Known(data)))
     }
 
     /// A unit `kpi` does not know, kept as written; it compares only with itself.
     pub fn unknown(symbol: &str) -> Measure {
-        Measure {
+        Measure(Repr::Unknown(Box::new(MeasureData {
             symbol: Cow::Owned(symbol.to_owned()),
             dimension: Dimension::Unknown,
             base: Cow::Owned(symbol.to_owned()),
             scale: Decimal::ONE,
+        })))
+    }
+
+    fn data(&self) -> &MeasureData {
+        match &self.0 {
+            Repr::Known(data) => data,
+            Repr::Unknown(data) => data,
         }
     }
 
@@ -284,25 +313,25 @@ impl Measure {
     }
 
     pub fn symbol(&self) -> &str {
-        &self.symbol
+        &self.data().symbol
     }
 
     pub fn dimension(&self) -> Dimension {
-        self.dimension
+        self.data().dimension
     }
 
     /// The base unit: the counted noun for counts (`户` for `万户`), `元` for money.
     pub fn base(&self) -> &str {
-        &self.base
+        &self.data().base
     }
 
     /// How many base units one of this unit is (`万户` → 10000).
     pub fn scale(&self) -> Decimal {
-        self.scale
+        self.data().scale
     }
 
     pub fn is_known(&self) -> bool {
-        self.dimension != Dimension::Unknown
+        self.dimension() != Dimension::Unknown
     }
 
     /// How to turn a value in `self` into a value in `target` (scoring.md S8).
@@ -313,14 +342,17 @@ impl Measure {
                 to: target.clone(),
             })
         };
-        if self.dimension != target.dimension {
+        if self.dimension() != target.dimension() {
             return Err(mismatch());
         }
-        match self.dimension {
-            Dimension::Duration | Dimension::Unknown if self.base != target.base => Err(mismatch()),
+        match self.dimension() {
+            Dimension::Duration | Dimension::Unknown if self.base() != target.base() => {
+                Err(mismatch())
+            }
             _ => Ok(Conversion {
-                factor: self.scale / target.scale,
-                different_nouns: self.dimension == Dimension::Count && self.base != target.base,
+                factor: self.scale() / target.scale(),
+                different_nouns: self.dimension() == Dimension::Count
+                    && self.base() != target.base(),
             }),
         }
     }
@@ -358,22 +390,22 @@ pub struct MeasureMismatch {
 
 impl fmt::Display for MeasureMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.from.dimension == self.to.dimension {
+        if self.from.dimension() == self.to.dimension() {
             write!(
                 f,
                 "{} and {} do not convert into each other ({} compare only in the same unit)",
                 self.from,
                 self.to,
-                self.from.dimension.label()
+                self.from.dimension().label()
             )
         } else {
             write!(
                 f,
                 "{} ({}) and {} ({}) measure different things",
                 self.from,
-                self.from.dimension.label(),
+                self.from.dimension().label(),
                 self.to,
-                self.to.dimension.label()
+                self.to.dimension().label()
             )
         }
     }
