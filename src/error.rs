@@ -155,7 +155,8 @@ impl LocatedError {
         line_text: &str,
         message: impl Into<String>,
     ) -> Box<LocatedError> {
-        let (shown, span) = window(line_text, 0, line_text.len().min(WINDOW));
+        let end = floor_char_boundary(line_text, line_text.len().min(WINDOW));
+        let (shown, span) = window(line_text, 0, end);
         Box::new(LocatedError {
             file: file.to_owned(),
             line,
@@ -325,5 +326,29 @@ impl SourceCode for LocatedError {
             0,
             1,
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_line_error_spans_whole_characters() {
+        // 159 ASCII bytes then a three-byte character across the 160-byte mark.
+        let line = format!("{}注{}", "a".repeat(159), "b".repeat(100));
+        let error = LocatedError::line("x", 1, &line, "bad");
+        let (start, end) = error.span;
+        assert_eq!((start, end), (0, 159));
+        assert!(error.line_text.is_char_boundary(end));
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_span() {
+        let line = format!("{}注{}", "a".repeat(1000), "b".repeat(1000));
+        let error = LocatedError::at("x", 1, &line, 1000, 3, "bad");
+        assert!(error.line_text.starts_with('…') && error.line_text.ends_with('…'));
+        let (start, end) = error.span;
+        assert_eq!(&error.line_text[start..end], "注");
     }
 }

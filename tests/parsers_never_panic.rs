@@ -101,7 +101,13 @@ fn check(result: Result<(), Error>, file: &str, text: &str) -> Result<(), TestCa
             "line {} of {lines}",
             located.line
         );
-        prop_assert!(located.span.0 <= located.span.1 && located.span.1 <= located.line_text.len());
+        let (start, end) = located.span;
+        prop_assert!(start <= end && end <= located.line_text.len());
+        prop_assert!(
+            located.line_text.is_char_boundary(start) && located.line_text.is_char_boundary(end),
+            "span {start}..{end} inside a character of {:?}",
+            located.line_text
+        );
     }
     let _ = format!("{:?}", miette::Report::new(error));
     Ok(())
@@ -143,5 +149,32 @@ proptest! {
         let _ = kpi::import::table::bytes_carry_targets(&bytes, None);
         let model = kpi::import::import(kpi::embedded::SPEC_NAME, kpi::embedded::SPEC).unwrap().department;
         let _ = kpi::actuals::read("a.xlsx", &bytes, &model, &kpi::profile::Profile::national(), &kpi::actuals::ReadOptions::default());
+    }
+}
+
+/// Every input the fuzz targets found a defect with (`fuzz/README.md`), fed to the reader its
+/// target feeds, as the target feeds it: each is an error with a span on character boundaries.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no findings in {}", dir.display());
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let (target, _) = name.split_once('-').expect("named <target>-<finding>");
+        let result = match target {
+            "spec_parse" => kpi::syntax::spec::parse("x.kpi", &text)
+                .map(|_| ())
+                .map_err(Error::Located),
+            other => panic!("{name}: no reader for the fuzz target `{other}`"),
+        };
+        assert!(result.is_err(), "{name}: each finding is a malformed input");
+        check(result, "x.kpi", &text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }

@@ -133,13 +133,16 @@ struct SpecParser<'f> {
 struct Cursor<'a> {
     file: &'a str,
     number: usize,
+    /// The whole line, as errors show it.
     line: &'a str,
+    /// The line without its comment: a prefix of `line`, so offsets into it are offsets into `line`.
+    body: &'a str,
     rest: &'a str,
 }
 
 impl<'a> Cursor<'a> {
     fn offset(&self) -> usize {
-        self.line.len() - self.rest.len()
+        self.body.len() - self.rest.len()
     }
 
     fn error(&self, expected: &str) -> Box<LocatedError> {
@@ -265,6 +268,7 @@ impl SpecParser<'_> {
             file: self.file,
             number,
             line,
+            body,
             rest: body,
         };
         let keyword = c.token("a statement")?;
@@ -289,7 +293,7 @@ impl SpecParser<'_> {
             "year" => {
                 let token = c.token("a year such as 2024")?;
                 self.department.year = Some(token.parse().map_err(|_| {
-                    c.rest = &line[line.find(token).unwrap_or(0)..];
+                    c.rest = &body[body.find(token).unwrap_or(0)..];
                     c.error("a year such as 2024")
                 })?);
                 c.end()
@@ -603,7 +607,7 @@ impl SpecParser<'_> {
                 }
                 "allow" => indicator.allow.push(c.token("a lint code")?.to_owned()),
                 other => {
-                    c.rest = &c.line[c.offset() - other.len()..];
+                    c.rest = &c.body[c.offset() - other.len()..];
                     return Err(c.error(
                         "an attribute (by, weight, direction, allow) or the end of the statement",
                     ));
@@ -676,7 +680,7 @@ fn range_separator(i: &str) -> nom::IResult<&str, &str> {
 }
 
 fn misplaced(c: &Cursor<'_>, keyword: &str) -> Box<LocatedError> {
-    let at = c.line.find(keyword).unwrap_or(0);
+    let at = c.body.find(keyword).unwrap_or(0);
     let message = match keyword {
         "line" => "expected `line` inside a unit block, found it outside one".to_owned(),
         "budget" => "expected `budget` inside a project block, found it outside one".to_owned(),
