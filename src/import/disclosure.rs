@@ -18,7 +18,8 @@ use crate::model::{
     BudgetLine, Category, Deadline, Department, Indicator, Project, Provenance, Target, Unit,
 };
 use crate::syntax::target::{
-    TargetCell, decimal, is_leftover, number_text, parse_deadline, parse_operator, parse_split,
+    TargetCell, decimal, is_leftover, number_text, parse_cell, parse_deadline, parse_operator,
+    parse_split,
 };
 use crate::text::{clean_cell, match_key};
 
@@ -620,8 +621,7 @@ impl<'a> Reader<'a> {
                 {
                     let split = if cells.len() >= 3
                         && crate::model::Measure::known(&last.text).is_some()
-                        && number_text(&cells[cells.len() - 2].text)
-                            .is_ok_and(|(rest, _)| rest.is_empty())
+                        && is_bare_quantity(&cells[cells.len() - 2].text)
                     {
                         cells.len() - 2
                     } else {
@@ -1167,6 +1167,19 @@ fn infer_deadlines(table: &mut Table) -> Vec<(u32, Option<Deadline>)> {
     inferred
 }
 
+/// A 指标值 cell without an operator before it: a number or a range (`10-15`) and nothing else,
+/// so that a name such as `5G基站` is never taken for a value.
+fn is_bare_quantity(text: &str) -> bool {
+    parse_cell(text).is_ok_and(|parsed| {
+        matches!(
+            parsed.cell,
+            TargetCell::Target(
+                Target::Compare { measure: None, .. } | Target::Range { measure: None, .. }
+            )
+        )
+    })
+}
+
 fn indicator(id: String, row: RowDraft) -> Indicator {
     Indicator {
         id,
@@ -1249,6 +1262,29 @@ mod tests {
         assert_eq!(p.level2.as_deref(), Some("整体工作完成情况"));
         assert_eq!(p.name.as_deref(), Some("工作完成及时率"));
         assert_eq!(p.extras, vec!["工作质量达标率".to_owned()]);
+    }
+
+    #[test]
+    fn a_range_without_an_operator_is_a_target_in_split_columns() {
+        let row = "\t产出指标\t数量指标\t组织活动次数\t>=\t1\t次\t2024-12\t";
+        assert!(crate::embedded::DISCLOSURE.contains(row));
+        for (value, expected) in [("10-15", "10~15 次"), ("12", "= 12 次")] {
+            let edited = row.replace(">=\t1", &format!("\t{value}"));
+            let text = crate::embedded::DISCLOSURE.replace(row, &edited);
+            let imported = import("d.txt", &text).unwrap();
+            let indicator = imported
+                .department
+                .projects
+                .iter()
+                .flat_map(|p| &p.indicators)
+                .find(|i| i.name == "组织活动次数")
+                .unwrap();
+            assert_eq!(indicator.target.to_string(), expected, "{value}");
+        }
+        // A name that starts with a number stays a name.
+        assert!(!is_bare_quantity("5G基站"));
+        assert!(!is_bare_quantity("2023-2025"));
+        assert!(is_bare_quantity("10～15"));
     }
 
     #[test]
