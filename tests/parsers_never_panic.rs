@@ -175,6 +175,27 @@ fn fuzz_findings_stay_fixed() {
             other => panic!("{name}: no reader for the fuzz target `{other}`"),
         };
         assert!(result.is_err(), "{name}: each finding is a malformed input");
+        if let Err(Error::Located(located)) = &result
+            && !located.line_text.contains('…')
+        {
+            // The line as errors show it: without its line break, control characters as `?`.
+            let line = text.split('\n').nth(located.line - 1).unwrap_or_default();
+            let shown: String = line
+                .trim_end_matches('\r')
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        "?".repeat(c.len_utf8())
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            assert_eq!(
+                located.line_text, shown,
+                "{name}: the error shows another line"
+            );
+        }
         check(result, "x.kpi", &text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }

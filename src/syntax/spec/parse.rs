@@ -42,6 +42,14 @@ pub fn looks_like_spec(text: &str) -> bool {
         })
 }
 
+/// The first line as the parser reads lines: every `\r` before its `\n` is dropped.
+fn first_line(text: &str) -> &str {
+    text.split('\n')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('\r')
+}
+
 /// Reads a spec. `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
     let mut parser = SpecParser {
@@ -71,7 +79,7 @@ pub fn parse(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Box<
         return Err(LocatedError::line(
             file,
             1,
-            text.lines().next().unwrap_or_default(),
+            first_line(text),
             format!("expected `{MAGIC} 1` as the first statement, found none"),
         ));
     }
