@@ -2,7 +2,9 @@
 
 mod cli;
 
-// A province's run allocates millions of small strings; mimalloc keeps that cheap.
+// A province's run allocates millions of small strings; mimalloc keeps that cheap. Heap
+// profilers (heaptrack) see the system allocator only: build with `--features system-alloc`.
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

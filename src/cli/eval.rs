@@ -161,27 +161,36 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let profile = profile(&args.profile)?;
     let actuals_name = args.actuals.display().to_string();
     let progress = Progress::new(5, args.quiet);
-    progress.stage(format!("reading {actuals_name}"));
-    let bytes = output::read_bytes(&args.actuals)?;
     let read_options = kpi::actuals::ReadOptions {
         encoding: encoding(args.encoding.as_deref())?,
     };
     // What the file is decided by its columns: a table that names its own targets (and no ids)
-    // is read on its own unless --targets is given.
-    progress.stage("reading the targets");
-    let (targets_name, imported) = match &args.targets {
+    // is read on its own unless --targets is given. Given targets are read first, so that their
+    // text is freed before the actuals' bytes are read.
+    let (targets_name, imported, bytes) = match &args.targets {
         Some(path) => {
+            progress.stage("reading the targets");
             let targets = output::read_targets(Some(path), ("", ""))?;
-            (targets.name, targets.imported)
+            progress.stage(format!("reading {actuals_name}"));
+            (
+                targets.name,
+                targets.imported,
+                output::read_bytes(&args.actuals)?,
+            )
         }
-        None if kpi::import::table::bytes_carry_targets(&bytes, read_options.encoding) => (
-            actuals_name.clone(),
-            kpi::import::table::import_bytes(&actuals_name, &bytes, read_options.encoding)?,
-        ),
-        None => (
-            kpi::embedded::SPEC_NAME.to_owned(),
-            kpi::import::import(kpi::embedded::SPEC_NAME, kpi::embedded::SPEC)?,
-        ),
+        None => {
+            progress.stage(format!("reading {actuals_name}"));
+            let bytes = output::read_bytes(&args.actuals)?;
+            progress.stage("reading the targets");
+            if kpi::import::table::bytes_carry_targets(&bytes, read_options.encoding) {
+                let imported =
+                    kpi::import::table::import_bytes(&actuals_name, &bytes, read_options.encoding)?;
+                (actuals_name.clone(), imported, bytes)
+            } else {
+                let imported = kpi::import::import(kpi::embedded::SPEC_NAME, kpi::embedded::SPEC)?;
+                (kpi::embedded::SPEC_NAME.to_owned(), imported, bytes)
+            }
+        }
     };
     let model = imported.department;
     progress.stage(format!("matching {actuals_name} to {targets_name}"));

@@ -227,6 +227,12 @@ pub fn import_bytes(file: &str, bytes: &[u8]) -> Result<Imported> {
 
 /// Reads targets from any document `kpi` knows, detected by content.
 pub fn import(file: &str, text: &str) -> Result<Imported> {
+    let mut imported = import_as_detected(file, text)?;
+    imported.department.shrink_to_fit();
+    Ok(imported)
+}
+
+fn import_as_detected(file: &str, text: &str) -> Result<Imported> {
     match SourceKind::detect(text) {
         SourceKind::Disclosure => disclosure::import(file, text),
         SourceKind::Table => table::import(file, text),

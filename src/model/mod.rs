@@ -117,6 +117,19 @@ pub struct Indicator {
 }
 
 impl Department {
+    /// Gives back what the vectors' growth reserved while importing: at a province's scale
+    /// that is a third of the model.
+    pub fn shrink_to_fit(&mut self) {
+        for unit in &mut self.units {
+            unit.indicators.shrink_to_fit();
+        }
+        for project in &mut self.projects {
+            project.indicators.shrink_to_fit();
+        }
+        self.units.shrink_to_fit();
+        self.projects.shrink_to_fit();
+    }
+
     pub fn unit(&self, code: &str) -> Option<&Unit> {
         self.units.iter().find(|u| u.code == code)
     }

@@ -10,8 +10,9 @@ use crate::{Error, Result};
 /// A table file as text: decoded, or a spreadsheet's sheet written out as CSV, or the
 /// self-evaluation forms of a file flattened into a table.
 #[derive(Debug, Clone)]
-pub(crate) struct Loaded {
-    pub text: String,
+pub(crate) struct Loaded<'a> {
+    /// Borrowed from the file's bytes when they are UTF-8 already.
+    pub text: Cow<'a, str>,
     /// `UTF-8`, `gb18030`, or `xlsx` for a spreadsheet.
     pub encoding: &'static str,
     /// For a spreadsheet or forms: the sheets' names (empty for a CSV file) and where each line
@@ -19,7 +20,7 @@ pub(crate) struct Loaded {
     pub origin: Option<(Vec<String>, Vec<LineOrigin>)>,
 }
 
-impl Loaded {
+impl Loaded<'_> {
     pub(crate) fn source<'t>(&'t self, file: &'t str) -> TableSource<'t> {
         let mut source = TableSource::new(file, &self.text);
         source.origin = self
@@ -51,7 +52,7 @@ impl Places {
     }
 }
 
-impl Loaded {
+impl Loaded<'_> {
     /// Where the lines of a spreadsheet or a form stood; none for a plain text table, whose lines
     /// are its own.
     pub(crate) fn places(&self) -> Option<Places> {
@@ -75,11 +76,11 @@ fn has_header(rows: &[Vec<String>]) -> bool {
 /// Reads a table file: a spreadsheet's first sheet whose first row names columns, or its
 /// self-evaluation forms; or text (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides
 /// the detection), a table or forms.
-pub(crate) fn load(
+pub(crate) fn load<'a>(
     file: &str,
-    bytes: &[u8],
+    bytes: &'a [u8],
     forced: Option<&'static encoding_rs::Encoding>,
-) -> Result<Loaded> {
+) -> Result<Loaded<'a>> {
     if !super::workbook::is_workbook(bytes) {
         let (text, encoding) = decode_table(file, bytes, forced)?;
         // A CSV saved from a 自评表 is a form, not a table.
@@ -95,7 +96,7 @@ pub(crate) fn load(
             if super::forms::has_forms(std::slice::from_ref(&sheet)) {
                 let (flat, lines) = super::forms::flatten(std::slice::from_ref(&sheet));
                 return Ok(Loaded {
-                    text: flat,
+                    text: flat.into(),
                     encoding,
                     origin: Some((vec![String::new()], lines)),
                 });
@@ -115,7 +116,7 @@ pub(crate) fn load(
     if let [index] = tables[..] {
         let (text, lines) = sheets[index].flat(index);
         return Ok(Loaded {
-            text,
+            text: text.into(),
             encoding: "xlsx",
             origin: Some((names, lines)),
         });
@@ -124,7 +125,7 @@ pub(crate) fn load(
         // Every sheet that is a table is read: one table of their columns, rows in sheet order.
         let (text, lines) = merge_sheets(&sheets, &tables);
         return Ok(Loaded {
-            text,
+            text: text.into(),
             encoding: "xlsx",
             origin: Some((names, lines)),
         });
@@ -132,7 +133,7 @@ pub(crate) fn load(
     if super::forms::has_forms(&sheets) {
         let (text, lines) = super::forms::flatten(&sheets);
         return Ok(Loaded {
-            text,
+            text: text.into(),
             encoding: "xlsx",
             origin: Some((names, lines)),
         });
@@ -146,7 +147,7 @@ pub(crate) fn load(
     };
     let (text, lines) = sheet.flat(0);
     Ok(Loaded {
-        text,
+        text: text.into(),
         encoding: "xlsx",
         origin: Some((names, lines)),
     })
@@ -265,14 +266,20 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 
 /// Decodes a table file (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides) and
 /// drops a BOM; an undecodable file is an error at its first bad line.
-pub(crate) fn decode_table(
+pub(crate) fn decode_table<'a>(
     file: &str,
-    bytes: &[u8],
+    bytes: &'a [u8],
     forced: Option<&'static encoding_rs::Encoding>,
-) -> Result<(String, &'static str)> {
+) -> Result<(Cow<'a, str>, &'static str)> {
     let (text, encoding) =
         crate::text::decode(bytes, forced).map_err(|e| decode_error(file, bytes, &e))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+    let text = match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Cow::Owned(text) => match text.strip_prefix('\u{feff}') {
+            Some(rest) => Cow::Owned(rest.to_owned()),
+            None => Cow::Owned(text),
+        },
+    };
     Ok((text, encoding))
 }
 

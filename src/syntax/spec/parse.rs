@@ -421,6 +421,11 @@ impl SpecParser<'_> {
         let name = c.string("the project's name in quotes")?;
         c.end()?;
         self.close_category();
+        // A province's spec holds 100 000 projects: the one before is complete, so its
+        // indicators give back what their growth reserved.
+        if let Some(previous) = self.department.projects.last_mut() {
+            previous.indicators.shrink_to_fit();
+        }
         self.department.projects.push(Project {
             id,
             name,
