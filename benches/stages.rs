@@ -137,7 +137,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("json", |b| {
         b.iter(|| {
             let mut sink = std::io::sink();
-            kpi::report::eval::write_json(&report, &mut sink).expect("a sink takes anything")
+            kpi::report::eval::write_json(&report, &mut sink, None).expect("a sink takes anything")
         })
     });
     group.bench_function("csv", |b| b.iter(|| kpi::report::eval::csv(&report)));

@@ -15,6 +15,7 @@ pub mod error;
 pub mod eval;
 pub mod generate;
 pub mod import;
+pub mod jobs;
 pub mod lint;
 pub mod model;
 pub mod profile;

@@ -58,3 +58,46 @@ fn the_template_workbook_is_byte_identical_across_runs() {
     }
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
 }
+
+/// Scoring and the JSON report run on several threads for large inputs: the bytes are those of
+/// one thread, whatever the number.
+#[test]
+fn reports_are_the_same_whatever_the_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    kpi()
+        .args(["generate", "--projects", "700", "--seed", "3", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let actuals = dir.path().join("actuals.csv");
+    let targets = dir.path().join("targets.kpi");
+    for format in ["json", "text"] {
+        let run = |jobs: Option<&str>| {
+            let mut command = kpi();
+            command
+                .arg("eval")
+                .arg(&actuals)
+                .arg("--targets")
+                .arg(&targets)
+                .args(["-q", "--format", format]);
+            if let Some(jobs) = jobs {
+                command.args(["--jobs", jobs]);
+            }
+            let out = command.output().expect("kpi runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        let one = run(Some("1"));
+        assert!(one.len() > 1_000_000, "{format}: a report of 700 projects");
+        for jobs in [Some("2"), Some("5"), None] {
+            assert!(
+                one == run(jobs),
+                "{format} with --jobs {jobs:?} differs from one thread"
+            );
+        }
+    }
+}

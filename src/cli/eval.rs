@@ -52,6 +52,10 @@ pub struct Args {
     /// Exit with 1 when any row is 未填报 or 需说明.
     #[arg(long)]
     strict: bool,
+    /// Threads for scoring and for writing JSON; one per core by default. The report is the
+    /// same whatever the number.
+    #[arg(long, short, value_name = "N")]
+    jobs: Option<std::num::NonZeroUsize>,
     /// The actuals' encoding: utf-8, gbk or gb18030 (detected when left out).
     #[arg(long, value_name = "NAME")]
     encoding: Option<String>,
@@ -201,6 +205,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     options.year = args.year;
     options.as_of = args.as_of;
     options.accept_claimed = args.accept_claimed;
+    options.jobs = args.jobs;
     progress.stage("scoring");
     let evaluation = kpi::eval::evaluate(&model, &actuals, &options)?;
 
@@ -255,7 +260,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     output::write_with(path, |out| match format {
-        Format::Json => kpi::report::eval::write_json(&report, out),
+        Format::Json => kpi::report::eval::write_json(&report, out, args.jobs),
         _ => out.write_all(&rendered),
     })?;
     Ok(exit_code(&model, &evaluation, args.fail_under, args.strict))

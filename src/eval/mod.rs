@@ -35,6 +35,9 @@ pub struct Options {
     pub accept_claimed: bool,
     /// How messages name the targets.
     pub targets_name: String,
+    /// Threads scoring projects; one per core for large inputs when not given. The results are
+    /// the same whatever the count.
+    pub jobs: Option<std::num::NonZeroUsize>,
 }
 
 impl Options {
@@ -45,11 +48,15 @@ impl Options {
             as_of: None,
             accept_claimed: false,
             targets_name: targets_name.to_owned(),
+            jobs: None,
         }
     }
 }
 
 /// Scores `actuals` against `model`.
+/// By default, fewer projects than this per core are scored on one thread: a thread costs more.
+const PROJECTS_PER_WORKER: usize = 2000;
+
 pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Result<Evaluation> {
     let year = options
         .year
@@ -102,35 +109,67 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
     }
 
     let indicator_points = Decimal::ONE_HUNDRED - profile.budget_points;
-    let mut projects = Vec::with_capacity(model.projects.len());
-    for (index, project) in model.projects.iter().enumerate() {
-        let (mut table, _) = table::score(
-            &project.indicators,
-            &project_rows[index],
-            &project.empty_categories,
-            Scheme::Project(profile),
-            indicator_points,
-            &ctx,
-            options.accept_claimed,
-        )
-        .map_err(|e| {
-            table_error(
-                e,
-                &project.name,
+    let score_projects = |range: std::ops::Range<usize>| -> Result<Vec<ProjectResult>> {
+        let mut scored = Vec::with_capacity(range.len());
+        for index in range {
+            let project = &model.projects[index];
+            let (mut table, _) = table::score(
                 &project.indicators,
                 &project_rows[index],
-                actuals,
-                options,
+                &project.empty_categories,
+                Scheme::Project(profile),
+                indicator_points,
+                &ctx,
+                options.accept_claimed,
             )
-        })?;
-        let budget = budget(project, budget_rows[index], profile, actuals, options)?;
-        table.total += budget.score;
-        table.grade = Grade::of(table.total);
-        projects.push(ProjectResult {
-            project: index,
-            table,
-            budget,
-        });
+            .map_err(|e| {
+                table_error(
+                    e,
+                    &project.name,
+                    &project.indicators,
+                    &project_rows[index],
+                    actuals,
+                    options,
+                )
+            })?;
+            let budget = budget(project, budget_rows[index], profile, actuals, options)?;
+            table.total += budget.score;
+            table.grade = Grade::of(table.total);
+            scored.push(ProjectResult {
+                project: index,
+                table,
+                budget,
+            });
+        }
+        Ok(scored)
+    };
+    // Projects are scored independently: one contiguous share per core, joined in order, so the
+    // results and the first error are those of one thread.
+    let workers = match options.jobs {
+        Some(_) => crate::jobs::workers(options.jobs, model.projects.len()),
+        None => crate::jobs::workers(None, model.projects.len() / PROJECTS_PER_WORKER),
+    };
+    let share = model.projects.len().div_ceil(workers);
+    let shares: Vec<Result<Vec<ProjectResult>>> = if workers == 1 {
+        vec![score_projects(0..model.projects.len())]
+    } else {
+        std::thread::scope(|scope| {
+            let score_projects = &score_projects;
+            let running: Vec<_> = (0..workers)
+                .map(|w| {
+                    let range = w * share..((w + 1) * share).min(model.projects.len());
+                    scope.spawn(move || score_projects(range))
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let mut projects = Vec::with_capacity(model.projects.len());
+    for share in shares {
+        projects.extend(share?);
     }
 
     let mut by_unit: HashMap<&str, Vec<&ProjectResult>> = HashMap::new();

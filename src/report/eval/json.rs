@@ -22,7 +22,7 @@ use crate::model::{Category, Indicator};
 struct ReportDoc<'a> {
     department: DepartmentDoc<'a>,
     evaluation: EvaluationDoc<'a>,
-    projects: Projects<'a>,
+    projects: Projects,
     units: Vec<UnitDoc<'a>>,
     accounting: AccountingDoc<'a>,
     notes: Vec<NoteDoc<'a>>,
@@ -192,32 +192,147 @@ struct NoteDoc<'a> {
     message: &'a str,
 }
 
-/// The projects, each built as it is written: a province's report never stands whole in memory.
-struct Projects<'a>(&'a Report<'a>);
+/// Stands for the projects while the rest of the document is rendered: they are written in its
+/// place, built in parallel chunks, so that a province's report never stands whole in memory.
+struct Projects;
 
-impl Serialize for Projects<'_> {
+/// A string no input produces in this place: serde_json escapes the NUL.
+const PROJECTS_MARK: &str = "\u{0}projects";
+
+impl Serialize for Projects {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        serializer.collect_seq(
-            report
-                .evaluation
-                .projects
-                .iter()
-                .filter_map(|result| project_doc(report, result)),
-        )
+        serializer.serialize_str(PROJECTS_MARK)
     }
 }
 
 pub fn render(report: &Report<'_>) -> String {
     let mut out = Vec::new();
-    write(report, &mut out).expect("writing to memory cannot fail");
+    write(report, &mut out, None).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Writes the report to `out` as it is built.
-pub fn write(report: &Report<'_>, mut out: impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut out, &document(report))?;
+/// Writes the report to `out` as it is built: the same bytes as `serde_json::to_writer_pretty`
+/// of the whole document, whatever the `jobs` (threads rendering projects; one per core when
+/// not given).
+pub fn write(
+    report: &Report<'_>,
+    mut out: impl std::io::Write,
+    jobs: Option<std::num::NonZeroUsize>,
+) -> std::io::Result<()> {
+    let mut frame = Vec::new();
+    serde_json::to_writer_pretty(&mut frame, &document(report))?;
+    // A line break followed by two spaces is the formatter's own (strings escape theirs): this
+    // is the top-level key, never text from the input.
+    let key = b"\n  \"projects\": ";
+    let mark = [&key[..], b"\"\\u0000projects\""].concat();
+    let at = frame
+        .windows(mark.len())
+        .position(|w| w == mark)
+        .expect("the document has its projects key");
+    out.write_all(&frame[..at + key.len()])?;
+    write_projects(report, &mut out, jobs)?;
+    out.write_all(&frame[at + mark.len()..])?;
     out.write_all(b"\n")
+}
+
+/// Projects a worker renders at a time: a few megabytes of JSON.
+const CHUNK: usize = 128;
+
+/// The projects array at the depth of a top-level key, as the pretty formatter writes it.
+/// Chunks are rendered by one worker per core into buffers that go round (two per worker), and
+/// written in order: the bytes are the single-threaded ones, memory stays a few chunks.
+fn write_projects(
+    report: &Report<'_>,
+    out: &mut impl std::io::Write,
+    jobs: Option<std::num::NonZeroUsize>,
+) -> std::io::Result<()> {
+    let chunks: Vec<&[ProjectResult]> = report.evaluation.projects.chunks(CHUNK).collect();
+    let workers = crate::jobs::workers(jobs, chunks.len());
+    let mut first = true;
+    let mut emit = |rendered: &[u8], out: &mut dyn std::io::Write| -> std::io::Result<()> {
+        if rendered.is_empty() {
+            return Ok(());
+        }
+        // Every element starts with `,`; the array's first does not.
+        out.write_all(if first { &rendered[1..] } else { rendered })?;
+        first = false;
+        Ok(())
+    };
+    out.write_all(b"[")?;
+    if workers <= 1 {
+        let mut buffer = Vec::new();
+        for chunk in &chunks {
+            buffer.clear();
+            render_projects(report, chunk, &mut buffer);
+            emit(&buffer, out)?;
+        }
+    } else {
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            let chunks = &chunks;
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, Vec<u8>)>();
+            let mut buffers = Vec::with_capacity(workers);
+            for worker in 0..workers {
+                let (buffer_tx, buffer_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+                for _ in 0..2 {
+                    buffer_tx
+                        .send(Vec::new())
+                        .expect("the worker's buffers fit its channel");
+                }
+                buffers.push(buffer_tx);
+                let done = done_tx.clone();
+                scope.spawn(move || {
+                    for index in (worker..chunks.len()).step_by(workers) {
+                        // No buffer or no reader: the writer stopped on an error.
+                        let Ok(mut buffer) = buffer_rx.recv() else {
+                            return;
+                        };
+                        buffer.clear();
+                        render_projects(report, chunks[index], &mut buffer);
+                        if done.send((index, buffer)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            let mut pending = BTreeMap::new();
+            let mut next = 0;
+            while next < chunks.len() {
+                let (index, buffer) = done_rx
+                    .recv()
+                    .expect("every chunk is rendered by its worker");
+                pending.insert(index, buffer);
+                while let Some(buffer) = pending.remove(&next) {
+                    emit(&buffer, out)?;
+                    // The worker may have finished: a buffer it no longer needs is dropped.
+                    let _ = buffers[next % workers].send(buffer);
+                    next += 1;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    out.write_all(if first { b"]" } else { b"\n  ]" })
+}
+
+/// Appends each project of `results` as an element of the projects array: `,`, a line break,
+/// and the project indented two levels.
+fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec<u8>) {
+    let mut doc = Vec::new();
+    for result in results {
+        let Some(project) = project_doc(report, result) else {
+            continue;
+        };
+        doc.clear();
+        serde_json::to_writer_pretty(&mut doc, &project).expect("writing to memory cannot fail");
+        out.extend_from_slice(b",\n    ");
+        for (i, line) in doc.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\n    ");
+            }
+            out.extend_from_slice(line);
+        }
+    }
 }
 
 fn project_doc<'a>(report: &'a Report<'a>, result: &'a ProjectResult) -> Option<ProjectDoc<'a>> {
@@ -266,7 +381,7 @@ fn document<'a>(report: &'a Report<'a>) -> ReportDoc<'a> {
             targets: report.targets,
             actuals: &report.actuals.file,
         },
-        projects: Projects(report),
+        projects: Projects,
         units: e
             .units
             .iter()

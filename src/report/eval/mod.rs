@@ -49,8 +49,12 @@ pub fn json(report: &Report<'_>) -> String {
 }
 
 /// [`json`], written to `out` as it is built, without the whole document in memory.
-pub fn write_json(report: &Report<'_>, out: impl std::io::Write) -> std::io::Result<()> {
-    json::write(report, out)
+pub fn write_json(
+    report: &Report<'_>,
+    out: impl std::io::Write,
+    jobs: Option<std::num::NonZeroUsize>,
+) -> std::io::Result<()> {
+    json::write(report, out, jobs)
 }
 
 /// One CSV row per indicator and per budget execution, safe to open in a spreadsheet.
