@@ -18,12 +18,17 @@ use crate::import::Note;
 use crate::model::json::{CategoryDoc, IndicatorDoc, SourceDoc};
 use crate::model::{Category, Indicator};
 
+/// The report's keys before its projects.
 #[derive(Serialize)]
-struct ReportDoc<'a> {
+struct HeadDoc<'a> {
     department: DepartmentDoc<'a>,
     evaluation: EvaluationDoc<'a>,
-    projects: Projects,
-    units: Vec<UnitDoc<'a>>,
+}
+
+/// The report's keys after its projects.
+#[derive(Serialize)]
+struct TailDoc<'a> {
+    units: Units<'a>,
     accounting: AccountingDoc<'a>,
     notes: Vec<NoteDoc<'a>>,
 }
@@ -192,51 +197,65 @@ struct NoteDoc<'a> {
     message: &'a str,
 }
 
-/// Stands for the projects while the rest of the document is rendered: they are written in its
-/// place, built in parallel chunks, so that a province's report never stands whole in memory.
-struct Projects;
-
-/// A string no input produces in this place: serde_json escapes the NUL.
-const PROJECTS_MARK: &str = "\u{0}projects";
-
-impl Serialize for Projects {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(PROJECTS_MARK)
-    }
-}
-
 pub fn render(report: &Report<'_>) -> String {
     let mut out = Vec::new();
     write(report, &mut out, None).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Writes the report to `out` as it is built: the same bytes as `serde_json::to_writer_pretty`
-/// of the whole document, whatever the `jobs` (threads rendering projects; one per core when
-/// not given).
+/// Writes the report to `out` as it is built: the bytes `serde_json::to_writer_pretty` writes for
+/// one object of the head's keys, `projects` and the tail's keys, whatever the `jobs` (threads
+/// rendering projects; one per core when not given). A province's report never stands whole in
+/// memory.
 pub fn write(
     report: &Report<'_>,
     mut out: impl std::io::Write,
     jobs: Option<std::num::NonZeroUsize>,
 ) -> std::io::Result<()> {
-    let mut frame = Vec::new();
-    serde_json::to_writer_pretty(&mut frame, &document(report))?;
-    // A line break followed by two spaces is the formatter's own (strings escape theirs): this
-    // is the top-level key, never text from the input.
-    let key = b"\n  \"projects\": ";
-    let mark = [&key[..], b"\"\\u0000projects\""].concat();
-    let at = frame
-        .windows(mark.len())
-        .position(|w| w == mark)
-        .expect("the document has its projects key");
-    out.write_all(&frame[..at + key.len()])?;
+    // `{ …head… \n}` without its closing line, then the projects as its next key.
+    let mut head = Vec::new();
+    serde_json::to_writer_pretty(&mut head, &head_doc(report))?;
+    let open = head
+        .strip_suffix(b"\n}")
+        .expect("a pretty object ends on its own line");
+    out.write_all(open)?;
+    out.write_all(b",\n  \"projects\": ")?;
     write_projects(report, &mut out, jobs)?;
-    out.write_all(&frame[at + mark.len()..])?;
+    // `{\n …tail… }` with its `{` replaced by the `,` after the projects.
+    out.write_all(b",")?;
+    serde_json::to_writer_pretty(
+        SkipFirst {
+            out: &mut out,
+            skip: 1,
+        },
+        &tail_doc(report),
+    )?;
     out.write_all(b"\n")
 }
 
+/// Writes through to `out` all but the first `skip` bytes.
+struct SkipFirst<W> {
+    out: W,
+    skip: usize,
+}
+
+impl<W: std::io::Write> std::io::Write for SkipFirst<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let skipped = self.skip.min(buf.len());
+        self.skip -= skipped;
+        if skipped == buf.len() {
+            return Ok(buf.len());
+        }
+        self.out.write(&buf[skipped..]).map(|n| n + skipped)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Projects a worker renders at a time: a few megabytes of JSON.
-const CHUNK: usize = 128;
+const CHUNK: usize = 32;
 
 /// The projects array at the depth of a top-level key, as the pretty formatter writes it.
 /// Chunks are rendered by one worker per core into buffers that go round (two per worker), and
@@ -353,11 +372,11 @@ fn project_doc<'a>(report: &'a Report<'a>, result: &'a ProjectResult) -> Option<
     })
 }
 
-fn document<'a>(report: &'a Report<'a>) -> ReportDoc<'a> {
+fn head_doc<'a>(report: &'a Report<'a>) -> HeadDoc<'a> {
     let e = report.evaluation;
     let d = &e.department;
     let [met, not_met, not_reported, pending, not_applicable] = d.statuses;
-    ReportDoc {
+    HeadDoc {
         department: DepartmentDoc {
             name: &report.model.name,
             year: report.model.year,
@@ -381,29 +400,12 @@ fn document<'a>(report: &'a Report<'a>) -> ReportDoc<'a> {
             targets: report.targets,
             actuals: &report.actuals.file,
         },
-        projects: Projects,
-        units: e
-            .units
-            .iter()
-            .filter_map(|result| {
-                let unit = unit_of(report, result)?;
-                Some(UnitDoc {
-                    code: &unit.code,
-                    name: &unit.name,
-                    overall: result.overall.as_ref().map(|table| OverallDoc {
-                        score: fixed2(table.total),
-                        grade: table.grade.label(),
-                        flags: labels(&table.flags),
-                        categories: categories(&table.categories),
-                        empty_categories: empty_categories(&unit.empty_categories),
-                        indicators: indicators(&unit.indicators, table),
-                    }),
-                    project_score: result.project_score.map(fixed2),
-                    projects: result.projects,
-                    grades: GradesDoc::new(&result.grades),
-                })
-            })
-            .collect(),
+    }
+}
+
+fn tail_doc<'a>(report: &'a Report<'a>) -> TailDoc<'a> {
+    TailDoc {
+        units: Units(report),
         accounting: AccountingDoc {
             file: &report.actuals.file,
             encoding: report.actuals.encoding,
@@ -417,7 +419,34 @@ fn document<'a>(report: &'a Report<'a>) -> ReportDoc<'a> {
                 .map(|(reason, n)| (reason.code(), *n))
                 .collect(),
         },
-        notes: e.notes.iter().map(note).collect(),
+        notes: report.evaluation.notes.iter().map(note).collect(),
+    }
+}
+
+/// The units, each built as it is written.
+struct Units<'a>(&'a Report<'a>);
+
+impl Serialize for Units<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.evaluation.units.iter().filter_map(|result| {
+            let unit = unit_of(report, result)?;
+            Some(UnitDoc {
+                code: &unit.code,
+                name: &unit.name,
+                overall: result.overall.as_ref().map(|table| OverallDoc {
+                    score: fixed2(table.total),
+                    grade: table.grade.label(),
+                    flags: labels(&table.flags),
+                    categories: categories(&table.categories),
+                    empty_categories: empty_categories(&unit.empty_categories),
+                    indicators: indicators(&unit.indicators, table),
+                }),
+                project_score: result.project_score.map(fixed2),
+                projects: result.projects,
+                grades: GradesDoc::new(&result.grades),
+            })
+        }))
     }
 }
 
