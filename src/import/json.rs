@@ -4,7 +4,10 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use crate::model::json::{CategoryDoc, IndicatorDoc, ModelDoc};
+use serde::Deserialize;
+use serde::de::{Deserializer, SeqAccess, Visitor};
+
+use crate::model::json::{CategoryDoc, DepartmentDoc, IndicatorDoc, ModelDoc, ProjectDoc, UnitDoc};
 use crate::model::{
     BudgetLine, Category, Deadline, Department, Direction, Indicator, Measure, Operator, Project,
     Target, Unit,
@@ -44,28 +47,11 @@ pub fn department(doc: ModelDoc) -> Result<Department, String> {
             source: None,
         });
     }
-    let mut projects = Vec::with_capacity(this.projects.len());
-    for p in this.projects {
-        let budget = match &p.budget {
-            Some(text) => Some(amount(&format!("project {}: budget", p.id), text)?),
-            None => None,
-        };
-        projects.push(Project {
-            id: p.id,
-            name: p.name,
-            unit: p.unit,
-            budget,
-            goal: p.goal,
-            indicators: p
-                .indicators
-                .into_iter()
-                .map(indicator)
-                .collect::<Result<_, _>>()?,
-            empty_categories: p.empty_categories.into_iter().map(category).collect(),
-            allow: p.allow,
-            source: None,
-        });
-    }
+    let projects = this
+        .projects
+        .into_iter()
+        .map(project)
+        .collect::<Result<_, _>>()?;
     Ok(Department {
         name: this.department.name,
         year: this.department.year,
@@ -73,6 +59,77 @@ pub fn department(doc: ModelDoc) -> Result<Department, String> {
         units,
         projects,
     })
+}
+
+fn project(p: ProjectDoc) -> Result<Project, String> {
+    let budget = match &p.budget {
+        Some(text) => Some(
+            Decimal::from_str(text)
+                .map_err(|_| format!("project {}: budget is not a number: {text:?}", p.id))?,
+        ),
+        None => None,
+    };
+    Ok(Project {
+        id: p.id,
+        name: p.name,
+        unit: p.unit,
+        budget,
+        goal: p.goal,
+        indicators: p
+            .indicators
+            .into_iter()
+            .map(indicator)
+            .collect::<Result<_, _>>()?,
+        empty_categories: p.empty_categories.into_iter().map(category).collect(),
+        allow: p.allow,
+        source: None,
+    })
+}
+
+/// The JSON model as read by the importer: each project becomes the model's as soon as it is
+/// read, so a province's document never stands in memory beside its model. An element that is
+/// wrong is an error at its place in the document.
+#[derive(Deserialize)]
+pub struct ModelIn {
+    department: DepartmentDoc,
+    units: Vec<UnitDoc>,
+    projects: ProjectsIn,
+}
+
+impl ModelIn {
+    pub fn department(self) -> Result<Department, String> {
+        let mut department = department(ModelDoc {
+            department: self.department,
+            units: self.units,
+            projects: Vec::new(),
+        })?;
+        department.projects = self.projects.0;
+        Ok(department)
+    }
+}
+
+struct ProjectsIn(Vec<Project>);
+
+impl<'de> Deserialize<'de> for ProjectsIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Projects;
+        impl<'de> Visitor<'de> for Projects {
+            type Value = ProjectsIn;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of projects")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ProjectsIn, A::Error> {
+                let mut projects = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(doc) = seq.next_element::<ProjectDoc>()? {
+                    projects.push(project(doc).map_err(serde::de::Error::custom)?);
+                }
+                Ok(ProjectsIn(projects))
+            }
+        }
+        deserializer.deserialize_seq(Projects)
+    }
 }
 
 fn indicator(doc: IndicatorDoc) -> Result<Indicator, String> {

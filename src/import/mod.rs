@@ -250,8 +250,8 @@ fn import_as_detected(file: &str, text: &str) -> Result<Imported> {
             Ok(counted(department, notes))
         }
         SourceKind::Json => {
-            let doc: crate::model::json::ModelDoc =
-                serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            let doc: json::ModelIn = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+                .map_err(|e| {
                     crate::error::LocatedError::at(
                         file,
                         e.line(),
@@ -270,7 +270,7 @@ fn import_as_detected(file: &str, text: &str) -> Result<Imported> {
                         format!("expected the JSON model of `kpi import --format json`: {e}"),
                     )
                 })?;
-            let department = json::department(doc).map_err(|message| crate::Error::Input {
+            let department = doc.department().map_err(|message| crate::Error::Input {
                 file: file.to_owned(),
                 message,
                 help: None,
