@@ -99,8 +99,12 @@ pub fn summary(imported: &Imported) -> String {
         "units: {} with {unit_rows} indicator rows",
         d.units.len()
     );
+    let mut per_unit: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for project in &d.projects {
+        *per_unit.entry(project.unit.as_str()).or_default() += 1;
+    }
     for unit in &d.units {
-        let projects = d.projects.iter().filter(|p| p.unit == unit.code).count();
+        let projects = per_unit.get(unit.code.as_str()).copied().unwrap_or_default();
         let _ = writeln!(
             out,
             "  {} {}: {} indicator rows, {projects} projects",
