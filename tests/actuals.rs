@@ -131,7 +131,7 @@ fn a_filled_copy_of_the_form_reads_the_right_actuals() {
             ..
         }
     ));
-    assert_eq!(r.claimed, Some(dec!(1.5)));
+    assert_eq!(r.claimed(), Some(dec!(1.5)));
     let r = at("558001-unit-71ce2e");
     assert_eq!(
         r.actual,
@@ -178,7 +178,7 @@ fn a_filled_copy_of_the_form_reads_the_right_actuals() {
             written: "268.5万元".into()
         }
     );
-    assert_eq!(r.budget, Some(dec!(270)));
+    assert_eq!(r.budget(), Some(dec!(270)));
     assert_eq!(
         at("558001-04ae452e#budget").actual,
         Actual::Rate {
@@ -232,7 +232,7 @@ fn a_hand_made_file_with_chinese_columns_matches_by_names() {
         ]
     );
     let at = |id: &str| row(&actuals, &model, id);
-    assert_eq!(at("558001-f5aa59fe#budget").budget, Some(dec!(270)));
+    assert_eq!(at("558001-f5aa59fe#budget").budget(), Some(dec!(270)));
     assert_eq!(
         at("558001-693b9150#budget").actual,
         Actual::Rate {
@@ -240,7 +240,7 @@ fn a_hand_made_file_with_chinese_columns_matches_by_names() {
             written: "96%".into()
         }
     );
-    assert_eq!(at("558001-693b9150#budget").claimed, Some(dec!(9.6)));
+    assert_eq!(at("558001-693b9150#budget").claimed(), Some(dec!(9.6)));
     assert_eq!(
         quantity(&at("558001-b93209ea-d42e26").actual),
         (dec!(0.12), false)

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use chrono::NaiveDate;
-use kpi::actuals::{Actual, ActualRow, Actuals, ReadOptions, Subject};
+use kpi::actuals::{Actual, ActualRow, Actuals, ReadOptions, RowNumbers, Subject};
 use kpi::eval::{Evaluation, Flag, Grade, Options, RowResult, Status, evaluate};
 use kpi::model::{
     Category, Deadline, Department, Direction, Indicator, Measure, Operator, Project, Target, Unit,
@@ -472,10 +472,13 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
                     actual: actual_of(&profile, &row.actual),
                     completed: row.completed,
                     note: row.note.map(str::to_owned),
-                    budget: None,
-                    weight: in_actuals,
-                    claimed: row.claimed,
-                    deduction: row.deduction,
+                    numbers: RowNumbers {
+                        budget: None,
+                        weight: in_actuals,
+                        claimed: row.claimed,
+                        deduction: row.deduction,
+                    }
+                    .boxed(),
                 });
             }
         }
@@ -499,10 +502,13 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
                 actual,
                 completed: None,
                 note: project.budget_note.map(str::to_owned),
-                budget: project.adjusted,
-                weight: None,
-                claimed: project.budget_claimed,
-                deduction: None,
+                numbers: RowNumbers {
+                    budget: project.adjusted,
+                    weight: None,
+                    claimed: project.budget_claimed,
+                    deduction: None,
+                }
+                .boxed(),
             });
         }
         department.projects.push(Project {
@@ -1042,7 +1048,13 @@ fn renders(model: &Department, evaluation: &Evaluation, actuals: &Actuals) -> [S
 fn without_claims(actuals: &Actuals) -> Actuals {
     let mut copy = actuals.clone();
     for row in &mut copy.rows {
-        row.claimed = None;
+        row.numbers = row.numbers.take().and_then(|numbers| {
+            RowNumbers {
+                claimed: None,
+                ..*numbers
+            }
+            .boxed()
+        });
     }
     copy
 }

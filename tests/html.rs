@@ -290,10 +290,7 @@ fn hostile_actuals() -> Actuals {
         actual,
         completed: None,
         note: Some(hostile("说明")),
-        budget: None,
-        weight: None,
-        claimed: None,
-        deduction: None,
+        numbers: None,
     };
     let project = |indicator| Subject::ProjectIndicator {
         project: 0,

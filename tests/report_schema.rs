@@ -9,7 +9,9 @@ use jsonschema::{Draft, Registry, Validator};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use kpi::actuals::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, Subject};
+use kpi::actuals::{
+    Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, RowNumbers, Subject,
+};
 use kpi::eval::{Options, evaluate};
 use kpi::import::{Note, Severity};
 use kpi::model::{
@@ -228,10 +230,7 @@ fn row(line: u32, subject: Subject, actual: Actual) -> ActualRow {
         actual,
         completed: None,
         note: None,
-        budget: None,
-        weight: None,
-        claimed: None,
-        deduction: None,
+        numbers: None,
     }
 }
 
@@ -248,7 +247,11 @@ fn quantity(value: &str, written: &str) -> Actual {
 fn actuals() -> Actuals {
     let project = |project, indicator| Subject::ProjectIndicator { project, indicator };
     let mut claimed = row(3, project(0, 1), quantity("96", "96%"));
-    claimed.claimed = Some(d("20"));
+    claimed.numbers = RowNumbers {
+        claimed: Some(d("20")),
+        ..RowNumbers::default()
+    }
+    .boxed();
     claimed.note = Some("复核后|下调".to_owned());
     claimed.completed = NaiveDate::from_ymd_opt(2025, 1, 15);
     let mut partial = row(
@@ -261,7 +264,11 @@ fn actuals() -> Actuals {
         },
     );
     partial.note = Some("市场需求下降".to_owned());
-    partial.deduction = Some(d("1"));
+    partial.numbers = RowNumbers {
+        deduction: Some(d("1")),
+        ..RowNumbers::default()
+    }
+    .boxed();
     let mut budget = row(
         5,
         Subject::Budget { project: 0 },
@@ -270,8 +277,12 @@ fn actuals() -> Actuals {
             written: "30万元".to_owned(),
         },
     );
-    budget.budget = Some(d("32"));
-    budget.claimed = Some(d("10"));
+    budget.numbers = RowNumbers {
+        budget: Some(d("32")),
+        claimed: Some(d("10")),
+        ..RowNumbers::default()
+    }
+    .boxed();
     Actuals {
         file: "actuals.csv".to_owned(),
         places: None,

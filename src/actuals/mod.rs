@@ -81,6 +81,14 @@ pub struct ActualRow {
     pub completed: Option<NaiveDate>,
     /// 偏差原因 (S9).
     pub note: Option<String>,
+    /// The numbers few rows carry beside their actual; none when the row has none of them, so
+    /// that a province's million rows stay small.
+    pub numbers: Option<Box<RowNumbers>>,
+}
+
+/// Numbers a row of the actuals may carry beside its actual.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowNumbers {
     /// 调整后预算数 in 万元 (S12), on a budget row.
     pub budget: Option<Decimal>,
     /// 分值: the row's own points (S3).
@@ -89,6 +97,35 @@ pub struct ActualRow {
     pub claimed: Option<Decimal>,
     /// 扣分: an explicit deduction (S9).
     pub deduction: Option<Decimal>,
+}
+
+impl RowNumbers {
+    /// Boxed, or none when every number is absent.
+    pub fn boxed(self) -> Option<Box<RowNumbers>> {
+        (self != RowNumbers::default()).then(|| Box::new(self))
+    }
+}
+
+impl ActualRow {
+    /// 调整后预算数 in 万元 (S12).
+    pub fn budget(&self) -> Option<Decimal> {
+        self.numbers.as_ref().and_then(|n| n.budget)
+    }
+
+    /// 分值 (S3).
+    pub fn weight(&self) -> Option<Decimal> {
+        self.numbers.as_ref().and_then(|n| n.weight)
+    }
+
+    /// 得分 claimed (S16).
+    pub fn claimed(&self) -> Option<Decimal> {
+        self.numbers.as_ref().and_then(|n| n.claimed)
+    }
+
+    /// 扣分 (S9).
+    pub fn deduction(&self) -> Option<Decimal> {
+        self.numbers.as_ref().and_then(|n| n.deduction)
+    }
 }
 
 /// Why a row of the actuals file carries no actual.

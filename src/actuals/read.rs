@@ -17,7 +17,7 @@ use crate::model::{Department, Target};
 use crate::profile::Profile;
 use crate::{Error, Result};
 
-use super::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, Subject};
+use super::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, RowNumbers, Subject};
 use crate::syntax::columns::{Field, Header};
 use crate::syntax::table::{Record, TableSource, load};
 use cells::CellError;
@@ -214,7 +214,7 @@ impl Reader<'_> {
             .build(row, subject, actual)
             .map_err(|e| self.located(row, e))?;
         let reason = match &built.actual {
-            Actual::Missing if built.note.is_none() && built.claimed.is_none() => {
+            Actual::Missing if built.note.is_none() && built.claimed().is_none() => {
                 Some(ActualsSetAside::Unfilled)
             }
             Actual::NotApplicable => Some(ActualsSetAside::NotApplicable),
@@ -397,19 +397,22 @@ impl Reader<'_> {
             actual,
             completed,
             note: optional(Field::Note).map(str::to_owned),
-            budget,
-            // S3: the row's own points.
-            weight: optional(Field::Weight)
-                .map(|c| cells::points(Field::Weight, c, true))
-                .transpose()?,
-            // S16: the claimed score.
-            claimed: optional(Field::Score)
-                .map(|c| cells::points(Field::Score, c, false))
-                .transpose()?,
-            // S9: an explicit deduction.
-            deduction: optional(Field::Deduction)
-                .map(|c| cells::points(Field::Deduction, c, true))
-                .transpose()?,
+            numbers: RowNumbers {
+                budget,
+                // S3: the row's own points.
+                weight: optional(Field::Weight)
+                    .map(|c| cells::points(Field::Weight, c, true))
+                    .transpose()?,
+                // S16: the claimed score.
+                claimed: optional(Field::Score)
+                    .map(|c| cells::points(Field::Score, c, false))
+                    .transpose()?,
+                // S9: an explicit deduction.
+                deduction: optional(Field::Deduction)
+                    .map(|c| cells::points(Field::Deduction, c, true))
+                    .transpose()?,
+            }
+            .boxed(),
         })
     }
 
@@ -636,8 +639,8 @@ mod tests {
         // Blank rows are left out of `rows`; the others stay in file order with their lines.
         let lines: Vec<u32> = actuals.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 4, 5, 6, 7, 8]);
-        assert_eq!(actuals.rows[4].claimed, Some(dec!(8)));
-        assert_eq!(actuals.rows[5].weight, Some(dec!(5)));
+        assert_eq!(actuals.rows[4].claimed(), Some(dec!(8)));
+        assert_eq!(actuals.rows[5].weight(), Some(dec!(5)));
     }
 
     #[test]
@@ -834,7 +837,7 @@ mod tests {
             "{message}"
         );
         let row = only_row("id,actual,调整后预算数（万元）\n558001-04ae452e#budget,34.5万元,36\n");
-        assert_eq!(row.budget, Some(dec!(36)));
+        assert_eq!(row.budget(), Some(dec!(36)));
         let (_, message, _) = error(&format!("id,actual,budget\n{SURVEY},0.2万户,36\n"));
         assert!(
             message.starts_with("expected the adjusted budget only on a budget row"),
@@ -886,7 +889,7 @@ mod tests {
         ));
         assert_eq!(row.completed, chrono::NaiveDate::from_ymd_opt(2024, 11, 30));
         assert_eq!(
-            (row.weight, row.claimed, row.deduction),
+            (row.weight(), row.claimed(), row.deduction()),
             (Some(dec!(10)), Some(dec!(9.5)), Some(dec!(0.5)))
         );
         let (location, message, _) =

@@ -381,7 +381,7 @@ fn budget(
     options: &Options,
 ) -> Result<BudgetResult> {
     let points = profile.budget_points;
-    let adjusted = row.and_then(|r| r.budget);
+    let adjusted = row.and_then(|r| r.budget());
     let base = adjusted.or(project.budget);
     let note = row
         .and_then(|r| r.note.clone())
@@ -437,7 +437,7 @@ fn budget(
     if rate.is_some_and(|r| r < profile.budget_note_below) && note.is_none() {
         flags.push(Flag::NeedsNote);
     }
-    let claimed = row.and_then(|r| r.claimed);
+    let claimed = row.and_then(|r| r.claimed());
     let mut score = rule_score;
     let mut accepted_claimed = false;
     if let Some(claim) = claimed
@@ -498,9 +498,12 @@ fn table_error(
     let indicator = e.indicator;
     if e.in_actuals {
         // The row at fault, or the first row of the table that gave a weight.
-        let row = indicator
-            .and_then(|i| rows[i])
-            .or_else(|| rows.iter().flatten().find(|r| r.weight.is_some()).copied());
+        let row = indicator.and_then(|i| rows[i]).or_else(|| {
+            rows.iter()
+                .flatten()
+                .find(|r| r.weight().is_some())
+                .copied()
+        });
         if let Some(row) = row {
             return Error::At {
                 file: actuals.file.clone(),

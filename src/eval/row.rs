@@ -331,10 +331,7 @@ mod tests {
             },
             completed: None,
             note: note.map(str::to_owned),
-            budget: None,
-            weight: None,
-            claimed: None,
-            deduction: None,
+            numbers: None,
         }
     }
 

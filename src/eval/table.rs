@@ -70,7 +70,7 @@ pub fn score(
     let explicit: Vec<Option<Decimal>> = indicators
         .iter()
         .zip(rows)
-        .map(|(indicator, row)| row.and_then(|r| r.weight).or(indicator.weight))
+        .map(|(indicator, row)| row.and_then(|r| r.weight()).or(indicator.weight))
         .collect();
     let explicit_mode = explicit.iter().any(Option::is_some);
     if explicit_mode {
@@ -203,7 +203,7 @@ fn check_explicit(
     explicit: &[Option<Decimal>],
     points: Decimal,
 ) -> Result<(), TableError> {
-    let in_actuals = rows.iter().any(|r| r.is_some_and(|r| r.weight.is_some()));
+    let in_actuals = rows.iter().any(|r| r.is_some_and(|r| r.weight().is_some()));
     if let Some(missing) = explicit.iter().position(Option::is_none) {
         return Err(TableError {
             indicator: Some(missing),
@@ -333,12 +333,12 @@ fn row_result(
         Status::NotReported | Status::Pending | Status::NotApplicable => Decimal::ZERO,
     };
     // S9: an explicit deduction is applied and shown.
-    let deduction = row.and_then(|r| r.deduction);
+    let deduction = row.and_then(|r| r.deduction());
     if let Some(d) = deduction {
         score = round2((score - d.max(Decimal::ZERO)).max(Decimal::ZERO));
     }
     let rule_score = score;
-    let claimed = row.and_then(|r| r.claimed);
+    let claimed = row.and_then(|r| r.claimed());
     let note = row
         .and_then(|r| r.note.clone())
         .filter(|n| !n.trim().is_empty());

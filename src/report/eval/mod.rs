@@ -383,7 +383,9 @@ pub(crate) mod fixture {
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
 
-    use crate::actuals::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, Subject};
+    use crate::actuals::{
+        Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, RowNumbers, Subject,
+    };
     use crate::eval::{Evaluation, Options, evaluate};
     use crate::import::{Note, Severity};
     use crate::model::{
@@ -561,10 +563,7 @@ pub(crate) mod fixture {
             actual,
             completed: None,
             note: None,
-            budget: None,
-            weight: None,
-            claimed: None,
-            deduction: None,
+            numbers: None,
         }
     }
 
@@ -579,7 +578,11 @@ pub(crate) mod fixture {
     pub fn actuals() -> Actuals {
         let project = |project, indicator| Subject::ProjectIndicator { project, indicator };
         let mut claimed = row(3, project(0, 1), quantity("96", "96%"));
-        claimed.claimed = Some(d("20"));
+        claimed.numbers = RowNumbers {
+            claimed: Some(d("20")),
+            ..RowNumbers::default()
+        }
+        .boxed();
         let mut partial = row(
             4,
             project(0, 2),
@@ -598,7 +601,11 @@ pub(crate) mod fixture {
                 written: "30万元".to_owned(),
             },
         );
-        budget.claimed = Some(d("10"));
+        budget.numbers = RowNumbers {
+            claimed: Some(d("10")),
+            ..RowNumbers::default()
+        }
+        .boxed();
         let mut paid = row(
             8,
             Subject::Budget { project: 1 },
