@@ -228,3 +228,15 @@ impl Actuals {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A province's million rows are held at once (BENCHMARKS.md): a row must not grow back.
+    #[test]
+    fn a_row_stays_small() {
+        let size = std::mem::size_of::<ActualRow>();
+        assert!(size <= 128, "ActualRow is {size} bytes");
+    }
+}
