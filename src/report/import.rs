@@ -104,7 +104,10 @@ pub fn summary(imported: &Imported) -> String {
         *per_unit.entry(project.unit.as_str()).or_default() += 1;
     }
     for unit in &d.units {
-        let projects = per_unit.get(unit.code.as_str()).copied().unwrap_or_default();
+        let projects = per_unit
+            .get(unit.code.as_str())
+            .copied()
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "  {} {}: {} indicator rows, {projects} projects",
