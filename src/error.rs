@@ -212,8 +212,8 @@ fn window(line: &str, start: usize, end: usize) -> (String, (usize, usize)) {
 }
 
 /// The line with control characters (but tabs) shown as `?`, byte for byte, so that garbage
-/// does not drive the terminal and spans stay where they were.
-fn printable(line: &str) -> String {
+/// does not drive the terminal and spans stay where they were: a line as errors show it.
+pub fn printable(line: &str) -> String {
     line.chars()
         .map(|c| {
             if c.is_control() && c != '\t' {

@@ -180,17 +180,7 @@ fn fuzz_findings_stay_fixed() {
         {
             // The line as errors show it: without its line break, control characters as `?`.
             let line = text.split('\n').nth(located.line - 1).unwrap_or_default();
-            let shown: String = line
-                .trim_end_matches('\r')
-                .chars()
-                .map(|c| {
-                    if c.is_control() && c != '\t' {
-                        "?".repeat(c.len_utf8())
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
+            let shown = kpi::error::printable(line.trim_end_matches('\r'));
             assert_eq!(
                 located.line_text, shown,
                 "{name}: the error shows another line"

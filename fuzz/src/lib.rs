@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use kpi::error::LocatedError;
+use kpi::error::{LocatedError, printable};
 use kpi::import::Imported;
 use kpi::profile::Profile;
 use kpi::syntax::target::TargetError;
@@ -25,19 +25,6 @@ pub static NATIONAL: LazyLock<Profile> = LazyLock::new(Profile::national);
 
 /// The longest line an error shows whole (4 × the window of 160 bytes, src/error.rs).
 const WHOLE: usize = 640;
-
-/// A line as errors show it: control characters but tabs as `?`, byte for byte.
-fn printable(line: &str) -> String {
-    line.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                "?".repeat(c.len_utf8())
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
 
 /// Line `line` (1-based) of `text` as parsers show it: split at `\n`, without trailing `\r`,
 /// without the byte-order marks a file may start with. `None` past the end.
