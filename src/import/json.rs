@@ -88,7 +88,8 @@ fn project(p: ProjectDoc) -> Result<Project, String> {
 
 /// The JSON model as read by the importer: each project becomes the model's as soon as it is
 /// read, so a province's document never stands in memory beside its model. An element that is
-/// wrong is an error at its place in the document.
+/// wrong is reported after the document is read, as the first wrong element, by its id: serde
+/// knows where an element ends, not where it starts.
 #[derive(Deserialize)]
 pub struct ModelIn {
     department: DepartmentDoc,
@@ -103,12 +104,20 @@ impl ModelIn {
             units: self.units,
             projects: Vec::new(),
         })?;
-        department.projects = self.projects.0;
-        Ok(department)
+        department.projects = self.projects.projects;
+        match self.projects.error {
+            Some(message) => Err(message),
+            None => Ok(department),
+        }
     }
 }
 
-struct ProjectsIn(Vec<Project>);
+struct ProjectsIn {
+    projects: Vec<Project>,
+    /// The first project that could not be converted; the rest of the document is still read, so
+    /// that a syntax error after it is reported first.
+    error: Option<String>,
+}
 
 impl<'de> Deserialize<'de> for ProjectsIn {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -122,10 +131,16 @@ impl<'de> Deserialize<'de> for ProjectsIn {
 
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ProjectsIn, A::Error> {
                 let mut projects = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                let mut error = None;
                 while let Some(doc) = seq.next_element::<ProjectDoc>()? {
-                    projects.push(project(doc).map_err(serde::de::Error::custom)?);
+                    if error.is_none() {
+                        match project(doc) {
+                            Ok(project) => projects.push(project),
+                            Err(message) => error = Some(message),
+                        }
+                    }
                 }
-                Ok(ProjectsIn(projects))
+                Ok(ProjectsIn { projects, error })
             }
         }
         deserializer.deserialize_seq(Projects)
@@ -204,5 +219,52 @@ fn category(doc: CategoryDoc) -> Category {
         level1: doc.level1,
         level2: doc.level2,
         source: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Error;
+
+    fn seed_json() -> String {
+        let imported =
+            crate::import::import(crate::embedded::SPEC_NAME, crate::embedded::SPEC).unwrap();
+        crate::report::import::json(&imported, None)
+    }
+
+    #[test]
+    fn the_model_reads_back_project_by_project() {
+        let json = seed_json();
+        let back = crate::import::import("m.json", &json).unwrap().department;
+        let original = crate::import::import(crate::embedded::SPEC_NAME, crate::embedded::SPEC)
+            .unwrap()
+            .department;
+        assert_eq!(back.projects.len(), 57);
+        let names = |d: &crate::model::Department| -> Vec<(String, usize)> {
+            d.projects
+                .iter()
+                .map(|p| (p.id.clone(), p.indicators.len()))
+                .collect()
+        };
+        assert_eq!(names(&back), names(&original));
+    }
+
+    #[test]
+    fn a_wrong_element_is_named_by_its_id_and_a_later_syntax_error_comes_first() {
+        let json = seed_json().replacen("\"value\": \"1\"", "\"value\": \"x1\"", 1);
+        let Err(Error::Input { message, .. }) = crate::import::import("m.json", &json) else {
+            panic!("a wrong value is an input error");
+        };
+        assert!(
+            message.contains("value is not a number: \"x1\""),
+            "{message}"
+        );
+        assert!(message.starts_with("indicator "), "{message}");
+        // The same document cut short: its syntax error is the one reported.
+        let cut = &json[..json.len() - 10];
+        assert!(matches!(
+            crate::import::import("m.json", cut),
+            Err(Error::Located(_))
+        ));
     }
 }
