@@ -54,6 +54,23 @@ impl Options {
 }
 
 /// Scores `actuals` against `model`.
+/// Points each result at the actuals row it was scored from, by the row's place in `all`.
+fn link_rows(table: &mut TableResult, rows: &[Option<&ActualRow>], all: &[ActualRow]) {
+    let start = all.as_ptr().addr();
+    let size = std::mem::size_of::<ActualRow>().max(1);
+    for result in &mut table.rows {
+        result.row = rows
+            .get(result.indicator)
+            .copied()
+            .flatten()
+            .and_then(|row| {
+                let at = (std::ptr::from_ref(row).addr() - start) / size;
+                debug_assert!(std::ptr::eq(&all[at], row), "the row is one of `all`");
+                u32::try_from(at).ok()
+            });
+    }
+}
+
 /// By default, fewer projects than this per core are scored on one thread: a thread costs more.
 const PROJECTS_PER_WORKER: usize = 2000;
 
@@ -133,6 +150,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
                 )
             })?;
             let budget = budget(project, budget_rows[index], profile, actuals, options)?;
+            link_rows(&mut table, &project_rows[index], &actuals.rows);
             table.total += budget.score;
             table.grade = Grade::of(table.total);
             scored.push(ProjectResult {
@@ -184,7 +202,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         let overall = if unit.indicators.is_empty() {
             None
         } else {
-            let (table, _) = table::score(
+            let (mut table, _) = table::score(
                 &unit.indicators,
                 &unit_rows[index],
                 &unit.empty_categories,
@@ -203,6 +221,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
                     options,
                 )
             })?;
+            link_rows(&mut table, &unit_rows[index], &actuals.rows);
             Some(table)
         };
         let mine: &[&ProjectResult] = by_unit.get(unit.code.as_str()).map_or(&[], Vec::as_slice);

@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::actuals::{ActualRow, Actuals};
 use crate::import::Note;
 
 /// The one status of a row (scoring.md, Status and flags).
@@ -148,8 +149,10 @@ impl GradeCounts {
 pub struct RowResult {
     /// Index of the indicator in its unit's or project's `indicators`.
     pub indicator: usize,
-    /// The actual as written; empty when none.
-    pub actual: String,
+    /// Index of the actuals row it was scored from in [`Actuals::rows`]; none when no row names
+    /// it. Its text and note are read from there ([`RowResult::actual`], [`RowResult::note`]), not
+    /// copied: a province holds a million of each.
+    pub row: Option<u32>,
     pub status: Status,
     pub flags: Vec<Flag>,
     /// The shown weight (分值), 2 decimals (S13).
@@ -167,12 +170,28 @@ pub struct RowResult {
     pub accepted_claimed: bool,
     /// 扣分 applied (S9).
     pub deduction: Option<Decimal>,
-    /// 偏差原因.
-    pub note: Option<String>,
     /// 完成时间.
     pub completed: Option<NaiveDate>,
     /// The line of the actuals file the actual came from.
     pub line: Option<u32>,
+}
+
+impl RowResult {
+    fn actual_row<'a>(&self, actuals: &'a Actuals) -> Option<&'a ActualRow> {
+        actuals.rows.get(usize::try_from(self.row?).ok()?)
+    }
+
+    /// The actual as written; empty when none. `actuals` are those the row was scored from.
+    pub fn actual<'a>(&self, actuals: &'a Actuals) -> &'a str {
+        self.actual_row(actuals).map_or("", |r| r.actual.written())
+    }
+
+    /// 偏差原因, when one is written.
+    pub fn note<'a>(&self, actuals: &'a Actuals) -> Option<&'a str> {
+        self.actual_row(actuals)
+            .and_then(|r| r.note.as_deref())
+            .filter(|n| !n.trim().is_empty())
+    }
 }
 
 /// A level-1 category's share of a table.
@@ -289,5 +308,18 @@ impl Evaluation {
             })
             .count();
         rows + budgets
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A province's million results are held at once (BENCHMARKS.md): the text of an actual and
+    /// its note stay in the actuals row, read through it.
+    #[test]
+    fn a_result_stays_small() {
+        let size = std::mem::size_of::<RowResult>();
+        assert!(size <= 168, "RowResult is {size} bytes");
     }
 }

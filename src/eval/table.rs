@@ -359,9 +359,8 @@ fn row_result(
     flags.dedup();
     RowResult {
         indicator: index,
-        actual: row
-            .map(|r| r.actual.written().to_owned())
-            .unwrap_or_default(),
+        // Linked to its row by the caller, which knows where the rows are.
+        row: None,
         status: outcome.status,
         flags,
         weight,
@@ -371,7 +370,6 @@ fn row_result(
         claimed,
         accepted_claimed,
         deduction,
-        note,
         completed: row.and_then(|r| r.completed),
         line: row.map(|r| r.line),
     }

@@ -10,6 +10,7 @@
 //! is neutralised with a leading `'`.
 
 use super::{Report, fixed2, flag_list, money, project_of, rows, unit_of};
+use crate::actuals::Actuals;
 use crate::eval::RowResult;
 use crate::model::id::budget_id;
 use crate::model::{Indicator, Project};
@@ -49,6 +50,7 @@ pub fn render(report: &Report<'_>) -> String {
                 Some(project),
                 indicator,
                 row,
+                report.actuals,
             ));
         }
         let b = &result.budget;
@@ -84,6 +86,7 @@ pub fn render(report: &Report<'_>) -> String {
                 None,
                 indicator,
                 row,
+                report.actuals,
             ));
         }
     }
@@ -96,6 +99,7 @@ fn indicator_record(
     project: Option<&Project>,
     indicator: &Indicator,
     row: &RowResult,
+    actuals: &Actuals,
 ) -> [String; 16] {
     [
         kind.to_owned(),
@@ -107,13 +111,13 @@ fn indicator_record(
         indicator.level2.clone(),
         indicator.name.clone(),
         indicator.target.to_spreadsheet_text(),
-        row.actual.clone(),
+        row.actual(actuals).to_owned(),
         fixed2(row.weight),
         fixed2(row.score),
         row.claimed.map(fixed2).unwrap_or_default(),
         row.status.label().to_owned(),
         flag_list(&row.flags),
-        row.note.clone().unwrap_or_default(),
+        row.note(actuals).unwrap_or_default().to_owned(),
     ]
 }
 

@@ -20,6 +20,7 @@ use super::{
     fixed2, flag_list, grade_counts, input_parts, note_line, project_heading_parts, project_of,
     row_cells, rows, settings_parts, title, unit_of,
 };
+use crate::actuals::Actuals;
 use crate::eval::{BudgetResult, Flag, Grade, GradeCounts, ProjectResult, Status, TableResult};
 use crate::model::{Category, Indicator, Project};
 
@@ -543,6 +544,7 @@ fn projects(out: &mut String, report: &Report<'_>) {
             out,
             &project.indicators,
             table,
+            report.actuals,
             PROJECT_TABLE,
             &format!("{} 的绩效指标", clean(&project.name)),
         );
@@ -606,6 +608,7 @@ fn units(out: &mut String, report: &Report<'_>) {
                     out,
                     &unit.indicators,
                     overall,
+                    report.actuals,
                     UNIT_TABLE,
                     &format!("{} 的表16 整体绩效指标", clean(&unit.name)),
                 );
@@ -657,6 +660,7 @@ fn indicator_table(
     out: &mut String,
     indicators: &[Indicator],
     table: &TableResult,
+    actuals: &Actuals,
     marker: &str,
     caption: &str,
 ) {
@@ -676,7 +680,7 @@ fn indicator_table(
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for (indicator, row) in rows(indicators, table) {
-        let cells = row_cells(indicator, row);
+        let cells = row_cells(indicator, row, actuals);
         out.push_str("<tr>");
         for (i, cell) in cells.iter().enumerate() {
             match i {
@@ -697,7 +701,7 @@ fn indicator_table(
         let _ = writeln!(
             out,
             "<td class=\"note\">{}</td></tr>",
-            row.note.as_deref().map_or_else(String::new, esc)
+            row.note(actuals).map_or_else(String::new, esc)
         );
     }
     out.push_str("</tbody>\n</table></div>\n");

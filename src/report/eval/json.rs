@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Report, fixed2, money, project_of, rows, unit_of};
+use crate::actuals::Actuals;
 use crate::eval::{
     BudgetResult, CategoryResult, Flag, GradeCounts, ProjectResult, RowResult, TableResult,
 };
@@ -368,7 +369,7 @@ fn project_doc<'a>(report: &'a Report<'a>, result: &'a ProjectResult) -> Option<
         categories: categories(&table.categories),
         empty_categories: empty_categories(&project.empty_categories),
         budget_execution: budget(&result.budget),
-        indicators: indicators(&project.indicators, table),
+        indicators: indicators(&project.indicators, table, report.actuals),
     })
 }
 
@@ -440,7 +441,7 @@ impl Serialize for Units<'_> {
                     flags: labels(&table.flags),
                     categories: categories(&table.categories),
                     empty_categories: empty_categories(&unit.empty_categories),
-                    indicators: indicators(&unit.indicators, table),
+                    indicators: indicators(&unit.indicators, table, report.actuals),
                 }),
                 project_score: result.project_score.map(fixed2),
                 projects: result.projects,
@@ -509,13 +510,18 @@ fn budget(b: &BudgetResult) -> BudgetDoc<'_> {
 fn indicators<'a>(
     indicators: &'a [Indicator],
     table: &'a TableResult,
+    actuals: &'a Actuals,
 ) -> Vec<IndicatorResultDoc<'a>> {
     rows(indicators, table)
-        .map(|(indicator, row)| indicator_doc(indicator, row))
+        .map(|(indicator, row)| indicator_doc(indicator, row, actuals))
         .collect()
 }
 
-fn indicator_doc<'a>(indicator: &Indicator, row: &'a RowResult) -> IndicatorResultDoc<'a> {
+fn indicator_doc<'a>(
+    indicator: &Indicator,
+    row: &'a RowResult,
+    actuals: &'a Actuals,
+) -> IndicatorResultDoc<'a> {
     // No source text: the line of the targets stays, its raw text does not.
     let mut doc = IndicatorDoc::new(indicator, None);
     let declared_weight = doc.weight.take();
@@ -523,7 +529,7 @@ fn indicator_doc<'a>(indicator: &Indicator, row: &'a RowResult) -> IndicatorResu
     IndicatorResultDoc {
         indicator: doc,
         declared_weight,
-        actual: &row.actual,
+        actual: row.actual(actuals),
         status: row.status.label(),
         flags: labels(&row.flags),
         weight: fixed2(row.weight),
@@ -533,7 +539,7 @@ fn indicator_doc<'a>(indicator: &Indicator, row: &'a RowResult) -> IndicatorResu
         claimed,
         accepted_claimed,
         deduction: row.deduction.map(|d| d.to_string()),
-        note: row.note.as_deref(),
+        note: row.note(actuals),
         completed: row.completed.map(|d| d.format("%Y-%m-%d").to_string()),
         line: row.line,
     }

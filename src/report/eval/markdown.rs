@@ -8,6 +8,7 @@ use super::{
     flag_list, grade_counts, input_parts, note_line, project_heading_parts, project_of, row_cells,
     row_notes, rows, settings_parts, status_counts, title, unit_of,
 };
+use crate::actuals::Actuals;
 use crate::eval::{Flag, TableResult};
 use crate::model::{Category, Indicator};
 
@@ -38,12 +39,13 @@ pub fn render(report: &Report<'_>) -> String {
         heading.extend(project_heading_parts(project));
         let _ = writeln!(out, "{}", md(&heading.join(" · ")));
         let _ = writeln!(out);
-        table(&mut out, &project.indicators, &result.table);
+        table(&mut out, &project.indicators, &result.table, report.actuals);
         let _ = writeln!(out);
         let mut items = details(
             &project.indicators,
             &result.table,
             &project.empty_categories,
+            report.actuals,
         );
         let b = &result.budget;
         let mut budget = budget_parts(b);
@@ -75,9 +77,14 @@ pub fn render(report: &Report<'_>) -> String {
         let mut items = Vec::new();
         match &result.overall {
             Some(overall) => {
-                table(&mut out, &unit.indicators, overall);
+                table(&mut out, &unit.indicators, overall, report.actuals);
                 let _ = writeln!(out);
-                items.extend(details(&unit.indicators, overall, &unit.empty_categories));
+                items.extend(details(
+                    &unit.indicators,
+                    overall,
+                    &unit.empty_categories,
+                    report.actuals,
+                ));
                 items.extend(totals(overall, "整体得分"));
             }
             None => items.push("整体绩效：无表16指标".to_owned()),
@@ -142,20 +149,28 @@ pub fn render(report: &Report<'_>) -> String {
 }
 
 /// A pipe table of a table's rows.
-fn table(out: &mut String, indicators: &[Indicator], result: &TableResult) {
+fn table(out: &mut String, indicators: &[Indicator], result: &TableResult, actuals: &Actuals) {
     let _ = writeln!(out, "| {} |", ROW_HEADER.join(" | "));
     let rule: Vec<&str> = (0..ROW_HEADER.len())
         .map(|i| if NUMERIC.contains(&i) { "---:" } else { "---" })
         .collect();
     let _ = writeln!(out, "|{}|", rule.join("|"));
     for (indicator, row) in rows(indicators, result) {
-        let cells: Vec<String> = row_cells(indicator, row).iter().map(|c| md(c)).collect();
+        let cells: Vec<String> = row_cells(indicator, row, actuals)
+            .iter()
+            .map(|c| md(c))
+            .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
 }
 
 /// The lines under a table: its empty categories and its rows' notes.
-fn details(indicators: &[Indicator], result: &TableResult, empty: &[Category]) -> Vec<String> {
+fn details(
+    indicators: &[Indicator],
+    result: &TableResult,
+    empty: &[Category],
+    actuals: &Actuals,
+) -> Vec<String> {
     let mut items = Vec::new();
     if !empty.is_empty() {
         items.push(format!(
@@ -164,7 +179,7 @@ fn details(indicators: &[Indicator], result: &TableResult, empty: &[Category]) -
             md(&empty_category_list(empty))
         ));
     }
-    for note in row_notes(indicators, result) {
+    for note in row_notes(indicators, result, actuals) {
         items.push(format!("说明 {}", md(&note)));
     }
     items

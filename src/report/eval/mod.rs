@@ -337,13 +337,13 @@ pub(crate) fn rows<'a>(
 
 /// The cells of one indicator row in the text and Markdown tables: 一级指标, 二级指标, 三级指标,
 /// 目标, 实际, 分值, 得分, 状态, 标记.
-pub(crate) fn row_cells(indicator: &Indicator, row: &RowResult) -> [String; 9] {
+pub(crate) fn row_cells(indicator: &Indicator, row: &RowResult, actuals: &Actuals) -> [String; 9] {
     [
         clean(&indicator.level1),
         clean(&indicator.level2),
         clean(&indicator.name),
         clean(&indicator.target.to_string()),
-        clean(&row.actual),
+        clean(row.actual(actuals)),
         fixed2(row.weight),
         row_score_cell(row),
         row.status.label().to_owned(),
@@ -364,11 +364,14 @@ pub(crate) const ROW_HEADER: [&str; 9] = [
 ];
 
 /// Rows of a table that carry a note (偏差原因), for the lines under it: `三级指标：note`.
-pub(crate) fn row_notes(indicators: &[Indicator], table: &TableResult) -> Vec<String> {
+pub(crate) fn row_notes(
+    indicators: &[Indicator],
+    table: &TableResult,
+    actuals: &Actuals,
+) -> Vec<String> {
     rows(indicators, table)
         .filter_map(|(indicator, row)| {
-            row.note
-                .as_ref()
+            row.note(actuals)
                 .map(|n| format!("{}：{}", clean(&indicator.name), clean(n)))
         })
         .collect()

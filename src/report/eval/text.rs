@@ -11,6 +11,7 @@ use super::{
     fixed2, grade_counts, input_parts, note_line, project_heading_parts, project_of, row_cells,
     row_notes, rows, settings_parts, status_counts, title, unit_of,
 };
+use crate::actuals::Actuals;
 use crate::eval::{Flag, Grade, Status, TableResult};
 use crate::model::{Category, Indicator};
 
@@ -47,6 +48,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
             &project.indicators,
             &result.table,
             &project.empty_categories,
+            report.actuals,
             paint,
         );
         let b = &result.budget;
@@ -81,6 +83,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
                     &unit.indicators,
                     overall,
                     &unit.empty_categories,
+                    report.actuals,
                     paint,
                 );
                 subtotals(&mut out, overall, "整体得分", paint);
@@ -140,13 +143,14 @@ fn table(
     indicators: &[Indicator],
     result: &TableResult,
     empty: &[Category],
+    actuals: &Actuals,
     paint: Painter,
 ) {
     let mut t = Table::new();
     t.load_style(presets::ASCII_FULL_CONDENSED);
     t.set_header(ROW_HEADER.to_vec());
     for (indicator, row) in rows(indicators, result) {
-        t.add_row(row_cells(indicator, row).to_vec());
+        t.add_row(row_cells(indicator, row, actuals).to_vec());
     }
     for column in NUMERIC {
         if let Some(c) = t.column_mut(column) {
@@ -164,7 +168,7 @@ fn table(
             empty_category_list(empty)
         );
     }
-    for note in row_notes(indicators, result) {
+    for note in row_notes(indicators, result, actuals) {
         let _ = writeln!(out, "  说明 {note}");
     }
 }

@@ -48,6 +48,7 @@ use super::{
     settings_parts, status_counts, title, unit_of,
 };
 use crate::Error;
+use crate::actuals::Actuals;
 use crate::eval::{
     BudgetResult, CategoryResult, ProjectResult, RowResult, TableResult, UnitResult,
 };
@@ -410,9 +411,12 @@ fn project_sheet<'f>(
         f,
         &layout,
         8,
-        &project.indicators,
-        &result.table,
-        &project.empty_categories,
+        Scored {
+            indicators: &project.indicators,
+            table: &result.table,
+            empty: &project.empty_categories,
+        },
+        report.actuals,
     );
     let r = totals(&mut g, f, &layout, r, &result.table);
     footer(&mut g, f, last, r + 1, report);
@@ -523,15 +527,26 @@ fn level1_label(level1: &str, categories: &[CategoryResult]) -> String {
 
 /// The indicator table from row `r`: its header, its lines with 一级指标 and 二级指标 merged
 /// down their runs. Returns the row after it.
+/// A table's indicators, their results and the categories shown empty.
+struct Scored<'a> {
+    indicators: &'a [Indicator],
+    table: &'a TableResult,
+    empty: &'a [Category],
+}
+
 fn indicator_table<'f>(
     g: &mut Grid<'f>,
     f: &'f Formats,
     layout: &Layout,
     r: u32,
-    indicators: &[Indicator],
-    table: &TableResult,
-    empty: &[Category],
+    scored: Scored<'_>,
+    actuals: &Actuals,
 ) -> u32 {
+    let Scored {
+        indicators,
+        table,
+        empty,
+    } = scored;
     let lines = lines(indicators, table, empty);
     let header = [
         (LEVEL1, "一级指标"),
@@ -599,13 +614,13 @@ fn indicator_table<'f>(
                     &clean(&indicator.target.to_spreadsheet_text()),
                     &f.text,
                 );
-                g.text(r, ACTUAL, &clean(&row.actual), &f.text);
+                g.text(r, ACTUAL, &clean(row.actual(actuals)), &f.text);
                 g.number(r, WEIGHT, row.weight, &f.number);
                 g.number(r, SCORE, row.score, &f.number);
                 if let Some(c) = layout.claim {
                     g.money(r, c, row.claimed, &f.number);
                 }
-                let note = row.note.as_deref().map(multi_line).unwrap_or_default();
+                let note = row.note(actuals).map(multi_line).unwrap_or_default();
                 g.text(r, layout.note, &note, &f.text);
                 g.text(r, layout.status, row.status.label(), &f.center);
                 g.text(r, layout.flags, &flag_list(&row.flags), &f.text);
@@ -715,9 +730,12 @@ fn unit_sheet<'f>(
                 f,
                 &layout,
                 r,
-                &unit.indicators,
-                overall,
-                &unit.empty_categories,
+                Scored {
+                    indicators: &unit.indicators,
+                    table: overall,
+                    empty: &unit.empty_categories,
+                },
+                report.actuals,
             );
             r = totals(&mut g, f, &layout, r, overall);
         }
