@@ -561,6 +561,53 @@ mod tests {
     use super::super::fixture::Fixture;
     use super::*;
 
+    /// The document as one value, as serde writes it: what `write` must write, in pieces.
+    fn whole(report: &Report<'_>) -> String {
+        #[derive(Serialize)]
+        struct Whole<'a> {
+            #[serde(flatten)]
+            head: HeadDoc<'a>,
+            projects: Vec<ProjectDoc<'a>>,
+            #[serde(flatten)]
+            tail: TailDoc<'a>,
+        }
+        let projects = report
+            .evaluation
+            .projects
+            .iter()
+            .filter_map(|result| project_doc(report, result))
+            .collect();
+        let doc = Whole {
+            head: head_doc(report),
+            projects,
+            tail: tail_doc(report),
+        };
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    #[test]
+    fn written_in_pieces_on_any_threads_it_is_the_whole_document() {
+        let mut f = Fixture::new();
+        for _ in 0..3 {
+            // More projects than a worker's chunk, so that several workers share them.
+            let more = f.evaluation.projects.clone();
+            f.evaluation
+                .projects
+                .extend(more.iter().cloned().cycle().take(40));
+        }
+        assert!(f.evaluation.projects.len() > 2 * CHUNK);
+        let expected = whole(&f.report());
+        for jobs in [1, 2, 3, 8] {
+            let mut out = Vec::new();
+            write(&f.report(), &mut out, std::num::NonZeroUsize::new(jobs)).unwrap();
+            assert!(String::from_utf8(out).unwrap() == expected, "--jobs {jobs}");
+        }
+        f.evaluation.projects.clear();
+        let empty = whole(&f.report());
+        assert!(empty.contains("\"projects\": [],"));
+        assert_eq!(render(&f.report()), empty);
+    }
+
     fn parsed() -> Value {
         let f = Fixture::new();
         serde_json::from_str(&render(&f.report())).expect("the report is JSON")
