@@ -1280,11 +1280,11 @@ proptest! {
                 prop_assert!(!i.accepted_claimed);
                 prop_assert_eq!(
                     i.flags.contains(&Flag::ScoreMismatch),
-                    i.claimed.is_some_and(|c| c != i.rule_score)
+                    i.claimed(&actuals).is_some_and(|c| c != i.rule_score)
                 );
                 prop_assert_eq!((a.rule_score, a.weight), (r.rule_score, r.weight));
                 if a.accepted_claimed {
-                    let claim = a.claimed.unwrap_or(Decimal::NEGATIVE_ONE);
+                    let claim = a.claimed(&actuals).unwrap_or(Decimal::NEGATIVE_ONE);
                     prop_assert!(
                         claim >= Decimal::ZERO && claim <= a.weight,
                         "accepted claim {} outside [0, {}]",

@@ -150,8 +150,8 @@ pub struct RowResult {
     /// Index of the indicator in its unit's or project's `indicators`.
     pub indicator: usize,
     /// Index of the actuals row it was scored from in [`Actuals::rows`]; none when no row names
-    /// it. Its text and note are read from there ([`RowResult::actual`], [`RowResult::note`]), not
-    /// copied: a province holds a million of each.
+    /// it. What the row says (its text, note, claim, deduction, date and line) is read from there,
+    /// not copied: a province holds a million of each.
     pub row: Option<u32>,
     pub status: Status,
     pub flags: Vec<Flag>,
@@ -164,16 +164,8 @@ pub struct RowResult {
     /// How much of the target the actual reached, in percent (S4 ratio, S6, S7 share); none
     /// when there is nothing to compare.
     pub completion: Option<Decimal>,
-    /// 得分 the unit claims (S16).
-    pub claimed: Option<Decimal>,
     /// Whether the claimed score replaced the rule score (`--accept-claimed`, S16).
     pub accepted_claimed: bool,
-    /// 扣分 applied (S9).
-    pub deduction: Option<Decimal>,
-    /// 完成时间.
-    pub completed: Option<NaiveDate>,
-    /// The line of the actuals file the actual came from.
-    pub line: Option<u32>,
 }
 
 impl RowResult {
@@ -191,6 +183,25 @@ impl RowResult {
         self.actual_row(actuals)
             .and_then(|r| r.note.as_deref())
             .filter(|n| !n.trim().is_empty())
+    }
+    /// 得分 the unit claims (S16).
+    pub fn claimed(&self, actuals: &Actuals) -> Option<Decimal> {
+        self.actual_row(actuals).and_then(ActualRow::claimed)
+    }
+
+    /// 扣分 applied (S9).
+    pub fn deduction(&self, actuals: &Actuals) -> Option<Decimal> {
+        self.actual_row(actuals).and_then(ActualRow::deduction)
+    }
+
+    /// 完成时间.
+    pub fn completed(&self, actuals: &Actuals) -> Option<NaiveDate> {
+        self.actual_row(actuals).and_then(|r| r.completed)
+    }
+
+    /// The line of the actuals file the actual came from.
+    pub fn line(&self, actuals: &Actuals) -> Option<u32> {
+        self.actual_row(actuals).map(|r| r.line)
     }
 }
 
@@ -320,6 +331,6 @@ mod tests {
     #[test]
     fn a_result_stays_small() {
         let size = std::mem::size_of::<RowResult>();
-        assert!(size <= 168, "RowResult is {size} bytes");
+        assert!(size <= 112, "RowResult is {size} bytes");
     }
 }

@@ -367,11 +367,7 @@ fn row_result(
         score,
         rule_score,
         completion: outcome.completion.map(round2),
-        claimed,
         accepted_claimed,
-        deduction,
-        completed: row.and_then(|r| r.completed),
-        line: row.map(|r| r.line),
     }
 }
 

@@ -114,7 +114,7 @@ fn indicator_record(
         row.actual(actuals).to_owned(),
         fixed2(row.weight),
         fixed2(row.score),
-        row.claimed.map(fixed2).unwrap_or_default(),
+        row.claimed(actuals).map(fixed2).unwrap_or_default(),
         row.status.label().to_owned(),
         flag_list(&row.flags),
         row.note(actuals).unwrap_or_default().to_owned(),

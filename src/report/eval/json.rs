@@ -525,7 +525,7 @@ fn indicator_doc<'a>(
     // No source text: the line of the targets stays, its raw text does not.
     let mut doc = IndicatorDoc::new(indicator, None);
     let declared_weight = doc.weight.take();
-    let (claimed, accepted_claimed) = claim(row.claimed, row.accepted_claimed);
+    let (claimed, accepted_claimed) = claim(row.claimed(actuals), row.accepted_claimed);
     IndicatorResultDoc {
         indicator: doc,
         declared_weight,
@@ -538,10 +538,12 @@ fn indicator_doc<'a>(
         completion: row.completion.map(fixed2),
         claimed,
         accepted_claimed,
-        deduction: row.deduction.map(|d| d.to_string()),
+        deduction: row.deduction(actuals).map(|d| d.to_string()),
         note: row.note(actuals),
-        completed: row.completed.map(|d| d.format("%Y-%m-%d").to_string()),
-        line: row.line,
+        completed: row
+            .completed(actuals)
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+        line: row.line(actuals),
     }
 }
 

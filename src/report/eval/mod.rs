@@ -129,13 +129,13 @@ pub(crate) fn score_cell(
     }
 }
 
-pub(crate) fn row_score_cell(row: &RowResult) -> String {
+pub(crate) fn row_score_cell(row: &RowResult, actuals: &Actuals) -> String {
     score_cell(
         row.score,
         row.rule_score,
-        row.claimed,
+        row.claimed(actuals),
         row.accepted_claimed,
-        row.deduction,
+        row.deduction(actuals),
     )
 }
 
@@ -345,7 +345,7 @@ pub(crate) fn row_cells(indicator: &Indicator, row: &RowResult, actuals: &Actual
         clean(&indicator.target.to_string()),
         clean(row.actual(actuals)),
         fixed2(row.weight),
-        row_score_cell(row),
+        row_score_cell(row, actuals),
         row.status.label().to_owned(),
         flag_list(&row.flags),
     ]

@@ -371,7 +371,12 @@ fn project_sheet<'f>(
     project: &Project,
 ) -> (Grid<'f>, Layout) {
     let b = &result.budget;
-    let claims = b.claimed.is_some() || result.table.rows.iter().any(|r| r.claimed.is_some());
+    let claims = b.claimed.is_some()
+        || result
+            .table
+            .rows
+            .iter()
+            .any(|r| r.claimed(report.actuals).is_some());
     let layout = Layout::new(claims);
     let last = layout.last();
     let mut g = Grid::new();
@@ -618,7 +623,7 @@ fn indicator_table<'f>(
                 g.number(r, WEIGHT, row.weight, &f.number);
                 g.number(r, SCORE, row.score, &f.number);
                 if let Some(c) = layout.claim {
-                    g.money(r, c, row.claimed, &f.number);
+                    g.money(r, c, row.claimed(actuals), &f.number);
                 }
                 let note = row.note(actuals).map(multi_line).unwrap_or_default();
                 g.text(r, layout.note, &note, &f.text);
@@ -701,7 +706,7 @@ fn unit_sheet<'f>(
     let claims = result
         .overall
         .as_ref()
-        .is_some_and(|t| t.rows.iter().any(|r| r.claimed.is_some()));
+        .is_some_and(|t| t.rows.iter().any(|r| r.claimed(report.actuals).is_some()));
     let layout = Layout::new(claims);
     let last = layout.last();
     let mut g = Grid::new();
