@@ -11,7 +11,7 @@ use kpi::report::eval::Report;
 use kpi::{Error, Result};
 use rust_decimal::Decimal;
 
-use super::output;
+use super::output::{self, Color, use_color};
 use super::progress::Progress;
 
 /// Score year-end actuals (实际完成值) against their targets by the rules of specs/scoring.md and
@@ -84,13 +84,6 @@ enum Format {
     Xlsx,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
 pub(super) fn profile(name: &str) -> Result<Profile> {
     if let Some(profile) = Profile::builtin(name) {
         return Ok(profile);
@@ -146,18 +139,6 @@ fn by_extension(path: Option<&std::path::Path>) -> Format {
         Some("html" | "htm") => Format::Html,
         Some("xlsx") => Format::Xlsx,
         _ => Format::Text,
-    }
-}
-
-/// Whether to colour: only on a terminal and never with NO_COLOR (https://no-color.org).
-fn use_color(choice: Color) -> bool {
-    match choice {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
     }
 }
 

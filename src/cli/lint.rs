@@ -1,12 +1,11 @@
 //! `kpi lint`: review targets before anyone is scored against them.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kpi::Result;
 
-use super::output;
+use super::output::{self, Color, use_color};
 
 /// Review the targets of a disclosure, a spec or a table: directions that contradict the
 /// indicator, shares above 100 %, units that do not fit the name, cost ceilings above the budget,
@@ -44,24 +43,6 @@ enum Format {
     Text,
     /// JSON (specs/lint.schema.json).
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-fn use_color(choice: Color) -> bool {
-    match choice {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
