@@ -291,23 +291,16 @@ fn sums(department: &Department, table: &BudgetTable, out: &mut Vec<Finding>) {
         rows.fold((Decimal::ZERO, 0), |(sum, n), r| (sum + r.amount, n + 1))
     };
     if let Some(total) = &table.total {
-        let (sum, n) = total_of(&mut table.projects.iter());
-        if n > 0 && sum != total.amount {
-            out.push(sum_differs(
-                total.line,
-                format!("表9's 合计 is {} 万元", total.amount),
-                (sum, n, "project"),
-                total.amount,
-            ));
-        }
-        let (units, m) = total_of(&mut table.units.iter());
-        if m > 0 && units != total.amount {
-            out.push(sum_differs(
-                total.line,
-                format!("表9's 合计 is {} 万元", total.amount),
-                (units, m, "unit"),
-                total.amount,
-            ));
+        for (rows, what) in [(&table.projects, "project"), (&table.units, "unit")] {
+            let (sum, n) = total_of(&mut rows.iter());
+            if n > 0 && sum != total.amount {
+                out.push(sum_differs(
+                    total.line,
+                    format!("表9's 合计 is {} 万元", total.amount),
+                    (sum, n, what),
+                    total.amount,
+                ));
+            }
         }
     }
     for unit in &table.units {
