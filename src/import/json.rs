@@ -7,57 +7,42 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 
-use crate::model::json::{CategoryDoc, DepartmentDoc, IndicatorDoc, ModelDoc, ProjectDoc, UnitDoc};
+use crate::model::json::{CategoryDoc, DepartmentDoc, IndicatorDoc, ProjectDoc, UnitDoc};
 use crate::model::{
     BudgetLine, Category, Deadline, Department, Direction, Indicator, Measure, Operator, Project,
     Target, Unit,
 };
 use crate::syntax::target::{parse_deadline, parse_operator};
 
-/// The model a JSON document describes; an error names the element that is wrong.
-pub fn department(doc: ModelDoc) -> Result<Department, String> {
-    let this = doc;
-    let amount = |what: &str, text: &str| {
-        Decimal::from_str(text).map_err(|_| format!("{what} is not a number: {text:?}"))
-    };
-    let mut units = Vec::with_capacity(this.units.len());
-    for u in this.units {
-        let mut budget_lines = Vec::new();
-        for line in u.budget_lines {
-            budget_lines.push(BudgetLine {
-                amount: amount(
-                    &format!("unit {}: budget line amount", u.code),
-                    &line.amount,
-                )?,
-                name: line.name,
-            });
-        }
-        units.push(Unit {
-            code: u.code,
-            name: u.name,
-            goal: u.goal,
-            budget_lines,
-            indicators: u
-                .indicators
-                .into_iter()
-                .map(indicator)
-                .collect::<Result<_, _>>()?,
-            empty_categories: u.empty_categories.into_iter().map(category).collect(),
-            allow: u.allow,
-            source: None,
-        });
-    }
-    let projects = this
-        .projects
+fn unit(u: UnitDoc) -> Result<Unit, String> {
+    let budget_lines = u
+        .budget_lines
         .into_iter()
-        .map(project)
-        .collect::<Result<_, _>>()?;
-    Ok(Department {
-        name: this.department.name,
-        year: this.department.year,
-        allow: this.department.allow,
-        units,
-        projects,
+        .map(|line| {
+            Ok(BudgetLine {
+                amount: Decimal::from_str(&line.amount).map_err(|_| {
+                    format!(
+                        "unit {}: budget line amount is not a number: {:?}",
+                        u.code, line.amount
+                    )
+                })?,
+                name: line.name,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Unit {
+        code: u.code,
+        name: u.name,
+        goal: u.goal,
+        budget_lines,
+        indicators: u
+            .indicators
+            .into_iter()
+            .map(indicator)
+            .collect::<Result<_, _>>()?,
+        empty_categories: u.empty_categories.into_iter().map(category).collect(),
+        allow: u.allow,
+        source: None,
     })
 }
 
@@ -98,17 +83,20 @@ pub struct ModelIn {
 }
 
 impl ModelIn {
+    /// The model the document describes; an error names the element that is wrong, units
+    /// before projects.
     pub fn department(self) -> Result<Department, String> {
-        let mut department = department(ModelDoc {
-            department: self.department,
-            units: self.units,
-            projects: Vec::new(),
-        })?;
-        department.projects = self.projects.projects;
-        match self.projects.error {
-            Some(message) => Err(message),
-            None => Ok(department),
+        let units = self.units.into_iter().map(unit).collect::<Result<_, _>>()?;
+        if let Some(message) = self.projects.error {
+            return Err(message);
         }
+        Ok(Department {
+            name: self.department.name,
+            year: self.department.year,
+            allow: self.department.allow,
+            units,
+            projects: self.projects.projects,
+        })
     }
 }
 
