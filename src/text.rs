@@ -81,7 +81,11 @@ pub fn clean_cell(raw: &str) -> CleanCell {
 ///
 /// Borrows `s` when it is its own key (the common case), so comparing keys allocates nothing.
 pub fn match_key(s: &str) -> Cow<'_, str> {
-    let is_key = |c: char| nfkc_stable(c) && !c.is_whitespace() && !c.is_ascii_uppercase();
+    // Ideographs first: they are most of a name.
+    let is_key = |c: char| match c {
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => true,
+        c => c.is_ascii() && !c.is_whitespace() && !c.is_ascii_uppercase(),
+    };
     if s.chars().all(is_key) {
         return Cow::Borrowed(s);
     }
@@ -92,6 +96,11 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
             .flat_map(char::to_lowercase)
             .collect(),
     )
+}
+
+/// Whether two names share a [`match_key`]; equal texts are compared without folding.
+pub fn same_key(a: &str, b: &str) -> bool {
+    a == b || match_key(a) == match_key(b)
 }
 
 /// The key of a category (一级指标): `产出指标`, `产出` and `产出 指标` are one category.

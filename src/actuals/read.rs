@@ -11,6 +11,8 @@ mod cells;
 mod matching;
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
 
 use crate::import::{Note, Severity};
 use crate::model::{Department, Target};
@@ -18,9 +20,10 @@ use crate::profile::Profile;
 use crate::{Error, Result};
 
 use super::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, RowNumbers, Subject};
+use crate::jobs;
 use crate::syntax::columns::{Field, Header};
-use crate::syntax::table::{Record, TableSource, load};
-use cells::CellError;
+use crate::syntax::table::{Reach, Record, TableSource, load};
+use cells::{CellError, TargetTexts};
 use matching::{Index, Names};
 
 /// How to read an actuals file.
@@ -28,7 +31,14 @@ use matching::{Index, Names};
 pub struct ReadOptions {
     /// Overrides the detected encoding (`--encoding`).
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Threads to read a large file's rows on; one per core when left out. The rows, notes and
+    /// errors are the same whatever the number.
+    pub jobs: Option<NonZeroUsize>,
 }
+
+/// A file's rows are read in parts of at least this many bytes, one part a thread: below it a
+/// thread costs more than it saves.
+const PART_BYTES: usize = 1 << 18;
 
 /// Reads the actuals file `file` (its `bytes`) and matches every row to `model`.
 pub fn read(
@@ -38,47 +48,53 @@ pub fn read(
     profile: &Profile,
     options: &ReadOptions,
 ) -> Result<Actuals> {
+    read_in_parts_of(file, bytes, model, profile, options, PART_BYTES)
+}
+
+fn read_in_parts_of(
+    file: &str,
+    bytes: &[u8],
+    model: &Department,
+    profile: &Profile,
+    options: &ReadOptions,
+    part_bytes: usize,
+) -> Result<Actuals> {
     let loaded = load(file, bytes, options.encoding)?;
-    let encoding = loaded.encoding;
-    let mut reader = Reader {
-        source: loaded.source(file),
-        index: Index::new(model),
-        profile,
-        header: None,
-        seen: Vec::new(),
-        actuals: Actuals {
-            file: file.to_owned(),
-            encoding,
-            // At most a row a line: reserved once, instead of doubling past a million rows.
-            rows: Vec::with_capacity(loaded.text.bytes().filter(|&b| b == b'\n').count()),
-            notes: Vec::new(),
-            accounting: ActualsAccounting::default(),
-            places: loaded.places(),
-        },
-        set_aside: HashMap::new(),
-        unnamed_warned: Vec::new(),
+    let source = loaded.source(file);
+    let index = Index::new(model);
+    // At most a row a line: reserved once, instead of doubling past a million rows.
+    let lines = memchr::memchr_iter(b'\n', loaded.text.as_bytes()).count();
+    let mut head = Reader::new(&source, &index, profile, loaded.encoding, lines);
+    head.actuals.places = loaded.places();
+    let body = match head.read_header() {
+        Ok(body) => body,
+        Err(error) => return Err(head.counted(error)),
     };
-    if let Err(error) = reader.run() {
-        // The rows before the failing one were read whole: say how they were counted.
-        let mut so_far = reader.accounting();
-        so_far.rows_read = so_far.rows_read.saturating_sub(1);
-        return Err(error.counted(format!("{file}: before the error, {so_far}")));
-    }
-    if reader.actuals.accounting.rows_read == 0 {
-        reader.actuals.notes.push(Note {
-            line: 0,
-            severity: Severity::Warning,
-            code: "no-rows",
-            message: "the file has a header and no rows: every indicator is 未填报 (or 未到期)"
-                .to_owned(),
-        });
-    }
+    let text = source.text;
+    let parts = jobs::workers(options.jobs, (text.len() - body) / part_bytes.max(1));
+    let reader = if parts > 1 {
+        let mut fallback = head.clone();
+        match head.read_parts(body, parts) {
+            Some(reader) => reader,
+            // A part that did not start at a record, a duplicate across parts or an error:
+            // read the rows again in one piece, which says what one reading says.
+            None => {
+                fallback.actuals.rows.reserve(lines);
+                fallback.read_rest(body)?
+            }
+        }
+    } else {
+        head.read_rest(body)?
+    };
     Ok(reader.finish())
 }
 
+/// What reading the rows has gathered so far: one reader reads the whole file, or each reads
+/// its part and they are joined in file order.
+#[derive(Clone)]
 struct Reader<'a> {
-    source: TableSource<'a>,
-    index: Index<'a>,
+    source: &'a TableSource<'a>,
+    index: &'a Index<'a>,
     profile: &'a Profile,
     /// The header and its width, once read.
     header: Option<(Header, usize)>,
@@ -87,28 +103,157 @@ struct Reader<'a> {
     actuals: Actuals,
     set_aside: HashMap<ActualsSetAside, usize>,
     unnamed_warned: Vec<usize>,
+    target_texts: TargetTexts,
 }
 
-impl Reader<'_> {
-    fn run(&mut self) -> Result<()> {
+impl<'a> Reader<'a> {
+    /// A reader with room for `rows` rows.
+    fn new(
+        source: &'a TableSource<'a>,
+        index: &'a Index<'a>,
+        profile: &'a Profile,
+        encoding: &'static str,
+        rows: usize,
+    ) -> Reader<'a> {
+        Reader {
+            source,
+            index,
+            profile,
+            header: None,
+            seen: Vec::new(),
+            actuals: Actuals {
+                file: source.file.to_owned(),
+                encoding,
+                rows: Vec::with_capacity(rows),
+                notes: Vec::new(),
+                accounting: ActualsAccounting::default(),
+                places: None,
+            },
+            set_aside: HashMap::new(),
+            unnamed_warned: Vec::new(),
+            target_texts: TargetTexts::default(),
+        }
+    }
+
+    /// Reads the header; returns where the rows start.
+    fn read_header(&mut self) -> Result<usize> {
         let source = self.source;
-        let mut seen_header = false;
-        source.records(|row| {
-            if self.header.is_none() {
-                seen_header = true;
-                self.header(row)
-            } else {
-                self.row(row)
-            }
+        let reach = source.records_between(0, usize::MAX, |row| {
+            self.header(row).map(|()| ControlFlow::Break(()))
         })?;
-        if !seen_header {
+        if self.header.is_none() {
             return Err(Error::Input {
                 file: self.source.file.to_owned(),
                 message: "expected a header row naming the columns (id, indicator, actual …), found an empty file".to_owned(),
                 help: Some("`kpi template` writes a form to fill".to_owned()),
             });
         }
-        Ok(())
+        Ok(reach.next)
+    }
+
+    /// Reads every row from `from` to the end.
+    fn read_rest(mut self, from: usize) -> Result<Reader<'a>> {
+        match self.read_rows(from, usize::MAX) {
+            Ok(_) => Ok(self),
+            Err(error) => Err(self.counted(error)),
+        }
+    }
+
+    fn read_rows(&mut self, from: usize, until: usize) -> Result<Reach> {
+        let source = self.source;
+        source.records_between(from, until, |row| {
+            self.row(row).map(|()| ControlFlow::Continue(()))
+        })
+    }
+
+    /// The error with the rows read before it counted.
+    fn counted(&self, error: Error) -> Error {
+        let mut so_far = self.accounting();
+        so_far.rows_read = so_far.rows_read.saturating_sub(1);
+        error.counted(format!("{}: before the error, {so_far}", self.source.file))
+    }
+
+    /// Reads the rows from `from` in `parts` parts at once, split after line breaks; joins
+    /// them in file order. `None` when the parts must be read again in one piece: a split fell
+    /// inside a quoted cell, a row was in error, or two parts have a row for one subject.
+    fn read_parts(self, from: usize, parts: usize) -> Option<Reader<'a>> {
+        let text = self.source.text.as_bytes();
+        let mut starts = vec![from];
+        for k in 1..parts {
+            let nominal = from + (text.len() - from) * k / parts;
+            let start =
+                memchr::memchr(b'\n', &text[nominal..]).map_or(text.len(), |at| nominal + at + 1);
+            if start > *starts.last().unwrap_or(&from) && start < text.len() {
+                starts.push(start);
+            }
+        }
+        let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
+        let (source, index, profile) = (self.source, self.index, self.profile);
+        let (encoding, header) = (self.actuals.encoding, self.header.clone());
+        // The first part is read into the head, which has room for every row.
+        let mut head = Some(self);
+        let readers: Vec<(Reader, Result<Reach>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = starts
+                .iter()
+                .zip(&ends)
+                .map(|(&start, &end)| {
+                    let mut reader = head.take().unwrap_or_else(|| {
+                        let lines = memchr::memchr_iter(b'\n', &text[start..end]).count();
+                        let mut reader = Reader::new(source, index, profile, encoding, lines);
+                        reader.header.clone_from(&header);
+                        reader
+                    });
+                    scope.spawn(move || {
+                        let reach = reader.read_rows(start, end);
+                        (reader, reach)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        let mut joined: Option<Reader> = None;
+        let mut next = from;
+        for (reader, reach) in readers {
+            let reach = reach.ok()?;
+            if reach.first != next {
+                return None;
+            }
+            next = reach.next;
+            match &mut joined {
+                None => joined = Some(reader),
+                Some(joined) => joined.append(reader),
+            }
+        }
+        let joined = joined?;
+        let mut seen = vec![false; joined.index.slots()];
+        for row in &joined.actuals.rows {
+            let slot = joined.index.slot(row.subject);
+            if std::mem::replace(seen.get_mut(slot)?, true) {
+                return None;
+            }
+        }
+        Some(joined)
+    }
+
+    /// Adds the next part's rows, notes and counts.
+    fn append(&mut self, part: Reader) {
+        self.actuals.rows.extend(part.actuals.rows);
+        for note in part.actuals.notes {
+            // A column without a name is warned about once in the file.
+            let warned = note.code == "unknown-column"
+                && self.actuals.notes.iter().any(|n| n.message == note.message);
+            if !warned {
+                self.actuals.notes.push(note);
+            }
+        }
+        self.actuals.accounting.rows_read += part.actuals.accounting.rows_read;
+        self.actuals.accounting.rows_used += part.actuals.accounting.rows_used;
+        for (reason, n) in part.set_aside {
+            *self.set_aside.entry(reason).or_default() += n;
+        }
     }
 
     fn header(&mut self, row: &Record) -> Result<()> {
@@ -268,7 +413,12 @@ impl Reader<'_> {
 
     /// The `target` and `deadline` columns, where filled, must state the model's (they are
     /// never used as targets).
-    fn check_reference(&self, row: &Record, subject: Subject, id: &str) -> Result<(), CellError> {
+    fn check_reference(
+        &mut self,
+        row: &Record,
+        subject: Subject,
+        id: &str,
+    ) -> Result<(), CellError> {
         let target = self.cell(row, Field::Target);
         let deadline = self.cell(row, Field::Deadline);
         match (subject, self.index.indicator(subject)) {
@@ -283,7 +433,7 @@ impl Reader<'_> {
                             indicator,
                         )?;
                     } else {
-                        cells::check_target(target, indicator)?;
+                        self.target_texts.check(target, indicator)?;
                     }
                 }
                 if !deadline.is_empty() {
@@ -433,6 +583,15 @@ impl Reader<'_> {
 
     fn finish(mut self) -> Actuals {
         self.actuals.accounting = self.accounting();
+        if self.actuals.accounting.rows_read == 0 {
+            self.actuals.notes.push(Note {
+                line: 0,
+                severity: Severity::Warning,
+                code: "no-rows",
+                message: "the file has a header and no rows: every indicator is 未填报 (or 未到期)"
+                    .to_owned(),
+            });
+        }
         self.actuals
     }
 }
@@ -524,6 +683,7 @@ mod tests {
         // A forced encoding keeps the BOM out of the first column's name too.
         let forced = ReadOptions {
             encoding: Some(encoding_rs::UTF_8),
+            ..ReadOptions::default()
         };
         assert_eq!(read_with(&bom, &forced).unwrap().rows.len(), 1);
     }
@@ -557,6 +717,7 @@ mod tests {
         let bytes = [&b"id,actual\n"[..], SURVEY.as_bytes(), b",\x81\x20\n"].concat();
         let forced = ReadOptions {
             encoding: Some(encoding_rs::UTF_8),
+            ..ReadOptions::default()
         };
         match read_with(&bytes, &forced) {
             Err(Error::Located(e)) => {
@@ -1032,6 +1193,131 @@ mod tests {
                 bytes[at] = 0x80 | (next(0x7f) as u8);
             }
             let _ = read("f.csv", &bytes, &model, &profile, &ReadOptions::default());
+        }
+    }
+
+    /// Reading in parts, one part a thread, says what reading in one piece says.
+    mod parts {
+        use super::*;
+
+        fn generated(projects: usize) -> (Department, String) {
+            let model = crate::generate::department(&crate::generate::Options::new(projects, 7));
+            let mut csv = Vec::new();
+            crate::generate::actuals_csv(&model, 7, &mut csv).expect("writing into memory");
+            (
+                model,
+                String::from_utf8(csv).expect("generated files are UTF-8"),
+            )
+        }
+
+        /// The reading of `text` in `parts` parts of at least a byte, and in one piece.
+        fn both(model: &Department, text: &str, parts: usize) -> (String, String) {
+            let read = |part_bytes, jobs| {
+                let options = ReadOptions {
+                    jobs: NonZeroUsize::new(jobs),
+                    ..ReadOptions::default()
+                };
+                let profile = Profile::national();
+                let read = read_in_parts_of(
+                    "a.csv",
+                    text.as_bytes(),
+                    model,
+                    &profile,
+                    &options,
+                    part_bytes,
+                );
+                format!("{read:#?}")
+            };
+            (read(1, parts), read(usize::MAX, 1))
+        }
+
+        /// Whether the parts were joined, without reading again in one piece.
+        fn joined(model: &Department, text: &str, parts: usize) -> bool {
+            let source = TableSource::new("a.csv", text);
+            let index = Index::new(model);
+            let profile = Profile::national();
+            let mut head = Reader::new(&source, &index, &profile, "UTF-8", 0);
+            let body = head.read_header().expect("a header");
+            head.read_parts(body, parts).is_some()
+        }
+
+        #[test]
+        fn a_generated_file_read_in_two_three_and_eight_parts_is_the_same() {
+            let (model, text) = generated(60);
+            for parts in [2, 3, 8] {
+                assert!(joined(&model, &text, parts), "{parts} parts");
+                let (in_parts, whole) = both(&model, &text, parts);
+                assert!(in_parts.contains("Quantity"), "rows were read");
+                assert_eq!(in_parts, whole, "{parts} parts");
+            }
+        }
+
+        #[test]
+        fn a_split_inside_a_quoted_cell_is_read_again_in_one_piece() {
+            let (model, text) = generated(30);
+            // A note of many lines around the middle of the file: the split falls inside it.
+            let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            let middle = lines.len() / 2;
+            let note = format!("\"{}\"", "第一行\n".repeat(lines.len()));
+            let row = &mut lines[middle];
+            let cells: Vec<&str> = row.split(',').collect();
+            assert_eq!(cells.len(), 16, "{row}");
+            *row = [&cells[..12], &[note.as_str()], &cells[13..]]
+                .concat()
+                .join(",");
+            let text = lines.join("\n") + "\n";
+            assert!(!joined(&model, &text, 2));
+            let (in_parts, whole) = both(&model, &text, 2);
+            assert!(
+                in_parts.contains("第一行\\n第一行"),
+                "the note was read whole"
+            );
+            assert_eq!(in_parts, whole);
+        }
+
+        #[test]
+        fn a_row_repeated_in_another_part_is_the_error_one_piece_gives() {
+            let (model, text) = generated(30);
+            let first = text.lines().nth(1).expect("a row");
+            let text = format!("{text}{first}\n");
+            assert!(!joined(&model, &text, 3));
+            let (in_parts, whole) = both(&model, &text, 3);
+            assert!(whole.contains("found a second"), "{whole}");
+            assert_eq!(in_parts, whole);
+        }
+
+        #[test]
+        fn errors_in_two_parts_are_the_first_one_as_one_piece_says() {
+            let (model, text) = generated(30);
+            let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            let last = lines.len() - 1;
+            for at in [last / 4, last] {
+                let mut cells: Vec<&str> = lines[at].split(',').collect();
+                assert_eq!(cells.len(), 16, "{}", lines[at]);
+                cells[1] = "nonsense";
+                lines[at] = cells.join(",");
+            }
+            let text = lines.join("\n") + "\n";
+            let (in_parts, whole) = both(&model, &text, 2);
+            assert!(whole.contains("nonsense"), "{whole}");
+            assert_eq!(in_parts, whole);
+        }
+
+        #[test]
+        fn a_column_without_a_name_is_warned_about_once_whatever_the_parts() {
+            let (model, text) = generated(30);
+            let text: String = text
+                .lines()
+                .enumerate()
+                .map(|(at, line)| match at {
+                    0 => format!("{line},\n"),
+                    _ => format!("{line},x\n"),
+                })
+                .collect();
+            assert!(joined(&model, &text, 4));
+            let (in_parts, whole) = both(&model, &text, 4);
+            assert_eq!(in_parts.matches("has no name in the header").count(), 1);
+            assert_eq!(in_parts, whole);
         }
     }
 }

@@ -52,7 +52,7 @@ pub struct Args {
     /// Exit with 1 when any row is 未填报 or 需说明.
     #[arg(long)]
     strict: bool,
-    /// Threads for scoring and for writing JSON; one per core by default. The report is the
+    /// Threads for reading the actuals, scoring and writing JSON; one per core by default. The report is the
     /// same whatever the number.
     #[arg(long, short, value_name = "N")]
     jobs: Option<std::num::NonZeroUsize>,
@@ -148,6 +148,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let progress = Progress::new(5, args.quiet);
     let read_options = kpi::actuals::ReadOptions {
         encoding: encoding(args.encoding.as_deref())?,
+        jobs: args.jobs,
     };
     // What the file is decided by its columns: a table that names its own targets (and no ids)
     // is read on its own unless --targets is given. Given targets are read first, so that their

@@ -1,19 +1,32 @@
 //! A progress bar on stderr for long runs: only on a terminal, never in pipes, files or tests.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Stages done out of stages to do, with what is being done now.
-pub struct Progress(ProgressBar);
+pub struct Progress {
+    bar: ProgressBar,
+    /// With `KPI_TIMINGS` set, each stage's name and start, printed to stderr at the end: how
+    /// BENCHMARKS.md splits a whole run into its stages.
+    timings: Option<RefCell<Vec<Started>>>,
+}
+
+/// A stage and when it started.
+type Started = (Cow<'static, str>, Instant);
 
 impl Progress {
     /// A bar of `stages` stages; hidden when `quiet` or when stderr is not a terminal.
     pub fn new(stages: u64, quiet: bool) -> Progress {
+        let timings = std::env::var_os("KPI_TIMINGS").map(|_| RefCell::new(Vec::new()));
         if quiet || !std::io::stderr().is_terminal() {
-            return Progress(ProgressBar::hidden());
+            return Progress {
+                bar: ProgressBar::hidden(),
+                timings,
+            };
         }
         let bar = ProgressBar::with_draw_target(Some(stages), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template("{elapsed:>4} [{bar:24}] {pos}/{len} {msg}")
@@ -21,27 +34,38 @@ impl Progress {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.enable_steady_tick(Duration::from_millis(200));
-        Progress(bar)
+        Progress { bar, timings }
     }
 
     /// Starts the next stage (the first call starts the first).
     pub fn stage(&self, doing: impl Into<Cow<'static, str>>) {
-        if self.0.message().is_empty() {
-            self.0.set_message(doing);
+        let doing = doing.into();
+        if let Some(timings) = &self.timings {
+            timings.borrow_mut().push((doing.clone(), Instant::now()));
+        }
+        if self.bar.message().is_empty() {
+            self.bar.set_message(doing);
             return;
         }
-        self.0.inc(1);
-        self.0.set_message(doing);
+        self.bar.inc(1);
+        self.bar.set_message(doing);
     }
 
     /// Runs `print` with the bar cleared, so that lines on stderr are not drawn over.
     pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
-        self.0.suspend(print)
+        self.bar.suspend(print)
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
+        if let Some(timings) = self.timings.take() {
+            let timings = timings.into_inner();
+            let ends = timings.iter().skip(1).map(|(_, start)| *start);
+            for ((stage, start), end) in timings.iter().zip(ends.chain([Instant::now()])) {
+                eprintln!("{:>8.3} s  {stage}", (end - *start).as_secs_f64());
+            }
+        }
     }
 }

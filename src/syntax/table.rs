@@ -2,6 +2,8 @@
 //! line of each record and the byte span of each cell, so every error points at its cell.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::ops::ControlFlow;
 
 use super::workbook::{CELL_BREAK, LineOrigin, address};
 use crate::error::LocatedError;
@@ -343,17 +345,35 @@ impl<'t> TableSource<'t> {
     /// Calls `each` with every record of the text, the header first, with its line and the
     /// byte span of each cell; a record the csv crate cannot read is an error at its line.
     pub(crate) fn records(&self, mut each: impl FnMut(&Record) -> Result<()>) -> Result<()> {
+        self.records_between(0, usize::MAX, |row| {
+            each(row).map(|()| ControlFlow::Continue(()))
+        })
+        .map(|_| ())
+    }
+
+    /// Like [`TableSource::records`] for the records that start in `from..until`, reading from
+    /// `from` as if a record started there; `each` may stop early. Where parts of one text are
+    /// read apart, a part's [`Reach::next`] must be the next part's [`Reach::first`], or `from`
+    /// was not where a record starts (a line break inside a quoted cell).
+    pub(crate) fn records_between(
+        &self,
+        from: usize,
+        until: usize,
+        mut each: impl FnMut(&Record) -> Result<ControlFlow<()>>,
+    ) -> Result<Reach> {
         let text = self.text;
+        let from = from.min(text.len());
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(self.delimiter)
-            .from_reader(text.as_bytes());
+            .from_reader(&text.as_bytes()[from..]);
         let mut record = csv::StringRecord::new();
-        let mut lines = LineCounter { at: 0, line: 1 };
+        let mut lines = LineCounter::at(text, from);
+        let mut first = None;
         loop {
             let more = csv.read_record(&mut record).map_err(|e| {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
+                let at = from + e.position().map_or(0, |p| p.byte() as usize);
                 self.line(
                     record_start(text, at),
                     format!("expected CSV, found a record that cannot be read: {e}"),
@@ -361,14 +381,38 @@ impl<'t> TableSource<'t> {
                 )
             })?;
             if !more {
-                return Ok(());
+                return Ok(Reach {
+                    first: first.unwrap_or(text.len()),
+                    next: text.len(),
+                });
             }
-            let position = record.position().map_or(0, |p| p.byte() as usize);
+            let position = from + record.position().map_or(0, |p| p.byte() as usize);
             let start = record_start(text, position);
+            first.get_or_insert(start);
+            if start >= until {
+                return Ok(Reach {
+                    first: first.unwrap_or(start),
+                    next: start,
+                });
+            }
             let line = lines.line_at(text, start);
-            let spans = field_spans(text, start, self.delimiter, record.len());
-            // The csv crate reads a quote that is never closed to the end of the file.
-            if let Some(&(open, _)) = spans.iter().find(|&&(from, to)| unclosed(text, from, to)) {
+            let row = Record {
+                start,
+                line,
+                cells: record.iter().map(|c| self.cell_text(c)).collect(),
+                text,
+                delimiter: self.delimiter,
+                spans: OnceCell::new(),
+            };
+            // The csv crate reads a quote that is never closed to the end of the file. Only a
+            // record with a quote can have one, and only then are its cells' spans needed now.
+            let end = from + csv.position().byte() as usize;
+            if memchr::memchr(b'"', &text.as_bytes()[start..end.max(start)]).is_some()
+                && let Some(&(open, _)) = row
+                    .spans()
+                    .iter()
+                    .find(|&&(from, to)| unclosed(text, from, to))
+            {
                 return Err(self.at(
                     open,
                     open + 1,
@@ -376,13 +420,13 @@ impl<'t> TableSource<'t> {
                     Some("close the quote, or write `\"\"` for a quote inside a cell".to_owned()),
                 ));
             }
-            let row = Record {
-                start,
-                line,
-                cells: record.iter().map(|c| self.cell_text(c)).collect(),
-                spans,
-            };
-            each(&row)?;
+            if each(&row)?.is_break() {
+                let after = from + csv.position().byte() as usize;
+                return Ok(Reach {
+                    first: first.unwrap_or(start),
+                    next: record_start(text, after),
+                });
+            }
         }
     }
 
@@ -497,8 +541,10 @@ pub(crate) struct Record<'r> {
     pub(crate) line: usize,
     /// Borrowed from the reader's record unless a cell had to change.
     pub(crate) cells: Vec<Cow<'r, str>>,
-    /// Byte span of each cell in the text (quotes included).
-    spans: Vec<(usize, usize)>,
+    text: &'r str,
+    delimiter: u8,
+    /// Byte span of each cell in the text (quotes included): found when an error needs them.
+    spans: OnceCell<Vec<(usize, usize)>>,
 }
 
 impl Record<'_> {
@@ -510,13 +556,19 @@ impl Record<'_> {
 
     /// The span of a cell; the end of the record for a cell it does not have.
     pub(crate) fn span(&self, column: usize) -> (usize, usize) {
-        match self.spans.get(column) {
+        let spans = self.spans();
+        match spans.get(column) {
             Some(&span) => span,
             None => {
-                let end = self.spans.last().map_or(self.start, |&(_, end)| end);
+                let end = spans.last().map_or(self.start, |&(_, end)| end);
                 (end, end)
             }
         }
+    }
+
+    fn spans(&self) -> &[(usize, usize)] {
+        self.spans
+            .get_or_init(|| field_spans(self.text, self.start, self.delimiter, self.cells.len()))
     }
 
     pub(crate) fn is_blank(&self) -> bool {
@@ -596,6 +648,15 @@ fn unclosed(text: &str, from: usize, to: usize) -> bool {
     true
 }
 
+/// Where a reading of records began and stopped ([`TableSource::records_between`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reach {
+    /// The start of the first record seen (given to `each` or not); the text's end for none.
+    pub(crate) first: usize,
+    /// The start of the first record not given to `each`; the text's end for none.
+    pub(crate) next: usize,
+}
+
 /// Counts lines forward through the text.
 struct LineCounter {
     at: usize,
@@ -603,10 +664,16 @@ struct LineCounter {
 }
 
 impl LineCounter {
+    /// A counter standing at byte `at` of `text`.
+    fn at(text: &str, at: usize) -> LineCounter {
+        let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count();
+        LineCounter { at, line }
+    }
+
     fn line_at(&mut self, text: &str, at: usize) -> usize {
         let bytes = text.as_bytes();
         let at = at.min(bytes.len());
-        let newlines = |range: &[u8]| range.iter().filter(|&&b| b == b'\n').count();
+        let newlines = |range: &[u8]| memchr::memchr_iter(b'\n', range).count();
         if at >= self.at {
             self.line += newlines(&bytes[self.at..at]);
         } else {

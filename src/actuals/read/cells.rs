@@ -1,6 +1,8 @@
 //! Cells → values: actuals against their targets (scoring.md S7, S8, S12), dates, points, and
 //! the reference columns `target` and `deadline` checked against the model.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use nom::Parser;
 use nom::character::complete::space0;
@@ -119,9 +121,10 @@ fn number_with_unit(
     cell: &str,
     measure_cell: &str,
     target: Option<&Measure>,
-    expected: &str,
+    // Written only for an error: a row of a million must not format it.
+    expected: &dyn Fn() -> String,
 ) -> CellResult<(Decimal, Option<Measure>)> {
-    let n = number(cell).map_err(|e| number_error(Field::Actual, expected, cell, e))?;
+    let n = number(cell).map_err(|e| number_error(Field::Actual, &expected(), cell, e))?;
     let inline = if n.rest.is_empty() {
         None
     } else {
@@ -129,7 +132,8 @@ fn number_with_unit(
             CellError::new(
                 Field::Actual,
                 format!(
-                    "expected {expected}, found `{}` (`{}` is not a unit of measure)",
+                    "expected {}, found `{}` (`{}` is not a unit of measure)",
+                    expected(),
                     cell.trim(),
                     n.rest
                 ),
@@ -190,10 +194,12 @@ pub(crate) fn quantity(
             ));
         }
     };
-    let expected = format!(
-        "a number for {id} (target `{}`)",
-        target.to_spreadsheet_text()
-    );
+    let expected = || {
+        format!(
+            "a number for {id} (target `{}`)",
+            target.to_spreadsheet_text()
+        )
+    };
     let (value, unit) = number_with_unit(cell, measure_cell, target_measure, &expected)?;
     let mut written = cell.trim().to_owned();
     if number(cell).is_ok_and(|n| n.rest.is_empty()) && !measure_cell.trim().is_empty() {
@@ -362,7 +368,7 @@ pub(crate) fn tier(cell: &str, target_text: &str, profile: &Profile) -> CellResu
 /// its unit.
 pub(crate) fn budget_execution(cell: &str, measure_cell: &str) -> CellResult<Actual> {
     let expected = "the amount spent with its unit (万元, 元, 亿元) or a rate in %";
-    let (value, unit) = number_with_unit(cell, measure_cell, None, expected)?;
+    let (value, unit) = number_with_unit(cell, measure_cell, None, &|| expected.to_owned())?;
     let mut written = cell.trim().to_owned();
     if number(cell).is_ok_and(|n| n.rest.is_empty()) && !measure_cell.trim().is_empty() {
         written.push(' ');
@@ -478,9 +484,38 @@ pub(crate) fn completed(cell: &str, year: Option<i32>) -> CellResult<NaiveDate> 
     }
 }
 
-/// The `target` column must state the indicator's target (it is never used as one).
-pub(crate) fn check_target(cell: &str, indicator: &Indicator) -> CellResult<()> {
-    check_parsed_target(cell, parse_cell(cell), cell.trim(), indicator)
+/// A `target` cell read as a target; `None` for what is none.
+fn read_target_cell(cell: &str) -> Option<Target> {
+    match parse_cell(cell).ok()?.cell {
+        TargetCell::Target(target) => Some(target),
+        TargetCell::Leftover => None,
+    }
+}
+
+/// The texts of the `target` column, which must state the indicator's target (it is never used
+/// as one), each read once: a province's million rows write a few
+/// thousand distinct targets.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TargetTexts(HashMap<String, Option<Target>>);
+
+impl TargetTexts {
+    /// At most this many texts are kept, whatever a file holds.
+    const HELD: usize = 1 << 14;
+
+    /// Whether `cell` states the indicator's target, reading each distinct text once.
+    pub(crate) fn check(&mut self, cell: &str, indicator: &Indicator) -> CellResult<()> {
+        let read = || match self.0.get(cell) {
+            Some(target) => target.clone(),
+            None => {
+                let target = read_target_cell(cell);
+                if self.0.len() < Self::HELD {
+                    self.0.insert(cell.to_owned(), target.clone());
+                }
+                target
+            }
+        };
+        check_parsed_target(cell, read, cell.trim(), indicator)
+    }
 }
 
 /// The same check for a target split into 运算符号 | 指标值 | 度量单位.
@@ -496,26 +531,28 @@ pub(crate) fn check_split_target(
         .copied()
         .collect::<Vec<_>>()
         .join(" ");
-    check_parsed_target(value, parse_split(op, value, unit), &shown, indicator)
+    let read = || match parse_split(op, value, unit).ok()?.cell {
+        TargetCell::Target(target) => Some(target),
+        TargetCell::Leftover => None,
+    };
+    check_parsed_target(value, read, &shown, indicator)
 }
 
+/// Whether `value` states the indicator's target; `parsed` reads it as a quantity, only when
+/// the target is one.
 fn check_parsed_target(
     value: &str,
-    parsed: Result<crate::syntax::target::ParsedTarget, crate::syntax::target::TargetError>,
+    parsed: impl FnOnce() -> Option<Target>,
     shown: &str,
     indicator: &Indicator,
 ) -> CellResult<()> {
     let expected = &indicator.target;
     let same = match expected {
-        Target::Qualitative(text) => match_key(value) == match_key(text),
+        Target::Qualitative(text) => value == text || match_key(value) == match_key(text),
         Target::NotApplicable => is_not_applicable(value),
-        Target::Compare { .. } | Target::Range { .. } => match parsed {
-            Ok(parsed) => match parsed.cell {
-                TargetCell::Target(found) => same_quantity(&found, expected),
-                TargetCell::Leftover => false,
-            },
-            Err(_) => false,
-        },
+        Target::Compare { .. } | Target::Range { .. } => {
+            parsed().is_some_and(|found| same_quantity(&found, expected))
+        }
     };
     if same {
         return Ok(());
@@ -632,6 +669,18 @@ pub(crate) fn check_budget_target(cell: &str, budget: Option<Decimal>, id: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The check, made twice: the second answer comes from the text kept.
+    fn check_target(cell: &str, indicator: &Indicator) -> CellResult<()> {
+        let mut texts = TargetTexts::default();
+        let first = texts.check(cell, indicator);
+        let again = texts.check(cell, indicator);
+        assert_eq!(
+            first.as_ref().map_err(|e| &e.message),
+            again.as_ref().map_err(|e| &e.message)
+        );
+        first
+    }
     use crate::model::Operator;
     use rust_decimal_macros::dec;
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::model::id::budget_id;
 use crate::model::{Department, Indicator, Project, Unit};
-use crate::text::match_key;
+use crate::text::{match_key, same_key};
 
 use super::super::Subject;
 use super::cells::CellError;
@@ -523,7 +523,7 @@ impl<'m> Index<'m> {
                     (Field::Level2, names.level2, i.level2.as_str()),
                 ];
                 for (field, cell, expected) in checks {
-                    if !cell.is_empty() && match_key(cell) != match_key(expected) {
+                    if !cell.is_empty() && !same_key(cell, expected) {
                         return Err(id_disagrees(field, names.id, expected, cell));
                     }
                 }
@@ -553,8 +553,8 @@ impl<'m> Index<'m> {
             return Ok(());
         }
         let unit: Option<&Unit> = self.unit_codes.get(code).map(|&at| &self.model.units[at]);
-        let key = match_key(names.unit);
-        let agrees = match_key(code) == key || unit.is_some_and(|u| match_key(&u.name) == key);
+        let agrees =
+            same_key(names.unit, code) || unit.is_some_and(|u| same_key(names.unit, &u.name));
         if agrees {
             Ok(())
         } else {
@@ -568,8 +568,7 @@ impl<'m> Index<'m> {
             None => Err(id_disagrees(Field::Project, names.id, "", names.project)),
             Some(_) if names.project.is_empty() => Ok(()),
             Some(p) => {
-                let key = match_key(names.project);
-                if key == match_key(&p.name) || key == match_key(&p.id) {
+                if same_key(names.project, &p.name) || same_key(names.project, &p.id) {
                     Ok(())
                 } else {
                     Err(id_disagrees(
