@@ -52,8 +52,8 @@ pub struct Args {
     /// Exit with 1 when any row is 未填报 or 需说明.
     #[arg(long)]
     strict: bool,
-    /// Threads for reading the actuals, scoring and writing JSON; one per core by default. The report is the
-    /// same whatever the number.
+    /// Threads for reading the actuals, scoring and writing JSON; one per core by default. The
+    /// report is the same whatever the number.
     #[arg(long, short, value_name = "N")]
     jobs: Option<std::num::NonZeroUsize>,
     /// The actuals' encoding: utf-8, gbk or gb18030 (detected when left out).
