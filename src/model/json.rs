@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Department, Indicator, Provenance, Target};
+use rust_decimal::Decimal;
+
+use super::{Category, Deadline, Department, Indicator, Provenance, Target};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelDoc {
@@ -106,6 +108,117 @@ pub struct IndicatorDoc {
     pub allow: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceDoc>,
+}
+
+/// [`IndicatorDoc`] borrowed from the model, for writing only: the same keys in the same order,
+/// without a string built per field (a province's report writes a million of them).
+#[derive(Serialize)]
+pub struct IndicatorView<'a> {
+    id: &'a str,
+    level1: &'a str,
+    level2: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    operator: Option<&'static str>,
+    value: Option<TargetValue<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    high: Option<Shown<Decimal>>,
+    measure: Option<&'a str>,
+    target: Shown<&'a Target>,
+    deadline: Option<Shown<Deadline>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: Option<Shown<Decimal>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    direction: Option<&'static str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    allow: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<LineDoc>,
+}
+
+impl<'a> IndicatorView<'a> {
+    /// The view of `indicator` without its 分值 (`weight`).
+    pub fn without_weight(indicator: &'a Indicator) -> IndicatorView<'a> {
+        IndicatorView {
+            weight: None,
+            ..IndicatorView::new(indicator)
+        }
+    }
+
+    /// What [`IndicatorDoc::new`] writes for `indicator` without source text.
+    pub fn new(indicator: &'a Indicator) -> IndicatorView<'a> {
+        let (kind, operator, value, high, measure) = match &indicator.target {
+            Target::Compare { op, value, measure } => (
+                "compare",
+                Some(op.ascii()),
+                Some(TargetValue::Number(*value)),
+                None,
+                measure.as_ref(),
+            ),
+            Target::Range { low, high, measure } => (
+                "range",
+                None,
+                Some(TargetValue::Number(*low)),
+                Some(Shown(*high)),
+                measure.as_ref(),
+            ),
+            Target::Qualitative(text) => (
+                "qualitative",
+                None,
+                Some(TargetValue::Text(text)),
+                None,
+                None,
+            ),
+            Target::NotApplicable => ("not_applicable", None, None, None, None),
+        };
+        IndicatorView {
+            id: &indicator.id,
+            level1: &indicator.level1,
+            level2: &indicator.level2,
+            name: &indicator.name,
+            kind,
+            operator,
+            value,
+            high,
+            measure: measure.map(|m| m.symbol()),
+            target: Shown(&indicator.target),
+            deadline: indicator.deadline.map(Shown),
+            weight: indicator.weight.map(Shown),
+            direction: indicator.direction.map(|d| d.keyword()),
+            allow: &indicator.allow,
+            source: indicator.source.map(|p| LineDoc { line: p.line }),
+        }
+    }
+}
+
+/// A target's value: a number, or the text of a qualitative target.
+enum TargetValue<'a> {
+    Number(Decimal),
+    Text(&'a str),
+}
+
+impl Serialize for TargetValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TargetValue::Number(value) => serializer.collect_str(value),
+            TargetValue::Text(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+/// A value written as a JSON string through its `Display`, with no `String` in between.
+pub struct Shown<T>(pub T);
+
+impl<T: std::fmt::Display> Serialize for Shown<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// [`SourceDoc`] without its raw text.
+#[derive(Serialize)]
+struct LineDoc {
+    line: u32,
 }
 
 fn source_doc(source: Option<Provenance>, text: Option<&str>) -> Option<SourceDoc> {
@@ -227,6 +340,64 @@ impl ModelDoc {
                     source: source_doc(p.source, None),
                 })
                 .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Direction, Measure, Operator};
+
+    /// The borrowed view writes what the document writes, key for key.
+    #[test]
+    fn the_view_of_an_indicator_is_its_document() {
+        let seed = crate::import::import(crate::embedded::SPEC_NAME, crate::embedded::SPEC)
+            .expect("the embedded spec reads")
+            .department;
+        let mut indicators: Vec<Indicator> = seed
+            .units
+            .iter()
+            .flat_map(|u| u.indicators.iter())
+            .chain(seed.projects.iter().flat_map(|p| p.indicators.iter()))
+            .cloned()
+            .collect();
+        let first = indicators[0].clone();
+        let mut weighted = first.clone();
+        weighted.weight = Some("12.5".parse().expect("a decimal"));
+        weighted.direction = Some(Direction::Lower);
+        weighted.allow = vec!["capped-share".to_owned()];
+        weighted.deadline = None;
+        weighted.source = None;
+        let mut range = first.clone();
+        range.target = Target::Range {
+            low: "10".parse().expect("a decimal"),
+            high: "15.50".parse().expect("a decimal"),
+            measure: Measure::known("万户"),
+        };
+        let mut compare = first;
+        compare.target = Target::Compare {
+            op: Operator::Lt,
+            value: "0.10".parse().expect("a decimal"),
+            measure: None,
+        };
+        let mut not_applicable = compare.clone();
+        not_applicable.target = Target::NotApplicable;
+        indicators.extend([weighted, range, compare, not_applicable]);
+        let kinds: std::collections::HashSet<std::mem::Discriminant<Target>> = indicators
+            .iter()
+            .map(|i| std::mem::discriminant(&i.target))
+            .collect();
+        assert_eq!(kinds.len(), 4, "{kinds:?}");
+        for indicator in &indicators {
+            let doc = serde_json::to_string_pretty(&IndicatorDoc::new(indicator, None));
+            let view = serde_json::to_string_pretty(&IndicatorView::new(indicator));
+            assert_eq!(
+                view.expect("writes"),
+                doc.expect("writes"),
+                "{}",
+                indicator.id
+            );
         }
     }
 }

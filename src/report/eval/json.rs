@@ -10,13 +10,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Report, fixed2, money, project_of, rows, unit_of};
+use rust_decimal::Decimal;
+
+use super::{Fixed2, Report, fixed2, money, project_of, rows, unit_of};
 use crate::actuals::Actuals;
 use crate::eval::{
     BudgetResult, CategoryResult, Flag, GradeCounts, ProjectResult, RowResult, TableResult,
 };
 use crate::import::Note;
-use crate::model::json::{CategoryDoc, IndicatorDoc, SourceDoc};
+use crate::model::json::{CategoryDoc, IndicatorView, Shown, SourceDoc};
 use crate::model::{Category, Indicator};
 
 /// The report's keys before its projects.
@@ -140,25 +142,43 @@ struct IndicatorResultDoc<'a> {
     /// The model's fields; its `weight` (the spec's 分值) moves to `declared_weight`, so that
     /// `weight` is the weight the row was scored with.
     #[serde(flatten)]
-    indicator: IndicatorDoc,
+    indicator: IndicatorView<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    declared_weight: Option<String>,
+    declared_weight: Option<Shown<Decimal>>,
     actual: &'a str,
     status: &'static str,
-    flags: Vec<&'static str>,
-    weight: String,
-    score: String,
-    rule_score: String,
-    completion: Option<String>,
+    flags: Labels<'a>,
+    weight: Shown<Fixed2>,
+    score: Shown<Fixed2>,
+    rule_score: Shown<Fixed2>,
+    completion: Option<Shown<Fixed2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    claimed: Option<String>,
+    claimed: Option<Shown<Fixed2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     accepted_claimed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    deduction: Option<String>,
+    deduction: Option<Shown<Decimal>>,
     note: Option<&'a str>,
-    completed: Option<String>,
+    completed: Option<Shown<Iso>>,
     line: Option<u32>,
+}
+
+/// Flags as their labels, written as an array without one being built.
+struct Labels<'a>(&'a [Flag]);
+
+impl Serialize for Labels<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|f| f.label()))
+    }
+}
+
+/// A date as `2024-12-31`.
+struct Iso(chrono::NaiveDate);
+
+impl std::fmt::Display for Iso {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.format("%Y-%m-%d").fmt(f)
+    }
 }
 
 #[derive(Serialize)]
@@ -338,20 +358,117 @@ fn write_projects(
 /// Appends each project of `results` as an element of the projects array: `,`, a line break,
 /// and the project indented two levels.
 fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec<u8>) {
-    let mut doc = Vec::new();
     for result in results {
         let Some(project) = project_doc(report, result) else {
             continue;
         };
-        doc.clear();
-        serde_json::to_writer_pretty(&mut doc, &project).expect("writing to memory cannot fail");
         out.extend_from_slice(b",\n    ");
-        for (i, line) in doc.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                out.extend_from_slice(b"\n    ");
-            }
-            out.extend_from_slice(line);
+        let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Indented::at(2));
+        project
+            .serialize(&mut serializer)
+            .expect("writing to memory cannot fail");
+    }
+}
+
+/// serde_json's pretty formatter (two spaces a level) for a value that starts `depth` levels
+/// in, so that an array's elements are written in place instead of indented after.
+struct Indented {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn at(depth: usize) -> Indented {
+        Indented {
+            depth,
+            has_value: false,
         }
+    }
+
+    fn indent<W: ?Sized + std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.depth {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + std::io::Write>(&self, out: &mut W, first: bool) -> std::io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -518,31 +635,27 @@ fn indicators<'a>(
 }
 
 fn indicator_doc<'a>(
-    indicator: &Indicator,
+    indicator: &'a Indicator,
     row: &'a RowResult,
     actuals: &'a Actuals,
 ) -> IndicatorResultDoc<'a> {
     // No source text: the line of the targets stays, its raw text does not.
-    let mut doc = IndicatorDoc::new(indicator, None);
-    let declared_weight = doc.weight.take();
-    let (claimed, accepted_claimed) = claim(row.claimed(actuals), row.accepted_claimed);
+    let claimed = row.claimed(actuals);
     IndicatorResultDoc {
-        indicator: doc,
-        declared_weight,
+        indicator: IndicatorView::without_weight(indicator),
+        declared_weight: indicator.weight.map(Shown),
         actual: row.actual(actuals),
         status: row.status.label(),
-        flags: labels(&row.flags),
-        weight: fixed2(row.weight),
-        score: fixed2(row.score),
-        rule_score: fixed2(row.rule_score),
-        completion: row.completion.map(fixed2),
-        claimed,
-        accepted_claimed,
-        deduction: row.deduction(actuals).map(|d| d.to_string()),
+        flags: Labels(&row.flags),
+        weight: Shown(Fixed2(row.weight)),
+        score: Shown(Fixed2(row.score)),
+        rule_score: Shown(Fixed2(row.rule_score)),
+        completion: row.completion.map(|c| Shown(Fixed2(c))),
+        claimed: claimed.map(|c| Shown(Fixed2(c))),
+        accepted_claimed: claimed.map(|_| row.accepted_claimed),
+        deduction: row.deduction(actuals).map(Shown),
         note: row.note(actuals),
-        completed: row
-            .completed(actuals)
-            .map(|d| d.format("%Y-%m-%d").to_string()),
+        completed: row.completed(actuals).map(|d| Shown(Iso(d))),
         line: row.line(actuals),
     }
 }

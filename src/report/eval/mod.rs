@@ -79,14 +79,24 @@ pub fn xlsx(report: &Report<'_>) -> Result<Vec<u8>, crate::Error> {
 /// shown `12.50`. Only padding happens here: a value the evaluator left with more than two
 /// decimals (it never does) is shown in full rather than rounded by a renderer.
 pub(crate) fn fixed2(value: Decimal) -> String {
-    let mut value = value.normalize();
-    if value.is_zero() {
-        value = Decimal::ZERO;
+    Fixed2(value).to_string()
+}
+
+/// [`fixed2`] as a `Display`, for writing without a `String` in between.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fixed2(pub(crate) Decimal);
+
+impl std::fmt::Display for Fixed2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut value = self.0.normalize();
+        if value.is_zero() {
+            value = Decimal::ZERO;
+        }
+        if value.scale() < 2 {
+            value.rescale(2);
+        }
+        value.fmt(f)
     }
-    if value.scale() < 2 {
-        value.rescale(2);
-    }
-    value.to_string()
 }
 
 /// An amount of money (万元) as the model and the actuals hold it.

@@ -90,6 +90,9 @@ pub fn parse(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Box<
 
 /// A `#` comment starts at the line start or after white space, outside strings.
 fn strip_comment(line: &str) -> &str {
+    if memchr::memchr(b'#', line.as_bytes()).is_none() {
+        return line;
+    }
     let mut in_string = false;
     let mut escaped = false;
     let mut previous_space = true;
@@ -207,6 +210,13 @@ impl<'a> Cursor<'a> {
         let Some(body) = self.rest.strip_prefix('"') else {
             return Err(self.error(expected));
         };
+        // Most strings have no escape: copied at once.
+        if let Some(end) = memchr::memchr2(b'"', b'\\', body.as_bytes())
+            && body.as_bytes()[end] == b'"'
+        {
+            self.rest = &body[end + 1..];
+            return Ok(body[..end].to_owned());
+        }
         let mut out = String::new();
         let mut chars = body.char_indices();
         while let Some((i, c)) = chars.next() {
