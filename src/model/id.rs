@@ -56,6 +56,13 @@ pub struct IdAllocator {
 }
 
 impl IdAllocator {
+    /// An allocator with `ids` taken.
+    pub fn taking<'s>(ids: impl IntoIterator<Item = &'s str>) -> IdAllocator {
+        IdAllocator {
+            taken: ids.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
     /// Reserves an id given explicitly (by a spec); false when it is taken already.
     pub fn reserve(&mut self, id: &str) -> bool {
         self.taken.insert(id.to_owned())

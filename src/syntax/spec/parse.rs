@@ -1,5 +1,7 @@
 //! Spec text → model. Errors carry file, line, column, what was expected and what was found.
 
+use std::collections::HashSet;
+
 use nom::Parser;
 use nom::character::complete::space0;
 use nom::sequence::terminated;
@@ -52,40 +54,85 @@ fn first_line(text: &str) -> &str {
 
 /// Reads a spec. `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
-    let mut parser = SpecParser {
-        file,
-        department: Department::default(),
-        block: Block::None,
-        category: None,
-        notes: Vec::new(),
-        seen_magic: false,
-        explicit_ids: IdAllocator::default(),
-        pending_ids: Vec::new(),
-    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut start = 0;
-    for (index, raw) in text.split_inclusive('\n').enumerate() {
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let number = index + 1;
-        let source = Provenance {
-            line: u32::try_from(number).unwrap_or(u32::MAX),
-            start: u32::try_from(start).unwrap_or(u32::MAX),
-            end: u32::try_from(start + line.len()).unwrap_or(u32::MAX),
-        };
-        start += raw.len();
-        parser.statement(number, line, source)?;
+    let parts = crate::jobs::workers(None, text.len() / PART_BYTES);
+    if parts > 1
+        && let Some(parsed) = parse_in_parts(file, text, parts)
+    {
+        return Ok(parsed);
     }
-    if !parser.seen_magic {
-        return Err(LocatedError::line(
-            file,
-            1,
-            first_line(text),
-            format!("expected `{MAGIC} 1` as the first statement, found none"),
-        ));
+    parse_whole(file, text)
+}
+
+/// Reads the spec on one thread, line after line.
+fn parse_whole(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
+    let mut parser = SpecParser::new(file, false);
+    parser.lines(text, 0, text.len(), 1)?;
+    parser.finish(text)
+}
+
+/// A spec is read in parts of at least this many bytes, one part a thread.
+const PART_BYTES: usize = 1 << 20;
+
+/// Reads `text` in `parts` parts at once, each starting at a `project` statement, and joins
+/// them in order. `None` when one reading must say what the spec holds: a part in error, an id
+/// in two parts, or a `department` or `year` statement after the first part.
+fn parse_in_parts(file: &str, text: &str, parts: usize) -> Option<(Department, Vec<SpecNote>)> {
+    let mut starts = vec![0];
+    for k in 1..parts {
+        let start = project_line_after(text, text.len() * k / parts);
+        if start > *starts.last().unwrap_or(&0) && start < text.len() {
+            starts.push(start);
+        }
     }
-    parser.close_category();
-    parser.assign_ids();
-    Ok((parser.department, parser.notes))
+    if starts.len() < 2 {
+        return None;
+    }
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
+    let parsed: Vec<Option<SpecParser>> = std::thread::scope(|scope| {
+        let running: Vec<_> = starts
+            .iter()
+            .zip(&ends)
+            .map(|(&start, &end)| {
+                scope.spawn(move || {
+                    let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
+                    // Only the first part holds `kpi-spec 1`.
+                    let mut parser = SpecParser::new(file, start > 0);
+                    parser.lines(text, start, end, line).ok().map(|()| parser)
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut parsed = parsed.into_iter();
+    let mut joined = parsed.next()??;
+    for part in parsed {
+        joined.append(part?)?;
+    }
+    joined.finish(text).ok()
+}
+
+/// The start of the first line at or after byte `at` that is a `project` statement; the
+/// text's end for none.
+fn project_line_after(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut start =
+        memchr::memchr(b'\n', &bytes[at.min(bytes.len())..]).map_or(bytes.len(), |i| at + i + 1);
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let line = text[start..end].trim_start();
+        if line
+            .strip_prefix("project")
+            .is_some_and(|rest| rest.starts_with([' ', '\t']))
+        {
+            return start;
+        }
+        start = end + 1;
+    }
+    bytes.len()
 }
 
 /// A `#` comment starts at the line start or after white space, outside strings.
@@ -128,14 +175,17 @@ struct OpenCategory {
     source: Provenance,
 }
 
-struct SpecParser<'f> {
-    file: &'f str,
+struct SpecParser<'a> {
+    file: &'a str,
     department: Department,
     block: Block,
     category: Option<OpenCategory>,
     notes: Vec<SpecNote>,
     seen_magic: bool,
-    explicit_ids: IdAllocator,
+    /// Set by a `department` or `year` statement.
+    named: bool,
+    /// Ids written in the spec, borrowed from its text.
+    explicit_ids: HashSet<&'a str>,
     /// (block, indicator index) of indicators written without an id.
     pending_ids: Vec<(Block, usize)>,
 }
@@ -271,11 +321,93 @@ impl<'a> Cursor<'a> {
 /// Keywords that end a target's unit.
 const ATTRIBUTES: [&str; 4] = ["by", "weight", "direction", "allow"];
 
-impl SpecParser<'_> {
+impl<'a> SpecParser<'a> {
+    fn new(file: &'a str, seen_magic: bool) -> SpecParser<'a> {
+        SpecParser {
+            file,
+            department: Department::default(),
+            block: Block::None,
+            category: None,
+            notes: Vec::new(),
+            seen_magic,
+            named: false,
+            explicit_ids: HashSet::new(),
+            pending_ids: Vec::new(),
+        }
+    }
+
+    /// Reads the statements of `text[from..until]`, whose first line is line `line`.
+    fn lines(
+        &mut self,
+        text: &'a str,
+        from: usize,
+        until: usize,
+        line: usize,
+    ) -> Result<(), Box<LocatedError>> {
+        let mut start = from;
+        for (index, raw) in text[from..until].split_inclusive('\n').enumerate() {
+            let body = raw.trim_end_matches(['\n', '\r']);
+            let source = Provenance {
+                line: u32::try_from(line + index).unwrap_or(u32::MAX),
+                start: u32::try_from(start).unwrap_or(u32::MAX),
+                end: u32::try_from(start + body.len()).unwrap_or(u32::MAX),
+            };
+            start += raw.len();
+            self.statement(line + index, body, source)?;
+        }
+        Ok(())
+    }
+
+    /// The department, once every line is read.
+    fn finish(mut self, text: &str) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
+        if !self.seen_magic {
+            return Err(LocatedError::line(
+                self.file,
+                1,
+                first_line(text),
+                format!("expected `{MAGIC} 1` as the first statement, found none"),
+            ));
+        }
+        self.close_category();
+        self.assign_ids();
+        Ok((self.department, self.notes))
+    }
+
+    /// Adds the next part, read apart, as if read after this one; `None` when it cannot be.
+    fn append(&mut self, part: SpecParser<'a>) -> Option<()> {
+        if part.named {
+            return None;
+        }
+        for id in part.explicit_ids {
+            if !self.explicit_ids.insert(id) {
+                return None;
+            }
+        }
+        // The part's first statement, a project, closes the category open here.
+        self.close_category();
+        let (units, projects) = (self.department.units.len(), self.department.projects.len());
+        let moved = |block| match block {
+            Block::None => Block::None,
+            Block::Unit(i) => Block::Unit(units + i),
+            Block::Project(i) => Block::Project(projects + i),
+        };
+        self.department.units.extend(part.department.units);
+        self.department.projects.extend(part.department.projects);
+        self.notes.extend(part.notes);
+        self.pending_ids.extend(
+            part.pending_ids
+                .into_iter()
+                .map(|(block, at)| (moved(block), at)),
+        );
+        self.block = moved(part.block);
+        self.category = part.category;
+        Some(())
+    }
+
     fn statement(
         &mut self,
         number: usize,
-        line: &str,
+        line: &'a str,
         source: Provenance,
     ) -> Result<(), Box<LocatedError>> {
         let body = strip_comment(line);
@@ -305,10 +437,12 @@ impl SpecParser<'_> {
         }
         match keyword {
             "department" => {
+                self.named = true;
                 self.department.name = c.string("the department's name in quotes")?;
                 c.end()
             }
             "year" => {
+                self.named = true;
                 let token = c.token("a year such as 2024")?;
                 self.department.year = Some(token.parse().map_err(|_| {
                     c.rest = &body[body.find(token).unwrap_or(0)..];
@@ -418,7 +552,7 @@ impl SpecParser<'_> {
         Ok(())
     }
 
-    fn project(&mut self, c: &mut Cursor<'_>, source: Provenance) -> Result<(), Box<LocatedError>> {
+    fn project(&mut self, c: &mut Cursor<'a>, source: Provenance) -> Result<(), Box<LocatedError>> {
         c.skip_space();
         let id = if c.rest.starts_with('"') {
             String::new()
@@ -446,8 +580,8 @@ impl SpecParser<'_> {
         Ok(())
     }
 
-    fn reserve(&mut self, c: &Cursor<'_>, at: usize, id: &str) -> Result<(), Box<LocatedError>> {
-        if self.explicit_ids.reserve(id) {
+    fn reserve(&mut self, c: &Cursor<'_>, at: usize, id: &'a str) -> Result<(), Box<LocatedError>> {
+        if self.explicit_ids.insert(id) {
             Ok(())
         } else {
             Err(LocatedError::at(
@@ -464,7 +598,7 @@ impl SpecParser<'_> {
 
     fn indicator(
         &mut self,
-        c: &mut Cursor<'_>,
+        c: &mut Cursor<'a>,
         source: Provenance,
     ) -> Result<(), Box<LocatedError>> {
         let block = self.block;
@@ -661,7 +795,11 @@ impl SpecParser<'_> {
 
     /// Derives the ids a spec leaves out, as the importers would.
     fn assign_ids(&mut self) {
-        let mut project_ids = std::mem::take(&mut self.explicit_ids);
+        let unnamed = self.department.projects.iter().any(|p| p.id.is_empty());
+        if !unnamed && self.pending_ids.is_empty() {
+            return;
+        }
+        let mut project_ids = IdAllocator::taking(self.explicit_ids.drain());
         for project in &mut self.department.projects {
             if project.id.is_empty() {
                 project.id = project_ids.unique(id::project_id(&project.unit, &project.name));
@@ -714,4 +852,88 @@ fn misplaced(c: &Cursor<'_>, keyword: &str) -> Box<LocatedError> {
         _ => format!("expected `{keyword}` inside a unit or project block, found it outside one"),
     };
     LocatedError::at(c.file, c.number, c.line, at, keyword.len(), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(projects: usize) -> String {
+        let model = crate::generate::department(&crate::generate::Options::new(projects, 3));
+        let mut spec = Vec::new();
+        crate::generate::spec_text(&model, &mut spec).expect("writing into memory");
+        String::from_utf8(spec).expect("a spec is UTF-8")
+    }
+
+    /// The spec read in `parts` parts, which must join, is the spec read in one piece.
+    fn same_in_parts(text: &str, parts: usize) {
+        let whole = parse_whole("t.kpi", text).expect("the spec reads");
+        let joined = parse_in_parts("t.kpi", text, parts).expect("the parts join");
+        assert!(joined == whole, "{parts} parts");
+    }
+
+    #[test]
+    fn a_spec_read_in_parts_is_the_spec_read_whole() {
+        let text = generated(40);
+        for parts in [2, 3, 7] {
+            same_in_parts(&text, parts);
+        }
+        // Open categories at the parts' ends, indicators and projects without ids.
+        let without_ids: String = text
+            .lines()
+            .map(|line| {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                let mut words = line[indent.len()..].splitn(3, ' ');
+                match (words.next(), words.next(), words.next()) {
+                    (Some(keyword @ ("indicator" | "project")), Some(id), Some(rest))
+                        if !id.starts_with('"') =>
+                    {
+                        format!("{indent}{keyword} {rest}\n")
+                    }
+                    _ => format!("{line}\n"),
+                }
+            })
+            .collect();
+        assert!(!without_ids.contains("indicator 5"), "ids were taken out");
+        let empty = format!("{without_ids}  category \"产出指标\" \"数量指标\"\n");
+        for parts in [2, 5] {
+            same_in_parts(&empty, parts);
+        }
+        let (model, _) = parse_whole("t.kpi", &empty).expect("the spec reads");
+        assert!(model.projects.iter().all(|p| !p.id.is_empty()));
+        assert!(
+            model
+                .projects
+                .last()
+                .is_some_and(|p| !p.empty_categories.is_empty())
+        );
+    }
+
+    #[test]
+    fn parts_that_cannot_be_read_apart_are_read_whole() {
+        let text = generated(40);
+        // An id in two parts, an error in a later part, a department named after the first.
+        let first_id = text
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("indicator "))
+            .and_then(|rest| rest.split_once(' '))
+            .map(|(id, _)| id.to_owned())
+            .expect("an indicator with an id");
+        let repeated = format!(
+            "{text}project \"重复\"\n  category \"产出指标\" \"数量指标\"\n    indicator {first_id} \"重复\" >= 1 个\n"
+        );
+        let broken = format!("{text}project \"错误\"\n  nonsense\n");
+        let renamed = format!("{text}department \"另一个部门\"\n");
+        for (text, error) in [(&repeated, true), (&broken, true), (&renamed, false)] {
+            assert!(parse_in_parts("t.kpi", text, 2).is_none());
+            assert_eq!(parse("t.kpi", text).is_err(), error);
+        }
+        assert_eq!(
+            parse("t.kpi", &renamed)
+                .map(|(d, _)| d.name)
+                .ok()
+                .as_deref(),
+            Some("另一个部门")
+        );
+    }
 }
