@@ -15,8 +15,8 @@ pub struct Progress {
     timings: Option<RefCell<Vec<Started>>>,
 }
 
-/// A stage and when it started.
-type Started = (Cow<'static, str>, Instant);
+/// A stage, when it started, and the peak memory before it.
+type Started = (Cow<'static, str>, Instant, Option<String>);
 
 impl Progress {
     /// A bar of `stages` stages; hidden when `quiet` or when stderr is not a terminal.
@@ -41,7 +41,9 @@ impl Progress {
     pub fn stage(&self, doing: impl Into<Cow<'static, str>>) {
         let doing = doing.into();
         if let Some(timings) = &self.timings {
-            timings.borrow_mut().push((doing.clone(), Instant::now()));
+            timings
+                .borrow_mut()
+                .push((doing.clone(), Instant::now(), peak_memory()));
         }
         if self.bar.message().is_empty() {
             self.bar.set_message(doing);
@@ -62,10 +64,31 @@ impl Drop for Progress {
         self.bar.finish_and_clear();
         if let Some(timings) = self.timings.take() {
             let timings = timings.into_inner();
-            let ends = timings.iter().skip(1).map(|(_, start)| *start);
-            for ((stage, start), end) in timings.iter().zip(ends.chain([Instant::now()])) {
-                eprintln!("{:>8.3} s  {stage}", (end - *start).as_secs_f64());
+            let ends = timings
+                .iter()
+                .skip(1)
+                .map(|(_, start, peak)| (*start, peak.clone()));
+            let last = (Instant::now(), peak_memory());
+            for ((stage, start, _), (end, peak)) in timings.iter().zip(ends.chain([last])) {
+                let peak = peak
+                    .map(|p| format!("  (peak {p} after it)"))
+                    .unwrap_or_default();
+                eprintln!("{:>8.3} s  {stage}{peak}", (end - *start).as_secs_f64());
             }
         }
     }
+}
+
+/// The process's peak resident memory so far, where the system says (Linux: `VmHWM`).
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        Some(line[name.len()..].trim().to_owned())
+    };
+    Some(format!(
+        "{}, resident {}",
+        field("VmHWM:")?,
+        field("VmRSS:")?
+    ))
 }
