@@ -41,8 +41,8 @@ pub fn read(text: &str) -> Option<BudgetTable> {
     let mut unit: Option<String> = None;
     for (index, raw) in text.lines().enumerate() {
         let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let key = match_key(raw);
         if !raw.contains('\t') {
+            let key = match_key(raw);
             if key == "项目支出预算表" {
                 inside = true;
                 seen = true;

@@ -124,6 +124,28 @@ pub fn describe_found(rest: &str) -> String {
 
 /// operator = symbol | word (grammar/target.ebnf).
 pub fn operator(i: &str) -> IResult<&str, Operator> {
+    // The ASCII forms are most of a table's operators: read without trying every word form,
+    // the longer before the shorter as below.
+    const ASCII: [(&str, Operator); 8] = [
+        (">=", Operator::Ge),
+        ("=>", Operator::Ge),
+        ("<=", Operator::Le),
+        ("=<", Operator::Le),
+        ("==", Operator::Eq),
+        ("=", Operator::Eq),
+        (">", Operator::Gt),
+        ("<", Operator::Lt),
+    ];
+    if let Some((symbol, op)) = ASCII.iter().find(|(symbol, _)| i.starts_with(symbol)) {
+        return Ok((&i[symbol.len()..], *op));
+    }
+    if i.starts_with(|c: char| c.is_ascii()) {
+        // Every other form starts with a character beyond ASCII.
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Tag,
+        )));
+    }
     let symbols = alt((
         value(
             Operator::Ge,
@@ -776,6 +798,32 @@ pub fn raw_offset(raw: &str, folded_offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operators_are_read_at_the_start_longest_first() {
+        let cases = [
+            (">=5", Some((Operator::Ge, "5"))),
+            ("=>", Some((Operator::Ge, ""))),
+            ("<= 3", Some((Operator::Le, " 3"))),
+            ("=<", Some((Operator::Le, ""))),
+            ("==1", Some((Operator::Eq, "1"))),
+            ("= 5", Some((Operator::Eq, " 5"))),
+            ("> =", Some((Operator::Gt, " ="))),
+            ("<", Some((Operator::Lt, ""))),
+            ("≥90", Some((Operator::Ge, "90"))),
+            ("不低于90", Some((Operator::Ge, "90"))),
+            ("大于或等于", Some((Operator::Ge, ""))),
+            ("小于", Some((Operator::Lt, ""))),
+            ("5", None),
+            (" >=", None),
+            ("", None),
+            ("以上", None),
+        ];
+        for (text, expected) in cases {
+            let read = operator(text).ok().map(|(rest, op)| (op, rest));
+            assert_eq!(read, expected, "{text:?}");
+        }
+    }
     use rust_decimal_macros::dec;
 
     fn target(cell: &str) -> Target {
