@@ -10,6 +10,7 @@ mod cells;
 
 mod matching;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
@@ -41,30 +42,52 @@ pub struct ReadOptions {
 const PART_BYTES: usize = 1 << 18;
 
 /// Reads the actuals file `file` (its `bytes`) and matches every row to `model`.
-pub fn read(
+pub fn read<'b>(
     file: &str,
-    bytes: &[u8],
+    bytes: impl Into<Cow<'b, [u8]>>,
     model: &Department,
     profile: &Profile,
     options: &ReadOptions,
 ) -> Result<Actuals> {
-    read_in_parts_of(file, bytes, model, profile, options, PART_BYTES)
+    read_in_parts_of(file, bytes.into(), model, profile, options, PART_BYTES)
 }
 
 fn read_in_parts_of(
     file: &str,
-    bytes: &[u8],
+    bytes: Cow<'_, [u8]>,
     model: &Department,
     profile: &Profile,
     options: &ReadOptions,
     part_bytes: usize,
 ) -> Result<Actuals> {
+    let index = Index::new(model);
+    let parts = read_parts_of(file, &bytes, &index, profile, options, part_bytes)?;
+    // The rows own what they keep: the index and (when given) the file's bytes go before the
+    // parts are joined, which holds two parts' rows for a moment.
+    drop(index);
+    drop(bytes);
+    let mut parts = parts.into_iter();
+    let mut joined = parts.next().unwrap_or_else(|| Part::empty(file));
+    for part in parts {
+        joined.append(part);
+    }
+    Ok(joined.finish())
+}
+
+/// The rows of `bytes` in parts, in file order (one part when read in one piece).
+fn read_parts_of(
+    file: &str,
+    bytes: &[u8],
+    index: &Index,
+    profile: &Profile,
+    options: &ReadOptions,
+    part_bytes: usize,
+) -> Result<Vec<Part>> {
     let loaded = load(file, bytes, options.encoding)?;
     let source = loaded.source(file);
-    let index = Index::new(model);
     // At most a row a line: reserved once, instead of doubling past a million rows.
     let lines = memchr::memchr_iter(b'\n', loaded.text.as_bytes()).count();
-    let mut head = Reader::new(&source, &index, profile, loaded.encoding, lines);
+    let mut head = Reader::new(&source, index, profile, loaded.encoding, lines);
     head.actuals.places = loaded.places();
     let body = match head.read_header() {
         Ok(body) => body,
@@ -72,21 +95,81 @@ fn read_in_parts_of(
     };
     let text = source.text;
     let parts = jobs::workers(options.jobs, (text.len() - body) / part_bytes.max(1));
-    let reader = if parts > 1 {
+    if parts > 1 {
         let mut fallback = head.clone();
-        match head.read_parts(body, parts) {
-            Some(reader) => reader,
-            // A part that did not start at a record, a duplicate across parts or an error:
-            // read the rows again in one piece, which says what one reading says.
-            None => {
-                fallback.actuals.rows.reserve(lines);
-                fallback.read_rest(body)?
+        if let Some(parts) = head.read_parts(body, parts) {
+            return Ok(parts);
+        }
+        // A part that did not start at a record, a subject in two parts or an error: read the
+        // rows again in one piece, which says what one reading says.
+        fallback.actuals.rows.reserve(lines);
+        return Ok(vec![fallback.read_rest(body)?.into_part()]);
+    }
+    Ok(vec![head.read_rest(body)?.into_part()])
+}
+
+/// What a reader has read, without what it borrows: joined to the parts after it.
+struct Part {
+    actuals: Actuals,
+    set_aside: HashMap<ActualsSetAside, usize>,
+}
+
+impl Part {
+    fn empty(file: &str) -> Part {
+        Part {
+            actuals: Actuals::empty(file),
+            set_aside: HashMap::new(),
+        }
+    }
+
+    /// Adds the next part's rows, notes and counts.
+    fn append(&mut self, part: Part) {
+        self.actuals.rows.extend(part.actuals.rows);
+        for note in part.actuals.notes {
+            // A column without a name is warned about once in the file.
+            let warned = note.code == "unknown-column"
+                && self.actuals.notes.iter().any(|n| n.message == note.message);
+            if !warned {
+                self.actuals.notes.push(note);
             }
         }
-    } else {
-        head.read_rest(body)?
-    };
-    Ok(reader.finish())
+        self.actuals.accounting.rows_read += part.actuals.accounting.rows_read;
+        self.actuals.accounting.rows_used += part.actuals.accounting.rows_used;
+        for (reason, n) in part.set_aside {
+            *self.set_aside.entry(reason).or_default() += n;
+        }
+    }
+
+    fn finish(mut self) -> Actuals {
+        self.actuals.accounting = accounting(&self.actuals.accounting, &self.set_aside);
+        if self.actuals.accounting.rows_read == 0 {
+            self.actuals.notes.push(Note {
+                line: 0,
+                severity: Severity::Warning,
+                code: "no-rows",
+                message: "the file has a header and no rows: every indicator is 未填报 (or 未到期)"
+                    .to_owned(),
+            });
+        }
+        self.actuals
+    }
+}
+
+/// The accounting of the rows read so far, with the set-aside counts sorted by reason.
+fn accounting(
+    counted: &ActualsAccounting,
+    set_aside: &HashMap<ActualsSetAside, usize>,
+) -> ActualsAccounting {
+    let mut set_aside: Vec<(ActualsSetAside, usize)> = set_aside
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(r, n)| (*r, *n))
+        .collect();
+    set_aside.sort();
+    ActualsAccounting {
+        set_aside,
+        ..counted.clone()
+    }
 }
 
 /// What reading the rows has gathered so far: one reader reads the whole file, or each reads
@@ -176,7 +259,7 @@ impl<'a> Reader<'a> {
     /// Reads the rows from `from` in `parts` parts at once, split after line breaks; joins
     /// them in file order. `None` when the parts must be read again in one piece: a split fell
     /// inside a quoted cell, a row was in error, or two parts have a row for one subject.
-    fn read_parts(self, from: usize, parts: usize) -> Option<Reader<'a>> {
+    fn read_parts(self, from: usize, parts: usize) -> Option<Vec<Part>> {
         let text = self.source.text.as_bytes();
         let mut starts = vec![from];
         for k in 1..parts {
@@ -214,45 +297,36 @@ impl<'a> Reader<'a> {
                 .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         });
-        let mut joined: Option<Reader> = None;
         let mut next = from;
-        for (reader, reach) in readers {
-            let reach = reach.ok()?;
+        for (_, reach) in &readers {
+            let reach = reach.as_ref().ok()?;
             if reach.first != next {
                 return None;
             }
             next = reach.next;
-            match &mut joined {
-                None => joined = Some(reader),
-                Some(joined) => joined.append(reader),
-            }
         }
-        let joined = joined?;
-        let mut seen = vec![false; joined.index.slots()];
-        for row in &joined.actuals.rows {
-            let slot = joined.index.slot(row.subject);
-            if std::mem::replace(seen.get_mut(slot)?, true) {
-                return None;
-            }
+        // A subject seen by two parts: the one-piece reading says where.
+        let seen: Vec<&[u32]> = readers
+            .iter()
+            .map(|(r, _)| r.seen.as_slice())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let twice = (0..index.slots()).any(|slot| {
+            seen.iter()
+                .filter(|s| s.get(slot).is_some_and(|&line| line > 0))
+                .nth(1)
+                .is_some()
+        });
+        if twice {
+            return None;
         }
-        Some(joined)
+        Some(readers.into_iter().map(|(r, _)| r.into_part()).collect())
     }
 
-    /// Adds the next part's rows, notes and counts.
-    fn append(&mut self, part: Reader) {
-        self.actuals.rows.extend(part.actuals.rows);
-        for note in part.actuals.notes {
-            // A column without a name is warned about once in the file.
-            let warned = note.code == "unknown-column"
-                && self.actuals.notes.iter().any(|n| n.message == note.message);
-            if !warned {
-                self.actuals.notes.push(note);
-            }
-        }
-        self.actuals.accounting.rows_read += part.actuals.accounting.rows_read;
-        self.actuals.accounting.rows_used += part.actuals.accounting.rows_used;
-        for (reason, n) in part.set_aside {
-            *self.set_aside.entry(reason).or_default() += n;
+    fn into_part(self) -> Part {
+        Part {
+            actuals: self.actuals,
+            set_aside: self.set_aside,
         }
     }
 
@@ -568,31 +642,7 @@ impl<'a> Reader<'a> {
 
     /// The accounting of the rows read so far.
     fn accounting(&self) -> ActualsAccounting {
-        let mut set_aside: Vec<(ActualsSetAside, usize)> = self
-            .set_aside
-            .iter()
-            .filter(|(_, n)| **n > 0)
-            .map(|(r, n)| (*r, *n))
-            .collect();
-        set_aside.sort();
-        ActualsAccounting {
-            set_aside,
-            ..self.actuals.accounting.clone()
-        }
-    }
-
-    fn finish(mut self) -> Actuals {
-        self.actuals.accounting = self.accounting();
-        if self.actuals.accounting.rows_read == 0 {
-            self.actuals.notes.push(Note {
-                line: 0,
-                severity: Severity::Warning,
-                code: "no-rows",
-                message: "the file has a header and no rows: every indicator is 未填报 (or 未到期)"
-                    .to_owned(),
-            });
-        }
-        self.actuals
+        accounting(&self.actuals.accounting, &self.set_aside)
     }
 }
 
@@ -1220,7 +1270,7 @@ mod tests {
                 let profile = Profile::national();
                 let read = read_in_parts_of(
                     "a.csv",
-                    text.as_bytes(),
+                    text.as_bytes().into(),
                     model,
                     &profile,
                     &options,

@@ -145,24 +145,27 @@ fn by_extension(path: Option<&std::path::Path>) -> Format {
 pub fn run(args: Args) -> Result<ExitCode> {
     let profile = profile(&args.profile)?;
     let actuals_name = args.actuals.display().to_string();
-    let progress = Progress::new(5, args.quiet);
+    let progress = Progress::new(if args.targets.is_some() { 4 } else { 5 }, args.quiet);
     let read_options = kpi::actuals::ReadOptions {
         encoding: encoding(args.encoding.as_deref())?,
         jobs: args.jobs,
     };
     // What the file is decided by its columns: a table that names its own targets (and no ids)
-    // is read on its own unless --targets is given. Given targets are read first, so that their
-    // text is freed before the actuals' bytes are read.
+    // is read on its own unless --targets is given. Given targets are imported while the
+    // actuals' bytes are read; an error in the targets is the one reported.
     let (targets_name, imported, bytes) = match &args.targets {
         Some(path) => {
-            progress.stage("reading the targets");
-            let targets = output::read_targets(Some(path), ("", ""))?;
-            progress.stage(format!("reading {actuals_name}"));
-            (
-                targets.name,
-                targets.imported,
-                output::read_bytes(&args.actuals)?,
-            )
+            progress.stage(format!("reading the targets and {actuals_name}"));
+            let (targets, bytes) = std::thread::scope(|scope| {
+                let reading = scope.spawn(|| output::read_bytes(&args.actuals));
+                let targets = output::read_targets(Some(path), ("", ""));
+                let bytes = reading
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (targets, bytes)
+            });
+            let targets = targets?;
+            (targets.name, targets.imported, bytes?)
         }
         None => {
             progress.stage(format!("reading {actuals_name}"));
@@ -180,8 +183,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let model = imported.department;
     progress.stage(format!("matching {actuals_name} to {targets_name}"));
-    let actuals = kpi::actuals::read(&actuals_name, &bytes, &model, &profile, &read_options)?;
-    drop(bytes);
+    // The bytes are handed over: freed as soon as the rows are read.
+    let actuals = kpi::actuals::read(&actuals_name, bytes, &model, &profile, &read_options)?;
 
     let mut options = Options::new(profile, &targets_name);
     options.year = args.year;
