@@ -450,8 +450,8 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
             let weight = project.explicit.then_some(weights[i]);
             indicators.push(Indicator {
                 id: format!("000001-p{p}-{i}"),
-                level1: LEVEL1[row.level1 % project.spread].to_owned(),
-                level2: row.level2.to_owned(),
+                level1: LEVEL1[row.level1 % project.spread].into(),
+                level2: row.level2.into(),
                 name: format!("指标{i}"),
                 target: row.target.clone(),
                 deadline: row.deadline,

@@ -216,8 +216,8 @@ fn hostile(label: &str) -> String {
 fn indicator(id: &str, level1: String, target: Target) -> Indicator {
     Indicator {
         id: id.to_owned(),
-        level1,
-        level2: hostile("二级"),
+        level1: level1.into(),
+        level2: hostile("二级").into(),
         name: hostile(&format!("指标{id}")),
         target,
         deadline: Some(Deadline::Month {

@@ -192,8 +192,8 @@ fn indicator() -> impl Strategy<Value = Indicator> {
         .prop_map(
             |((level1, level2, name), target, deadline, weight, direction, allow)| Indicator {
                 id: String::new(),
-                level1,
-                level2,
+                level1: level1.into(),
+                level2: level2.into(),
                 name,
                 target,
                 deadline,

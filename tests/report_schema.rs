@@ -73,8 +73,8 @@ fn d(s: &str) -> Decimal {
 fn indicator(id: &str, level1: &str, level2: &str, name: &str, target: Target) -> Indicator {
     Indicator {
         id: id.to_owned(),
-        level1: level1.to_owned(),
-        level2: level2.to_owned(),
+        level1: level1.into(),
+        level2: level2.into(),
         name: name.to_owned(),
         target,
         deadline: Some(Deadline::Month {

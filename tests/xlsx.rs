@@ -424,8 +424,8 @@ fn the_workbook_reads_back_as_a_self_evaluation_and_scores_the_same() {
 fn hostile() -> Department {
     let indicator = |id: &str, name: &str, target: Target| Indicator {
         id: id.to_owned(),
-        level1: "产出指标".to_owned(),
-        level2: "@数量指标".to_owned(),
+        level1: "产出指标".into(),
+        level2: "@数量指标".into(),
         name: name.to_owned(),
         target,
         deadline: None,

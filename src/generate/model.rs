@@ -295,8 +295,8 @@ fn indicator(
 ) -> Indicator {
     Indicator {
         id,
-        level1: level1.to_owned(),
-        level2: level2.to_owned(),
+        level1: level1.into(),
+        level2: level2.into(),
         name,
         target,
         deadline: Some(deadline),

@@ -15,7 +15,7 @@ use super::{Accounting, Imported, Note, SetAside, Severity};
 use crate::error::{LocatedError, Result};
 use crate::model::id::{self, IdAllocator};
 use crate::model::{
-    BudgetLine, Category, Deadline, Department, Indicator, Project, Provenance, Target, Unit,
+    BudgetLine, Category, Deadline, Department, Indicator, Names, Project, Provenance, Target, Unit,
 };
 use crate::syntax::target::{
     TargetCell, decimal, is_leftover, number_text, parse_cell, parse_deadline, parse_operator,
@@ -956,6 +956,7 @@ impl<'a> Reader<'a> {
     }
 
     fn finish(mut self) -> Result<Imported> {
+        let mut names = Names::default();
         self.close_table();
         if self.units.is_empty() && self.projects.is_empty() {
             return Err(crate::Error::Input {
@@ -991,7 +992,7 @@ impl<'a> Reader<'a> {
                         &row.level2,
                         &row.name,
                     ));
-                    indicator(id, row)
+                    indicator(id, row, &mut names)
                 })
                 .collect();
             department.units.push(Unit {
@@ -1028,7 +1029,7 @@ impl<'a> Reader<'a> {
                         &row.level2,
                         &row.name,
                     ));
-                    indicator(id, row)
+                    indicator(id, row, &mut names)
                 })
                 .collect();
             department.projects.push(Project {
@@ -1180,11 +1181,11 @@ fn is_bare_quantity(text: &str) -> bool {
     })
 }
 
-fn indicator(id: String, row: RowDraft) -> Indicator {
+fn indicator(id: String, row: RowDraft, names: &mut Names) -> Indicator {
     Indicator {
         id,
-        level1: row.level1,
-        level2: row.level2,
+        level1: names.name(&row.level1),
+        level2: names.name(&row.level2),
         name: row.name,
         target: row.target,
         deadline: row.deadline,

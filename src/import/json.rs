@@ -9,12 +9,12 @@ use serde::de::{Deserializer, SeqAccess, Visitor};
 
 use crate::model::json::{CategoryDoc, DepartmentDoc, IndicatorDoc, ProjectDoc, UnitDoc};
 use crate::model::{
-    BudgetLine, Category, Deadline, Department, Direction, Indicator, Measure, Operator, Project,
-    Target, Unit,
+    BudgetLine, Category, Deadline, Department, Direction, Indicator, Measure, Names, Operator,
+    Project, Target, Unit,
 };
 use crate::syntax::target::{parse_deadline, parse_operator};
 
-fn unit(u: UnitDoc) -> Result<Unit, String> {
+fn unit(u: UnitDoc, names: &mut Names) -> Result<Unit, String> {
     let budget_lines = u
         .budget_lines
         .into_iter()
@@ -38,7 +38,7 @@ fn unit(u: UnitDoc) -> Result<Unit, String> {
         indicators: u
             .indicators
             .into_iter()
-            .map(indicator)
+            .map(|doc| indicator(doc, names))
             .collect::<Result<_, _>>()?,
         empty_categories: u.empty_categories.into_iter().map(category).collect(),
         allow: u.allow,
@@ -46,7 +46,7 @@ fn unit(u: UnitDoc) -> Result<Unit, String> {
     })
 }
 
-fn project(p: ProjectDoc) -> Result<Project, String> {
+fn project(p: ProjectDoc, names: &mut Names) -> Result<Project, String> {
     let budget = match &p.budget {
         Some(text) => Some(
             Decimal::from_str(text)
@@ -63,7 +63,7 @@ fn project(p: ProjectDoc) -> Result<Project, String> {
         indicators: p
             .indicators
             .into_iter()
-            .map(indicator)
+            .map(|doc| indicator(doc, names))
             .collect::<Result<_, _>>()?,
         empty_categories: p.empty_categories.into_iter().map(category).collect(),
         allow: p.allow,
@@ -86,7 +86,12 @@ impl ModelIn {
     /// The model the document describes; an error names the element that is wrong, units
     /// before projects.
     pub fn department(self) -> Result<Department, String> {
-        let units = self.units.into_iter().map(unit).collect::<Result<_, _>>()?;
+        let mut names = Names::default();
+        let units = self
+            .units
+            .into_iter()
+            .map(|u| unit(u, &mut names))
+            .collect::<Result<_, _>>()?;
         if let Some(message) = self.projects.error {
             return Err(message);
         }
@@ -120,9 +125,10 @@ impl<'de> Deserialize<'de> for ProjectsIn {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ProjectsIn, A::Error> {
                 let mut projects = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 let mut error = None;
+                let mut names = Names::default();
                 while let Some(doc) = seq.next_element::<ProjectDoc>()? {
                     if error.is_none() {
-                        match project(doc) {
+                        match project(doc, &mut names) {
                             Ok(project) => projects.push(project),
                             Err(message) => error = Some(message),
                         }
@@ -135,7 +141,7 @@ impl<'de> Deserialize<'de> for ProjectsIn {
     }
 }
 
-fn indicator(doc: IndicatorDoc) -> Result<Indicator, String> {
+fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> {
     let this = doc;
     let at = |field: &str| format!("indicator {}: {field}", this.id);
     let number = |field: &str, value: &Option<String>| -> Result<Decimal, String> {
@@ -190,8 +196,8 @@ fn indicator(doc: IndicatorDoc) -> Result<Indicator, String> {
     };
     Ok(Indicator {
         id: this.id,
-        level1: this.level1,
-        level2: this.level2,
+        level1: names.name(&this.level1),
+        level2: names.name(&this.level2),
         name: this.name,
         target,
         deadline,

@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 
 use super::{Accounting, Imported, Note, SetAside, Severity, shared_deadline};
 use crate::model::id::{self, IdAllocator};
-use crate::model::{Deadline, Department, Indicator, Measure, Project, Provenance, Target, Unit};
+use crate::model::{
+    Deadline, Department, Indicator, Measure, Names, Project, Provenance, Target, Unit,
+};
 use crate::syntax::columns::{Field, Header};
 use crate::syntax::table::{Record, TableSource};
 use crate::syntax::target::{
@@ -397,6 +399,7 @@ impl TableReader<'_> {
     }
 
     fn finish(mut self) -> Result<Imported> {
+        let mut names = Names::default();
         if self.header.is_none() {
             return Err(Error::Input {
                 file: self.source.file.to_owned(),
@@ -442,7 +445,7 @@ impl TableReader<'_> {
                 .map(|r| {
                     let id =
                         ids.unique(id::unit_indicator_id(&code, &r.level1, &r.level2, &r.name));
-                    indicator(id, r)
+                    indicator(id, r, &mut names)
                 })
                 .collect();
         }
@@ -462,7 +465,7 @@ impl TableReader<'_> {
                         &r.level2,
                         &r.name,
                     ));
-                    indicator(id, r)
+                    indicator(id, r, &mut names)
                 })
                 .collect();
             department.projects.push(Project {
@@ -511,11 +514,11 @@ impl TableReader<'_> {
     }
 }
 
-fn indicator(id: String, draft: Draft) -> Indicator {
+fn indicator(id: String, draft: Draft, names: &mut Names) -> Indicator {
     Indicator {
         id,
-        level1: draft.level1,
-        level2: draft.level2,
+        level1: names.name(&draft.level1),
+        level2: names.name(&draft.level2),
         name: draft.name,
         target: draft.target,
         deadline: draft.deadline,

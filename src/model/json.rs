@@ -251,8 +251,8 @@ impl IndicatorDoc {
         };
         IndicatorDoc {
             id: indicator.id.clone(),
-            level1: indicator.level1.clone(),
-            level2: indicator.level2.clone(),
+            level1: indicator.level1.to_string(),
+            level2: indicator.level2.to_string(),
             name: indicator.name.clone(),
             kind: kind.to_owned(),
             operator,

@@ -7,11 +7,13 @@ pub mod direction;
 pub mod id;
 pub mod json;
 pub mod measure;
+pub mod name;
 pub mod target;
 
 use rust_decimal::Decimal;
 
 pub use measure::{Dimension, Measure};
+pub use name::{Name, Names};
 pub use target::{Deadline, Direction, Operator, Target};
 
 /// Where an element came from: its line (1-based) and byte span in the source text.
@@ -98,10 +100,11 @@ pub struct Category {
 pub struct Indicator {
     /// Stable id ([`id`]).
     pub id: String,
-    /// 一级指标 (产出指标, 效益指标, 满意度指标; 履职效能 … in 表16).
-    pub level1: String,
+    /// 一级指标 (产出指标, 效益指标, 满意度指标; 履职效能 … in 表16), shared by the
+    /// category's indicators.
+    pub level1: Name,
     /// 二级指标 (数量指标, 质量指标 …).
-    pub level2: String,
+    pub level2: Name,
     /// 三级指标: the indicator's own name.
     pub name: String,
     pub target: Target,

@@ -11,8 +11,8 @@ use super::MAGIC;
 use crate::error::LocatedError;
 use crate::model::id::{self, IdAllocator};
 use crate::model::{
-    BudgetLine, Category, Department, Direction, Indicator, Measure, Project, Provenance, Target,
-    Unit,
+    BudgetLine, Category, Department, Direction, Indicator, Measure, Name, Names, Project,
+    Provenance, Target, Unit,
 };
 use crate::syntax::target::{
     decimal, describe_found, number_text, operator, parse_deadline, raw_offset,
@@ -169,8 +169,8 @@ enum Block {
 }
 
 struct OpenCategory {
-    level1: String,
-    level2: Option<String>,
+    level1: Name,
+    level2: Option<Name>,
     used: bool,
     source: Provenance,
 }
@@ -188,6 +188,8 @@ struct SpecParser<'a> {
     explicit_ids: HashSet<&'a str>,
     /// (block, indicator index) of indicators written without an id.
     pending_ids: Vec<(Block, usize)>,
+    /// The categories' names, each held once for all the indicators under them.
+    names: Names,
 }
 
 /// A position inside one line, for reading a statement token by token.
@@ -333,6 +335,7 @@ impl<'a> SpecParser<'a> {
             named: false,
             explicit_ids: HashSet::new(),
             pending_ids: Vec::new(),
+            names: Names::default(),
         }
     }
 
@@ -496,8 +499,8 @@ impl<'a> SpecParser<'a> {
                 c.end()?;
                 self.close_category();
                 self.category = Some(OpenCategory {
-                    level1,
-                    level2,
+                    level1: self.names.name(&level1),
+                    level2: level2.map(|l| self.names.name(&l)),
                     used: false,
                     source,
                 });
@@ -782,8 +785,8 @@ impl<'a> SpecParser<'a> {
             return;
         }
         let empty = Category {
-            level1: category.level1,
-            level2: category.level2,
+            level1: category.level1.into(),
+            level2: category.level2.map(String::from),
             source: Some(category.source),
         };
         match self.block {
