@@ -24,7 +24,7 @@ use super::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, RowN
 use crate::jobs;
 use crate::syntax::columns::{Field, Header};
 use crate::syntax::table::{Reach, Record, TableSource, load};
-use cells::{CellError, TargetTexts};
+use cells::{CellError, ReferenceCells};
 use matching::{Index, Names};
 
 /// How to read an actuals file.
@@ -186,7 +186,7 @@ struct Reader<'a> {
     actuals: Actuals,
     set_aside: HashMap<ActualsSetAside, usize>,
     unnamed_warned: Vec<usize>,
-    target_texts: TargetTexts,
+    reference: ReferenceCells,
 }
 
 impl<'a> Reader<'a> {
@@ -214,7 +214,7 @@ impl<'a> Reader<'a> {
             },
             set_aside: HashMap::new(),
             unnamed_warned: Vec::new(),
-            target_texts: TargetTexts::default(),
+            reference: ReferenceCells::default(),
         }
     }
 
@@ -507,11 +507,12 @@ impl<'a> Reader<'a> {
                             indicator,
                         )?;
                     } else {
-                        self.target_texts.check(target, indicator)?;
+                        self.reference.check_target(target, indicator)?;
                     }
                 }
                 if !deadline.is_empty() {
-                    cells::check_deadline(deadline, indicator, self.index.model().year)?;
+                    self.reference
+                        .check_deadline(deadline, indicator, self.index.model().year)?;
                 }
             }
             (Subject::Budget { project }, None) => {

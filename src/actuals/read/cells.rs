@@ -47,7 +47,12 @@ type CellResult<T> = Result<T, CellError>;
 /// `不适用` or `/` (and the spellings the target grammar accepts for them, but for dashes, which
 /// may mean zero in a spreadsheet: they are an error rather than a silent 不适用).
 pub(crate) fn is_not_applicable(cell: &str) -> bool {
-    let folded = fold(cell.trim());
+    let cell = cell.trim();
+    // Every form below is at most 9 bytes before folding, and none starts with a digit.
+    if cell.len() > 9 || cell.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let folded = fold(cell);
     matches!(
         folded.to_lowercase().as_str(),
         "/" | "\\" | "不适用" | "n/a" | "na"
@@ -492,29 +497,48 @@ fn read_target_cell(cell: &str) -> Option<Target> {
     }
 }
 
-/// The texts of the `target` column, which must state the indicator's target (it is never used
-/// as one), each read once: a province's million rows write a few
-/// thousand distinct targets.
+/// The texts of the `target` and `deadline` columns, which must state the indicator's (they are
+/// never used), each read once: a province's million rows write a few thousand distinct texts.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct TargetTexts(HashMap<String, Option<Target>>);
+pub(crate) struct ReferenceCells {
+    targets: HashMap<String, Option<Target>>,
+    deadlines: HashMap<String, Option<Deadline>>,
+}
 
-impl TargetTexts {
-    /// At most this many texts are kept, whatever a file holds.
+/// `cell` read by `read`, or as read before.
+fn read_once<T: Clone>(
+    texts: &mut HashMap<String, T>,
+    cell: &str,
+    read: impl FnOnce(&str) -> T,
+) -> T {
+    // At most this many texts are kept, whatever a file holds.
     const HELD: usize = 1 << 14;
+    if let Some(value) = texts.get(cell) {
+        return value.clone();
+    }
+    let value = read(cell);
+    if texts.len() < HELD {
+        texts.insert(cell.to_owned(), value.clone());
+    }
+    value
+}
 
-    /// Whether `cell` states the indicator's target, reading each distinct text once.
-    pub(crate) fn check(&mut self, cell: &str, indicator: &Indicator) -> CellResult<()> {
-        let read = || match self.0.get(cell) {
-            Some(target) => target.clone(),
-            None => {
-                let target = read_target_cell(cell);
-                if self.0.len() < Self::HELD {
-                    self.0.insert(cell.to_owned(), target.clone());
-                }
-                target
-            }
-        };
+impl ReferenceCells {
+    /// Whether `cell` states the indicator's target.
+    pub(crate) fn check_target(&mut self, cell: &str, indicator: &Indicator) -> CellResult<()> {
+        let read = || read_once(&mut self.targets, cell, read_target_cell);
         check_parsed_target(cell, read, cell.trim(), indicator)
+    }
+
+    /// Whether `cell` states the indicator's deadline, in the evaluated `year`.
+    pub(crate) fn check_deadline(
+        &mut self,
+        cell: &str,
+        indicator: &Indicator,
+        year: Option<i32>,
+    ) -> CellResult<()> {
+        let found = read_once(&mut self.deadlines, cell, parse_deadline);
+        check_parsed_deadline(cell, found, indicator, year)
     }
 }
 
@@ -612,12 +636,12 @@ fn same_quantity(found: &Target, expected: &Target) -> bool {
 
 /// The `deadline` column must state the indicator's 完成时限. A day inside a month deadline is
 /// accepted: spreadsheets turn `2024-12` into `2024/12/1`.
-pub(crate) fn check_deadline(
+fn check_parsed_deadline(
     cell: &str,
+    found: Option<Deadline>,
     indicator: &Indicator,
     year: Option<i32>,
 ) -> CellResult<()> {
-    let found = parse_deadline(cell);
     let same = match (found, indicator.deadline) {
         (Some(found), Some(expected)) => {
             let y = year.or(expected.year()).unwrap_or_default();
@@ -672,9 +696,21 @@ mod tests {
 
     /// The check, made twice: the second answer comes from the text kept.
     fn check_target(cell: &str, indicator: &Indicator) -> CellResult<()> {
-        let mut texts = TargetTexts::default();
-        let first = texts.check(cell, indicator);
-        let again = texts.check(cell, indicator);
+        let mut cells = ReferenceCells::default();
+        let first = cells.check_target(cell, indicator);
+        let again = cells.check_target(cell, indicator);
+        assert_eq!(
+            first.as_ref().map_err(|e| &e.message),
+            again.as_ref().map_err(|e| &e.message)
+        );
+        first
+    }
+
+    /// The same for a deadline.
+    fn check_deadline(cell: &str, indicator: &Indicator, year: Option<i32>) -> CellResult<()> {
+        let mut cells = ReferenceCells::default();
+        let first = cells.check_deadline(cell, indicator, year);
+        let again = cells.check_deadline(cell, indicator, year);
         assert_eq!(
             first.as_ref().map_err(|e| &e.message),
             again.as_ref().map_err(|e| &e.message)
