@@ -25,25 +25,102 @@ use crate::text::{clean_cell, match_key};
 
 /// Reads the disclosure `text`; `file` names it in notes and errors.
 pub fn import(file: &str, text: &str) -> Result<Imported> {
-    let mut reader = Reader::new(file);
-    for (index, raw) in text.split_inclusive('\n').enumerate() {
-        let start = raw.as_ptr() as usize - text.as_ptr() as usize;
-        let line_text = raw.trim_end_matches(['\n', '\r']);
-        let line = Line {
-            number: u32::try_from(index + 1).unwrap_or(u32::MAX),
-            start,
-            end: start + line_text.len(),
-            text: line_text,
-        };
-        if let Err(error) = reader.line(&line) {
-            let mut so_far = reader.accounting.clone();
-            so_far.rows_seen = so_far.rows_seen.saturating_sub(1);
-            return Err(error.counted(format!("{file}: before the error, {so_far}")));
+    let parts = crate::jobs::workers(None, text.len() / PART_BYTES);
+    let parted = if parts > 1 {
+        read_in_parts(file, text, &project_starts(text, parts))
+    } else {
+        None
+    };
+    let reader = match parted {
+        Some(reader) => reader,
+        None => {
+            let mut reader = Reader::new(file, true);
+            if let Err(error) = reader.lines(text, 0, text.len(), 1) {
+                let mut so_far = reader.accounting.clone();
+                so_far.rows_seen = so_far.rows_seen.saturating_sub(1);
+                return Err(error.counted(format!("{file}: before the error, {so_far}")));
+            }
+            reader
+        }
+    };
+    // 表9 is read from the whole text while the tables read are made into the model.
+    let (imported, budget_table) = std::thread::scope(|scope| {
+        let budget_table = scope.spawn(|| super::budget_table::read(text));
+        let imported = reader.finish();
+        let budget_table = budget_table
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (imported, budget_table)
+    });
+    let mut imported = imported?;
+    imported.budget_table = budget_table;
+    Ok(imported)
+}
+
+/// A disclosure is read in parts of at least this many bytes, one part a thread.
+const PART_BYTES: usize = 1 << 20;
+
+/// Where `parts` parts of `text` start: the first at 0, each other at the first 项目(政策)名称
+/// line after its share of the text (fewer parts when there are fewer such lines).
+fn project_starts(text: &str, parts: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for k in 1..parts {
+        let mut at = memchr::memchr(b'\n', &bytes[text.len() * k / parts..])
+            .map_or(bytes.len(), |i| text.len() * k / parts + i + 1);
+        while at < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            if starts_a_project(&text[at..end]) {
+                break;
+            }
+            at = end + 1;
+        }
+        if at < bytes.len() && at > *starts.last().unwrap_or(&0) {
+            starts.push(at);
         }
     }
-    let mut imported = reader.finish()?;
-    imported.budget_table = super::budget_table::read(text);
-    Ok(imported)
+    starts
+}
+
+/// Whether the reader takes `line` as the start of a project's table, whatever came before.
+fn starts_a_project(line: &str) -> bool {
+    line.contains("名称")
+        && cells(line.trim_end_matches('\r'))
+            .first()
+            .is_some_and(|first| match_key(&first.text) == "项目(政策)名称")
+}
+
+/// Reads the parts of `text` that start at `starts` at once and joins them in order; `None`
+/// when a part is in error (read in one piece, the first error is the one reported).
+fn read_in_parts<'a>(file: &'a str, text: &str, starts: &[usize]) -> Option<Reader<'a>> {
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
+    let parts: Vec<Option<Reader>> = std::thread::scope(|scope| {
+        let running: Vec<_> = starts
+            .iter()
+            .zip(&ends)
+            .map(|(&start, &end)| {
+                scope.spawn(move || {
+                    let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
+                    // Only the first part holds the title.
+                    let mut reader = Reader::new(file, start == 0);
+                    reader.lines(text, start, end, line).ok()?;
+                    // What the next part's first line, a project, would do.
+                    reader.close_table();
+                    Some(reader)
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut parts = parts.into_iter();
+    let mut joined = parts.next()??;
+    for part in parts {
+        joined.append(part?);
+    }
+    Some(joined)
 }
 
 struct Line<'a> {
@@ -344,6 +421,8 @@ enum Owner {
 struct Reader<'a> {
     file: &'a str,
     department_name: Option<String>,
+    /// Whether the title is read here: only where the text begins.
+    titled: bool,
     title_lines: Vec<String>,
     units: Vec<UnitDraft>,
     projects: Vec<ProjectDraft>,
@@ -354,10 +433,11 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(file: &'a str) -> Self {
+    fn new(file: &'a str, titled: bool) -> Self {
         Reader {
             file,
             department_name: None,
+            titled,
             title_lines: Vec::new(),
             units: Vec::new(),
             projects: Vec::new(),
@@ -366,6 +446,34 @@ impl<'a> Reader<'a> {
             notes: Vec::new(),
             accounting: Accounting::default(),
         }
+    }
+
+    /// Reads the lines of `text[from..until]`, whose first line is line `line`.
+    fn lines(&mut self, text: &str, from: usize, until: usize, line: usize) -> Result<()> {
+        for (index, raw) in text[from..until].split_inclusive('\n').enumerate() {
+            let start = raw.as_ptr() as usize - text.as_ptr() as usize;
+            let line_text = raw.trim_end_matches(['\n', '\r']);
+            self.line(&Line {
+                number: u32::try_from(line + index).unwrap_or(u32::MAX),
+                start,
+                end: start + line_text.len(),
+                text: line_text,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Adds the next part of the text, read apart and closed.
+    fn append(&mut self, part: Reader) {
+        if self.department_name.is_none() {
+            self.department_name = part.department_name;
+        }
+        self.units.extend(part.units);
+        self.projects.extend(part.projects);
+        self.notes.extend(part.notes);
+        self.accounting.add(&part.accounting);
+        self.section = part.section;
+        self.owner = part.owner;
     }
 
     fn note(&mut self, line: u32, severity: Severity, code: &'static str, message: String) {
@@ -391,7 +499,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         };
         let key = match_key(&first.text);
-        if self.title_lines.len() < 8 && !line.text.contains('\t') {
+        if self.titled && self.title_lines.len() < 8 && !line.text.contains('\t') {
             self.title_lines.push(first.text.clone());
         }
         if is_page_furniture(&key) {
@@ -1199,6 +1307,76 @@ fn indicator(id: String, row: RowDraft, names: &mut Names) -> Indicator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What reading `text` in one piece gives, as text to compare.
+    fn whole(text: &str) -> String {
+        let mut reader = Reader::new("d.txt", true);
+        reader
+            .lines(text, 0, text.len(), 1)
+            .expect("the text reads");
+        format!("{:#?}", reader.finish().expect("the text has tables"))
+    }
+
+    fn in_parts(text: &str, starts: &[usize]) -> String {
+        let reader = read_in_parts("d.txt", text, starts).expect("the parts read");
+        format!("{:#?}", reader.finish().expect("the text has tables"))
+    }
+
+    /// Every line of the text where a project's table starts.
+    fn project_lines(text: &str) -> Vec<usize> {
+        text.split_inclusive('\n')
+            .scan(0, |at, line| {
+                let start = *at;
+                *at += line.len();
+                Some((start, line))
+            })
+            .filter(|(_, line)| starts_a_project(line.trim_end_matches('\n')))
+            .map(|(start, _)| start)
+            .collect()
+    }
+
+    #[test]
+    fn the_seed_split_before_any_project_reads_as_in_one_piece() {
+        let seed = crate::embedded::DISCLOSURE;
+        let starts = project_lines(seed);
+        assert_eq!(starts.len(), 57);
+        let expected = whole(seed);
+        for (at, &start) in starts.iter().enumerate() {
+            assert_eq!(
+                in_parts(seed, &[0, start]),
+                expected,
+                "split at byte {start}"
+            );
+            if let Some(&next) = starts.get(at + 5) {
+                assert_eq!(
+                    in_parts(seed, &[0, start, next]),
+                    expected,
+                    "{start}, {next}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_generated_disclosure_read_in_four_parts_is_the_same() {
+        let model = crate::generate::department(&crate::generate::Options::new(60, 5));
+        let mut text = Vec::new();
+        crate::generate::disclosure_text(&model, &mut text).expect("writing into memory");
+        let text = String::from_utf8(text).expect("UTF-8");
+        let starts = project_starts(&text, 4);
+        assert_eq!(starts.len(), 4, "{starts:?}");
+        assert_eq!(in_parts(&text, &starts), whole(&text));
+    }
+
+    #[test]
+    fn a_part_in_error_is_read_again_in_one_piece() {
+        let seed = crate::embedded::DISCLOSURE;
+        let starts = project_lines(seed);
+        // A project without a name in the second part.
+        let broken = format!("{seed}\n项目(政策)名称\t\n");
+        assert!(read_in_parts("d.txt", &broken, &[0, starts[30]]).is_none());
+        assert!(import("d.txt", &broken).is_err());
+    }
 
     fn row(line: &str) -> Vec<Cell> {
         cells(line)

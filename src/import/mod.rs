@@ -145,6 +145,22 @@ impl Accounting {
         self.rows_seen == self.indicators + self.set_aside_total()
     }
 
+    /// Adds the counts of a part of a document read apart.
+    pub(crate) fn add(&mut self, part: &Accounting) {
+        self.rows_seen += part.rows_seen;
+        self.indicators += part.indicators;
+        self.other_lines += part.other_lines;
+        for &(reason, n) in &part.set_aside {
+            match self.set_aside.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, count)) => *count += n,
+                None => {
+                    self.set_aside.push((reason, n));
+                    self.set_aside.sort();
+                }
+            }
+        }
+    }
+
     pub(crate) fn count(&mut self, reason: SetAside) {
         match self.set_aside.iter_mut().find(|(r, _)| *r == reason) {
             Some((_, n)) => *n += 1,
