@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let targets = output::read_targets(Some(&args.file), ("", ""))?;
+    let targets = output::read_targets(Some(&args.file), ("", ""), None)?;
     let (name, imported) = (&targets.name, &targets.imported);
     for note in &imported.notes {
         output::warn(&note.render_in(name, imported.places.as_ref()));

@@ -52,8 +52,8 @@ pub struct Args {
     /// Exit with 1 when any row is 未填报 or 需说明.
     #[arg(long)]
     strict: bool,
-    /// Threads for reading the actuals, scoring and writing JSON; one per core by default. The
-    /// report is the same whatever the number.
+    /// Threads for reading the targets and the actuals, scoring and writing JSON; one per core
+    /// by default. The report is the same whatever the number.
     #[arg(long, short, value_name = "N")]
     jobs: Option<std::num::NonZeroUsize>,
     /// The actuals' encoding: utf-8, gbk or gb18030 (detected when left out).
@@ -158,7 +158,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             progress.stage(format!("reading the targets and {actuals_name}"));
             let (targets, bytes) = std::thread::scope(|scope| {
                 let reading = scope.spawn(|| output::read_bytes(&args.actuals));
-                let targets = output::read_targets(Some(path), ("", ""));
+                let targets = output::read_targets(Some(path), ("", ""), args.jobs);
                 let bytes = reading
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

@@ -40,6 +40,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let targets = output::read_targets(
         args.file.as_deref(),
         (kpi::embedded::DISCLOSURE_NAME, kpi::embedded::DISCLOSURE),
+        None,
     )?;
     let (name, imported) = (&targets.name, &targets.imported);
     if !args.quiet {

@@ -49,10 +49,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let targets = output::read_targets(
         args.file.as_deref(),
         (kpi::embedded::DISCLOSURE_NAME, kpi::embedded::DISCLOSURE),
+        None,
     )?;
     let allows = match &args.allow_from {
         Some(path) => Some(
-            output::read_targets(Some(path), ("", ""))?
+            output::read_targets(Some(path), ("", ""), None)?
                 .imported
                 .department,
         ),

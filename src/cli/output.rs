@@ -21,8 +21,13 @@ pub struct Targets {
 }
 
 /// Reads a targets document of any kind `kpi` knows, decided by its content; `default` is the
-/// embedded (name, text) used without a file.
-pub fn read_targets(path: Option<&Path>, default: (&str, &str)) -> Result<Targets> {
+/// embedded (name, text) used without a file. A large text is read on `jobs` threads (one per
+/// core when none is given).
+pub fn read_targets(
+    path: Option<&Path>,
+    default: (&str, &str),
+    jobs: Option<std::num::NonZeroUsize>,
+) -> Result<Targets> {
     let Some(path) = path else {
         let (name, text) = default;
         return Ok(Targets {
@@ -42,7 +47,7 @@ pub fn read_targets(path: Option<&Path>, default: (&str, &str)) -> Result<Target
     }
     let text = decode(&name, bytes)?;
     Ok(Targets {
-        imported: kpi::import::import(&name, &text)?,
+        imported: kpi::import::import_with_jobs(&name, &text, jobs)?,
         name,
         text: Some(text),
     })

@@ -35,6 +35,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let targets = output::read_targets(
         args.targets.as_deref(),
         (kpi::embedded::SPEC_NAME, kpi::embedded::SPEC),
+        None,
     )?;
     let (name, imported) = (&targets.name, &targets.imported);
     for note in &imported.notes {

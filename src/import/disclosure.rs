@@ -24,8 +24,8 @@ use crate::syntax::target::{
 use crate::text::{clean_cell, match_key};
 
 /// Reads the disclosure `text`; `file` names it in notes and errors.
-pub fn import(file: &str, text: &str) -> Result<Imported> {
-    let parts = crate::jobs::workers(None, text.len() / PART_BYTES);
+pub fn import(file: &str, text: &str, jobs: Option<std::num::NonZeroUsize>) -> Result<Imported> {
+    let parts = crate::jobs::workers(jobs, text.len() / PART_BYTES);
     let parted = if parts > 1 {
         read_in_parts(file, text, &project_starts(text, parts))
     } else {
@@ -58,7 +58,7 @@ pub fn import(file: &str, text: &str) -> Result<Imported> {
 }
 
 /// A disclosure is read in parts of at least this many bytes, one part a thread.
-const PART_BYTES: usize = 1 << 20;
+const PART_BYTES: usize = 1 << 18;
 
 /// Where `parts` parts of `text` start: the first at 0, each other at the first 项目(政策)名称
 /// line after its share of the text (fewer parts when there are fewer such lines).
@@ -1375,7 +1375,7 @@ mod tests {
         // A project without a name in the second part.
         let broken = format!("{seed}\n项目(政策)名称\t\n");
         assert!(read_in_parts("d.txt", &broken, &[0, starts[30]]).is_none());
-        assert!(import("d.txt", &broken).is_err());
+        assert!(import("d.txt", &broken, None).is_err());
     }
 
     fn row(line: &str) -> Vec<Cell> {
@@ -1450,7 +1450,7 @@ mod tests {
         for (value, expected) in [("10-15", "10~15 次"), ("12", "= 12 次")] {
             let edited = row.replace(">=\t1", &format!("\t{value}"));
             let text = crate::embedded::DISCLOSURE.replace(row, &edited);
-            let imported = import("d.txt", &text).unwrap();
+            let imported = import("d.txt", &text, None).unwrap();
             let indicator = imported
                 .department
                 .projects

@@ -195,7 +195,7 @@ impl fmt::Display for Accounting {
 
 /// Reads a disclosure text. `file` names the input in messages.
 pub fn import_disclosure(file: &str, text: &str) -> Result<Imported> {
-    disclosure::import(file, text)
+    disclosure::import(file, text, None)
 }
 
 /// The kinds of targets documents `kpi` reads.
@@ -243,17 +243,31 @@ pub fn import_bytes(file: &str, bytes: &[u8]) -> Result<Imported> {
 
 /// Reads targets from any document `kpi` knows, detected by content.
 pub fn import(file: &str, text: &str) -> Result<Imported> {
-    let mut imported = import_as_detected(file, text)?;
+    import_with_jobs(file, text, None)
+}
+
+/// [`import`] on at most `jobs` threads (one per core when none is given): a large spec or
+/// disclosure is read in parts. The model is the same whatever the number.
+pub fn import_with_jobs(
+    file: &str,
+    text: &str,
+    jobs: Option<std::num::NonZeroUsize>,
+) -> Result<Imported> {
+    let mut imported = import_as_detected(file, text, jobs)?;
     imported.department.shrink_to_fit();
     Ok(imported)
 }
 
-fn import_as_detected(file: &str, text: &str) -> Result<Imported> {
+fn import_as_detected(
+    file: &str,
+    text: &str,
+    jobs: Option<std::num::NonZeroUsize>,
+) -> Result<Imported> {
     match SourceKind::detect(text) {
-        SourceKind::Disclosure => disclosure::import(file, text),
+        SourceKind::Disclosure => disclosure::import(file, text, jobs),
         SourceKind::Table => table::import(file, text),
         SourceKind::Spec => {
-            let (department, spec_notes) = crate::syntax::spec::parse(file, text)?;
+            let (department, spec_notes) = crate::syntax::spec::parse_with_jobs(file, text, jobs)?;
             let notes = spec_notes
                 .into_iter()
                 .map(|n| Note {

@@ -6,7 +6,7 @@
 mod parse;
 mod print;
 
-pub use parse::{SpecNote, looks_like_spec, parse};
+pub use parse::{SpecNote, looks_like_spec, parse, parse_with_jobs};
 pub use print::print;
 
 /// The first statement of every spec.

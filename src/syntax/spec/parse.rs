@@ -1,6 +1,7 @@
 //! Spec text → model. Errors carry file, line, column, what was expected and what was found.
 
 use std::collections::HashSet;
+use std::num::NonZeroUsize;
 
 use nom::Parser;
 use nom::character::complete::space0;
@@ -54,8 +55,18 @@ fn first_line(text: &str) -> &str {
 
 /// Reads a spec. `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
+    parse_with_jobs(file, text, None)
+}
+
+/// [`parse`] on at most `jobs` threads (one per core when none is given); the model is the
+/// same whatever the number.
+pub fn parse_with_jobs(
+    file: &str,
+    text: &str,
+    jobs: Option<NonZeroUsize>,
+) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let parts = crate::jobs::workers(None, text.len() / PART_BYTES);
+    let parts = crate::jobs::workers(jobs, text.len() / PART_BYTES);
     if parts > 1
         && let Some(parsed) = parse_in_parts(file, text, parts)
     {
@@ -72,7 +83,7 @@ fn parse_whole(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Bo
 }
 
 /// A spec is read in parts of at least this many bytes, one part a thread.
-const PART_BYTES: usize = 1 << 20;
+const PART_BYTES: usize = 1 << 18;
 
 /// Reads `text` in `parts` parts at once, each starting at a `project` statement, and joins
 /// them in order. `None` when one reading must say what the spec holds: a part in error, an id
