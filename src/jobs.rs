@@ -16,6 +16,67 @@ pub fn workers(requested: Option<NonZeroUsize>, tasks: usize) -> usize {
     threads.min(tasks).max(1)
 }
 
+/// A text is read in parts of at least this many bytes, one part a thread: below it a thread
+/// costs more than it saves.
+pub(crate) const PART_BYTES: usize = 1 << 18;
+
+/// The parts to read `len` bytes in, on at most `requested` threads.
+pub(crate) fn parts_for(requested: Option<NonZeroUsize>, len: usize, part_bytes: usize) -> usize {
+    workers(requested, len / part_bytes.max(1))
+}
+
+/// Where the parts of `text[from..]` start: `from`, then, for each further part, the first line
+/// after its share of the text that `starts_part` accepts (given the line without its `\n`).
+/// Fewer starts than `parts` when there are fewer such lines.
+pub(crate) fn part_starts(
+    text: &str,
+    from: usize,
+    parts: usize,
+    starts_part: impl Fn(&str) -> bool,
+) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let next_line =
+        |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+    let mut starts = vec![from];
+    for k in 1..parts {
+        let mut at = next_line(from + (text.len() - from) * k / parts);
+        while at < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            if starts_part(&text[at..end]) {
+                break;
+            }
+            at = end + 1;
+        }
+        if at < bytes.len() && at > *starts.last().unwrap_or(&from) {
+            starts.push(at);
+        }
+    }
+    starts
+}
+
+/// Reads each part `starts[k]..` (to the next start, the last to `end`) on a thread of its own,
+/// with its `state`; the results in the parts' order. A panic in a part is the caller's.
+pub(crate) fn in_parts<S: Send, T: Send>(
+    states: Vec<S>,
+    starts: &[usize],
+    end: usize,
+    read: impl Fn(S, usize, usize) -> T + Sync,
+) -> Vec<T> {
+    let ends = starts.iter().skip(1).copied().chain([end]);
+    let read = &read;
+    std::thread::scope(|scope| {
+        let running: Vec<_> = states
+            .into_iter()
+            .zip(starts.iter().copied().zip(ends))
+            .map(|(state, (start, end))| scope.spawn(move || read(state, start, end)))
+            .collect();
+        running
+            .into_iter()
+            .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,5 +88,29 @@ mod tests {
         assert_eq!(workers(four, 3), 3);
         assert_eq!(workers(four, 0), 1);
         assert!((1..=DEFAULT_MAX).contains(&workers(None, 100)));
+    }
+
+    #[test]
+    fn parts_start_at_accepted_lines_after_their_share_in_order() {
+        let text = "head\na\nb\nproject 1\nc\nproject 2\nd\n";
+        assert_eq!(part_starts(text, 5, 1, |_| true), vec![5]);
+        // The line after the middle of `a … d` (byte 19, in `c`) starts at 21.
+        assert_eq!(part_starts(text, 5, 2, |_| true), vec![5, 21]);
+        let project = |line: &str| line.starts_with("project");
+        assert_eq!(part_starts(text, 0, 2, project), vec![0, 21]);
+        // No accepted line after a share: fewer parts.
+        assert_eq!(part_starts(text, 0, 3, project), vec![0, 21]);
+        assert_eq!(part_starts("a\nb\nc\n", 0, 3, |_| false), vec![0]);
+        let starts = [0, 9, 21];
+        let read = in_parts(
+            vec!['x', 'y', 'z'],
+            &starts,
+            text.len(),
+            |state, from, to| format!("{state}{}", &text[from..to]),
+        );
+        assert_eq!(
+            read,
+            ["xhead\na\nb\n", "yproject 1\nc\n", "zproject 2\nd\n"]
+        );
     }
 }

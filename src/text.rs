@@ -81,10 +81,8 @@ pub fn clean_cell(raw: &str) -> CleanCell {
 ///
 /// Borrows `s` when it is its own key (the common case), so comparing keys allocates nothing.
 pub fn match_key(s: &str) -> Cow<'_, str> {
-    // Ideographs first: they are most of a name.
-    let is_key = |c: char| match c {
-        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => true,
-        c => c.is_ascii() && !c.is_whitespace() && !c.is_ascii_uppercase(),
+    let is_key = |c: char| {
+        nfkc_stable(c) && !(c.is_ascii() && (c.is_whitespace() || c.is_ascii_uppercase()))
     };
     if s.chars().all(is_key) {
         return Cow::Borrowed(s);
@@ -96,6 +94,11 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
             .flat_map(char::to_lowercase)
             .collect(),
     )
+}
+
+/// The 1-based line of byte `at` of `text`.
+pub fn line_at(text: &str, at: usize) -> usize {
+    1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at.min(text.len())]).count()
 }
 
 /// Whether two names share a [`match_key`]; equal texts are compared without folding.

@@ -32,14 +32,10 @@ use matching::{Index, Names};
 pub struct ReadOptions {
     /// Overrides the detected encoding (`--encoding`).
     pub encoding: Option<&'static encoding_rs::Encoding>,
-    /// Threads to read a large file's rows on; one per core when left out. The rows, notes and
-    /// errors are the same whatever the number.
+    /// Threads to read a large file's rows on; one per core (at most 8) when left out. The rows,
+    /// notes and errors are the same whatever the number.
     pub jobs: Option<NonZeroUsize>,
 }
-
-/// A file's rows are read in parts of at least this many bytes, one part a thread: below it a
-/// thread costs more than it saves.
-const PART_BYTES: usize = 1 << 18;
 
 /// Reads the actuals file `file` (its `bytes`) and matches every row to `model`.
 pub fn read<'b>(
@@ -49,7 +45,14 @@ pub fn read<'b>(
     profile: &Profile,
     options: &ReadOptions,
 ) -> Result<Actuals> {
-    read_in_parts_of(file, bytes.into(), model, profile, options, PART_BYTES)
+    read_in_parts_of(
+        file,
+        bytes.into(),
+        model,
+        profile,
+        options,
+        jobs::PART_BYTES,
+    )
 }
 
 fn read_in_parts_of(
@@ -94,7 +97,7 @@ fn read_parts_of(
         Err(error) => return Err(head.counted(error)),
     };
     let text = source.text;
-    let parts = jobs::workers(options.jobs, (text.len() - body) / part_bytes.max(1));
+    let parts = jobs::parts_for(options.jobs, text.len() - body, part_bytes);
     if parts > 1 {
         let mut fallback = head.clone();
         if let Some(parts) = head.read_parts(body, parts) {
@@ -260,42 +263,25 @@ impl<'a> Reader<'a> {
     /// them in file order. `None` when the parts must be read again in one piece: a split fell
     /// inside a quoted cell, a row was in error, or two parts have a row for one subject.
     fn read_parts(self, from: usize, parts: usize) -> Option<Vec<Part>> {
-        let text = self.source.text.as_bytes();
-        let mut starts = vec![from];
-        for k in 1..parts {
-            let nominal = from + (text.len() - from) * k / parts;
-            let start =
-                memchr::memchr(b'\n', &text[nominal..]).map_or(text.len(), |at| nominal + at + 1);
-            if start > *starts.last().unwrap_or(&from) && start < text.len() {
-                starts.push(start);
-            }
-        }
-        let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
+        let text = self.source.text;
+        let starts = jobs::part_starts(text, from, parts, |_| true);
         let (source, index, profile) = (self.source, self.index, self.profile);
         let (encoding, header) = (self.actuals.encoding, self.header.clone());
         // The first part is read into the head, which has room for every row.
-        let mut head = Some(self);
-        let readers: Vec<(Reader, Result<Reach>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = starts
-                .iter()
-                .zip(&ends)
-                .map(|(&start, &end)| {
-                    let mut reader = head.take().unwrap_or_else(|| {
-                        let lines = memchr::memchr_iter(b'\n', &text[start..end]).count();
-                        let mut reader = Reader::new(source, index, profile, encoding, lines);
-                        reader.header.clone_from(&header);
-                        reader
-                    });
-                    scope.spawn(move || {
-                        let reach = reader.read_rows(start, end);
-                        (reader, reach)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
+        let mut readers = vec![self];
+        for (&start, &end) in starts
+            .iter()
+            .skip(1)
+            .zip(starts.iter().skip(2).chain([&text.len()]))
+        {
+            let lines = memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count();
+            let mut reader = Reader::new(source, index, profile, encoding, lines);
+            reader.header.clone_from(&header);
+            readers.push(reader);
+        }
+        let readers = jobs::in_parts(readers, &starts, text.len(), |mut reader, start, end| {
+            let reach = reader.read_rows(start, end);
+            (reader, reach)
         });
         let mut next = from;
         for (_, reach) in &readers {

@@ -53,7 +53,8 @@ pub struct Args {
     #[arg(long)]
     strict: bool,
     /// Threads for reading the targets and the actuals, scoring and writing JSON; one per core
-    /// by default. The report is the same whatever the number.
+    /// (at most 8) by default, and 1 for a run on one thread. The report is the same whatever
+    /// the number.
     #[arg(long, short, value_name = "N")]
     jobs: Option<std::num::NonZeroUsize>,
     /// The actuals' encoding: utf-8, gbk or gb18030 (detected when left out).
@@ -152,20 +153,30 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     // What the file is decided by its columns: a table that names its own targets (and no ids)
     // is read on its own unless --targets is given. Given targets are imported while the
-    // actuals' bytes are read; an error in the targets is the one reported.
+    // actuals' bytes are read (one after the other on one thread); an error in the targets is
+    // the one reported.
     let (targets_name, imported, bytes) = match &args.targets {
         Some(path) => {
             progress.stage(format!("reading the targets and {actuals_name}"));
-            let (targets, bytes) = std::thread::scope(|scope| {
-                let reading = scope.spawn(|| output::read_bytes(&args.actuals));
-                let targets = output::read_targets(Some(path), ("", ""), args.jobs);
-                let bytes = reading
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (targets, bytes)
-            });
-            let targets = targets?;
-            (targets.name, targets.imported, bytes?)
+            if kpi::jobs::workers(args.jobs, 2) < 2 {
+                let targets = output::read_targets(Some(path), ("", ""), args.jobs)?;
+                (
+                    targets.name,
+                    targets.imported,
+                    output::read_bytes(&args.actuals)?,
+                )
+            } else {
+                let (targets, bytes) = std::thread::scope(|scope| {
+                    let reading = scope.spawn(|| output::read_bytes(&args.actuals));
+                    let targets = output::read_targets(Some(path), ("", ""), args.jobs);
+                    let bytes = reading
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    (targets, bytes)
+                });
+                let targets = targets?;
+                (targets.name, targets.imported, bytes?)
+            }
         }
         None => {
             progress.stage(format!("reading {actuals_name}"));

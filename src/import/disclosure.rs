@@ -21,13 +21,30 @@ use crate::syntax::target::{
     TargetCell, decimal, is_leftover, number_text, parse_cell, parse_deadline, parse_operator,
     parse_split,
 };
+use std::num::NonZeroUsize;
+
 use crate::text::{clean_cell, match_key};
 
-/// Reads the disclosure `text`; `file` names it in notes and errors.
-pub fn import(file: &str, text: &str, jobs: Option<std::num::NonZeroUsize>) -> Result<Imported> {
-    let parts = crate::jobs::workers(jobs, text.len() / PART_BYTES);
+/// The lines without tabs at the top of a disclosure where its department and year are looked
+/// for.
+const TITLE_LINES: usize = 8;
+
+/// Reads the disclosure `text`; `file` names it in notes and errors. A large text is read on
+/// at most `jobs` threads (one per core, at most 8, when none is given); the model is the same.
+pub fn import(file: &str, text: &str, jobs: Option<NonZeroUsize>) -> Result<Imported> {
+    import_in_parts_of(file, text, jobs, crate::jobs::PART_BYTES)
+}
+
+fn import_in_parts_of(
+    file: &str,
+    text: &str,
+    jobs: Option<NonZeroUsize>,
+    part_bytes: usize,
+) -> Result<Imported> {
+    let parts = crate::jobs::parts_for(jobs, text.len(), part_bytes);
     let parted = if parts > 1 {
-        read_in_parts(file, text, &project_starts(text, parts))
+        let starts = crate::jobs::part_starts(text, 0, parts, starts_a_project);
+        read_in_parts(file, text, &starts)
     } else {
         None
     };
@@ -43,6 +60,11 @@ pub fn import(file: &str, text: &str, jobs: Option<std::num::NonZeroUsize>) -> R
             reader
         }
     };
+    if crate::jobs::workers(jobs, 2) < 2 {
+        let mut imported = reader.finish()?;
+        imported.budget_table = super::budget_table::read(text);
+        return Ok(imported);
+    }
     // 表9 is read from the whole text while the tables read are made into the model.
     let (imported, budget_table) = std::thread::scope(|scope| {
         let budget_table = scope.spawn(|| super::budget_table::read(text));
@@ -57,31 +79,6 @@ pub fn import(file: &str, text: &str, jobs: Option<std::num::NonZeroUsize>) -> R
     Ok(imported)
 }
 
-/// A disclosure is read in parts of at least this many bytes, one part a thread.
-const PART_BYTES: usize = 1 << 18;
-
-/// Where `parts` parts of `text` start: the first at 0, each other at the first 项目(政策)名称
-/// line after its share of the text (fewer parts when there are fewer such lines).
-fn project_starts(text: &str, parts: usize) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    for k in 1..parts {
-        let mut at = memchr::memchr(b'\n', &bytes[text.len() * k / parts..])
-            .map_or(bytes.len(), |i| text.len() * k / parts + i + 1);
-        while at < bytes.len() {
-            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-            if starts_a_project(&text[at..end]) {
-                break;
-            }
-            at = end + 1;
-        }
-        if at < bytes.len() && at > *starts.last().unwrap_or(&0) {
-            starts.push(at);
-        }
-    }
-    starts
-}
-
 /// Whether the reader takes `line` as the start of a project's table, whatever came before.
 fn starts_a_project(line: &str) -> bool {
     line.contains("名称")
@@ -91,32 +88,27 @@ fn starts_a_project(line: &str) -> bool {
 }
 
 /// Reads the parts of `text` that start at `starts` at once and joins them in order; `None`
-/// when a part is in error (read in one piece, the first error is the one reported).
+/// when a part is in error (read in one piece, the first error is the one reported) or when
+/// the first part has fewer lines of title than one reading would take from the whole text.
 fn read_in_parts<'a>(file: &'a str, text: &str, starts: &[usize]) -> Option<Reader<'a>> {
-    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
-    let parts: Vec<Option<Reader>> = std::thread::scope(|scope| {
-        let running: Vec<_> = starts
-            .iter()
-            .zip(&ends)
-            .map(|(&start, &end)| {
-                scope.spawn(move || {
-                    let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
-                    // Only the first part holds the title.
-                    let mut reader = Reader::new(file, start == 0);
-                    reader.lines(text, start, end, line).ok()?;
-                    // What the next part's first line, a project, would do.
-                    reader.close_table();
-                    Some(reader)
-                })
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    // Only the first part holds the title.
+    let readers = starts
+        .iter()
+        .map(|&start| Reader::new(file, start == 0))
+        .collect();
+    let parts = crate::jobs::in_parts(readers, starts, text.len(), |mut reader, start, end| {
+        reader
+            .lines(text, start, end, crate::text::line_at(text, start))
+            .ok()?;
+        // What the next part's first line, a project, would do.
+        reader.close_table();
+        Some(reader)
     });
     let mut parts = parts.into_iter();
     let mut joined = parts.next()??;
+    if joined.title_lines.len() < TITLE_LINES {
+        return None;
+    }
     for part in parts {
         joined.append(part?);
     }
@@ -499,7 +491,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         };
         let key = match_key(&first.text);
-        if self.titled && self.title_lines.len() < 8 && !line.text.contains('\t') {
+        if self.titled && self.title_lines.len() < TITLE_LINES && !line.text.contains('\t') {
             self.title_lines.push(first.text.clone());
         }
         if is_page_furniture(&key) {
@@ -1363,7 +1355,7 @@ mod tests {
         let mut text = Vec::new();
         crate::generate::disclosure_text(&model, &mut text).expect("writing into memory");
         let text = String::from_utf8(text).expect("UTF-8");
-        let starts = project_starts(&text, 4);
+        let starts = crate::jobs::part_starts(&text, 0, 4, starts_a_project);
         assert_eq!(starts.len(), 4, "{starts:?}");
         assert_eq!(in_parts(&text, &starts), whole(&text));
     }
@@ -1375,7 +1367,11 @@ mod tests {
         // A project without a name in the second part.
         let broken = format!("{seed}\n项目(政策)名称\t\n");
         assert!(read_in_parts("d.txt", &broken, &[0, starts[30]]).is_none());
-        assert!(import("d.txt", &broken, None).is_err());
+        // Read in parts of a byte on two threads, it is read again in one piece.
+        let read = import_in_parts_of("d.txt", &broken, NonZeroUsize::new(2), 1);
+        let whole = import_in_parts_of("d.txt", &broken, NonZeroUsize::new(1), 1);
+        assert!(read.is_err());
+        assert_eq!(format!("{read:?}"), format!("{whole:?}"));
     }
 
     fn row(line: &str) -> Vec<Cell> {

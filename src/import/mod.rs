@@ -151,21 +151,19 @@ impl Accounting {
         self.indicators += part.indicators;
         self.other_lines += part.other_lines;
         for &(reason, n) in &part.set_aside {
-            match self.set_aside.iter_mut().find(|(r, _)| *r == reason) {
-                Some((_, count)) => *count += n,
-                None => {
-                    self.set_aside.push((reason, n));
-                    self.set_aside.sort();
-                }
-            }
+            self.set_aside_more(reason, n);
         }
     }
 
     pub(crate) fn count(&mut self, reason: SetAside) {
+        self.set_aside_more(reason, 1);
+    }
+
+    fn set_aside_more(&mut self, reason: SetAside, rows: usize) {
         match self.set_aside.iter_mut().find(|(r, _)| *r == reason) {
-            Some((_, n)) => *n += 1,
+            Some((_, n)) => *n += rows,
             None => {
-                self.set_aside.push((reason, 1));
+                self.set_aside.push((reason, rows));
                 self.set_aside.sort();
             }
         }
@@ -246,7 +244,7 @@ pub fn import(file: &str, text: &str) -> Result<Imported> {
     import_with_jobs(file, text, None)
 }
 
-/// [`import`] on at most `jobs` threads (one per core when none is given): a large spec or
+/// [`import`] on at most `jobs` threads (one per core, at most 8, when none is given): a large spec or
 /// disclosure is read in parts. The model is the same whatever the number.
 pub fn import_with_jobs(
     file: &str,

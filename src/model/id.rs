@@ -63,11 +63,6 @@ impl IdAllocator {
         }
     }
 
-    /// Reserves an id given explicitly (by a spec); false when it is taken already.
-    pub fn reserve(&mut self, id: &str) -> bool {
-        self.taken.insert(id.to_owned())
-    }
-
     /// `derived`, or `derived-N` for the smallest N ≥ 2 not taken.
     pub fn unique(&mut self, derived: String) -> String {
         if self.taken.insert(derived.clone()) {

@@ -197,12 +197,18 @@ enum TargetValue<'a> {
     Text(&'a str),
 }
 
+impl std::fmt::Display for TargetValue<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetValue::Number(value) => value.fmt(f),
+            TargetValue::Text(text) => f.write_str(text),
+        }
+    }
+}
+
 impl Serialize for TargetValue<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            TargetValue::Number(value) => serializer.collect_str(value),
-            TargetValue::Text(text) => serializer.serialize_str(text),
-        }
+        serializer.collect_str(self)
     }
 }
 
@@ -231,39 +237,22 @@ fn source_doc(source: Option<Provenance>, text: Option<&str>) -> Option<SourceDo
 impl IndicatorDoc {
     /// The JSON of `indicator`; `text` is the source it was read from, for its raw line.
     pub fn new(indicator: &Indicator, text: Option<&str>) -> IndicatorDoc {
-        let (kind, operator, value, high, measure) = match &indicator.target {
-            Target::Compare { op, value, measure } => (
-                "compare",
-                Some(op.ascii().to_owned()),
-                Some(value.to_string()),
-                None,
-                measure.as_ref().map(|m| m.symbol().to_owned()),
-            ),
-            Target::Range { low, high, measure } => (
-                "range",
-                None,
-                Some(low.to_string()),
-                Some(high.to_string()),
-                measure.as_ref().map(|m| m.symbol().to_owned()),
-            ),
-            Target::Qualitative(text) => ("qualitative", None, Some(text.clone()), None, None),
-            Target::NotApplicable => ("not_applicable", None, None, None, None),
-        };
+        let view = IndicatorView::new(indicator);
         IndicatorDoc {
-            id: indicator.id.clone(),
-            level1: indicator.level1.to_string(),
-            level2: indicator.level2.to_string(),
-            name: indicator.name.clone(),
-            kind: kind.to_owned(),
-            operator,
-            value,
-            high,
-            measure,
+            id: view.id.to_owned(),
+            level1: view.level1.to_owned(),
+            level2: view.level2.to_owned(),
+            name: view.name.to_owned(),
+            kind: view.kind.to_owned(),
+            operator: view.operator.map(str::to_owned),
+            value: view.value.map(|v| v.to_string()),
+            high: view.high.map(|h| h.0.to_string()),
+            measure: view.measure.map(str::to_owned),
             target: indicator.target.to_string(),
             deadline: indicator.deadline.map(|d| d.to_string()),
             weight: indicator.weight.map(|w| w.to_string()),
-            direction: indicator.direction.map(|d| d.keyword().to_owned()),
-            allow: indicator.allow.clone(),
+            direction: view.direction.map(str::to_owned),
+            allow: view.allow.to_vec(),
             source: source_doc(indicator.source, text),
         }
     }

@@ -666,8 +666,10 @@ struct LineCounter {
 impl LineCounter {
     /// A counter standing at byte `at` of `text`.
     fn at(text: &str, at: usize) -> LineCounter {
-        let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count();
-        LineCounter { at, line }
+        LineCounter {
+            at,
+            line: crate::text::line_at(text, at),
+        }
     }
 
     fn line_at(&mut self, text: &str, at: usize) -> usize {

@@ -798,6 +798,7 @@ pub fn raw_offset(raw: &str, folded_offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal_macros::dec;
 
     #[test]
     fn operators_are_read_at_the_start_longest_first() {
@@ -824,7 +825,6 @@ mod tests {
             assert_eq!(read, expected, "{text:?}");
         }
     }
-    use rust_decimal_macros::dec;
 
     fn target(cell: &str) -> Target {
         match parse_cell(cell)

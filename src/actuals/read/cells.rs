@@ -491,7 +491,14 @@ pub(crate) fn completed(cell: &str, year: Option<i32>) -> CellResult<NaiveDate> 
 
 /// A `target` cell read as a target; `None` for what is none.
 fn read_target_cell(cell: &str) -> Option<Target> {
-    match parse_cell(cell).ok()?.cell {
+    target_of(parse_cell(cell))
+}
+
+/// The target a reading found, if any.
+fn target_of(
+    read: Result<crate::syntax::target::ParsedTarget, crate::syntax::target::TargetError>,
+) -> Option<Target> {
+    match read.ok()?.cell {
         TargetCell::Target(target) => Some(target),
         TargetCell::Leftover => None,
     }
@@ -555,10 +562,7 @@ pub(crate) fn check_split_target(
         .copied()
         .collect::<Vec<_>>()
         .join(" ");
-    let read = || match parse_split(op, value, unit).ok()?.cell {
-        TargetCell::Target(target) => Some(target),
-        TargetCell::Leftover => None,
-    };
+    let read = || target_of(parse_split(op, value, unit));
     check_parsed_target(value, read, &shown, indicator)
 }
 
@@ -693,6 +697,8 @@ pub(crate) fn check_budget_target(cell: &str, budget: Option<Decimal>, id: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Operator;
+    use rust_decimal_macros::dec;
 
     /// The check, made twice: the second answer comes from the text kept.
     fn check_target(cell: &str, indicator: &Indicator) -> CellResult<()> {
@@ -717,8 +723,6 @@ mod tests {
         );
         first
     }
-    use crate::model::Operator;
-    use rust_decimal_macros::dec;
 
     fn compare(op: Operator, value: Decimal, unit: &str) -> Target {
         Target::Compare {

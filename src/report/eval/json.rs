@@ -130,7 +130,7 @@ struct BudgetDoc<'a> {
     flags: Vec<&'static str>,
     actual: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    claimed: Option<String>,
+    claimed: Option<Shown<Fixed2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     accepted_claimed: Option<bool>,
     note: Option<&'a str>,
@@ -597,9 +597,10 @@ fn empty_categories(categories: &[Category]) -> Vec<CategoryDoc> {
         .collect()
 }
 
-fn claim(claimed: Option<rust_decimal::Decimal>, accepted: bool) -> (Option<String>, Option<bool>) {
+/// A claimed score (S16) and whether it was accepted: both left out when there is none.
+fn claim(claimed: Option<Decimal>, accepted: bool) -> (Option<Shown<Fixed2>>, Option<bool>) {
     match claimed {
-        Some(c) => (Some(fixed2(c)), Some(accepted)),
+        Some(c) => (Some(Shown(Fixed2(c))), Some(accepted)),
         None => (None, None),
     }
 }
@@ -640,7 +641,7 @@ fn indicator_doc<'a>(
     actuals: &'a Actuals,
 ) -> IndicatorResultDoc<'a> {
     // No source text: the line of the targets stays, its raw text does not.
-    let claimed = row.claimed(actuals);
+    let (claimed, accepted_claimed) = claim(row.claimed(actuals), row.accepted_claimed);
     IndicatorResultDoc {
         indicator: IndicatorView::without_weight(indicator),
         declared_weight: indicator.weight.map(Shown),
@@ -651,8 +652,8 @@ fn indicator_doc<'a>(
         score: Shown(Fixed2(row.score)),
         rule_score: Shown(Fixed2(row.rule_score)),
         completion: row.completion.map(|c| Shown(Fixed2(c))),
-        claimed: claimed.map(|c| Shown(Fixed2(c))),
-        accepted_claimed: claimed.map(|_| row.accepted_claimed),
+        claimed,
+        accepted_claimed,
         deduction: row.deduction(actuals).map(Shown),
         note: row.note(actuals),
         completed: row.completed(actuals).map(|d| Shown(Iso(d))),

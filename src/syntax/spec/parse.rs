@@ -58,15 +58,24 @@ pub fn parse(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Box<
     parse_with_jobs(file, text, None)
 }
 
-/// [`parse`] on at most `jobs` threads (one per core when none is given); the model is the
+/// [`parse`] on at most `jobs` threads (one per core, at most 8, when none is given); the model is the
 /// same whatever the number.
 pub fn parse_with_jobs(
     file: &str,
     text: &str,
     jobs: Option<NonZeroUsize>,
 ) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
+    parse_in_parts_of(file, text, jobs, crate::jobs::PART_BYTES)
+}
+
+fn parse_in_parts_of(
+    file: &str,
+    text: &str,
+    jobs: Option<NonZeroUsize>,
+    part_bytes: usize,
+) -> Result<(Department, Vec<SpecNote>), Box<LocatedError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let parts = crate::jobs::workers(jobs, text.len() / PART_BYTES);
+    let parts = crate::jobs::parts_for(jobs, text.len(), part_bytes);
     if parts > 1
         && let Some(parsed) = parse_in_parts(file, text, parts)
     {
@@ -82,41 +91,22 @@ fn parse_whole(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Bo
     parser.finish(text)
 }
 
-/// A spec is read in parts of at least this many bytes, one part a thread.
-const PART_BYTES: usize = 1 << 18;
-
 /// Reads `text` in `parts` parts at once, each starting at a `project` statement, and joins
 /// them in order. `None` when one reading must say what the spec holds: a part in error, an id
 /// in two parts, or a `department` or `year` statement after the first part.
 fn parse_in_parts(file: &str, text: &str, parts: usize) -> Option<(Department, Vec<SpecNote>)> {
-    let mut starts = vec![0];
-    for k in 1..parts {
-        let start = project_line_after(text, text.len() * k / parts);
-        if start > *starts.last().unwrap_or(&0) && start < text.len() {
-            starts.push(start);
-        }
-    }
+    let starts = crate::jobs::part_starts(text, 0, parts, is_project_statement);
     if starts.len() < 2 {
         return None;
     }
-    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
-    let parsed: Vec<Option<SpecParser>> = std::thread::scope(|scope| {
-        let running: Vec<_> = starts
-            .iter()
-            .zip(&ends)
-            .map(|(&start, &end)| {
-                scope.spawn(move || {
-                    let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
-                    // Only the first part holds `kpi-spec 1`.
-                    let mut parser = SpecParser::new(file, start > 0);
-                    parser.lines(text, start, end, line).ok().map(|()| parser)
-                })
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    // Only the first part holds `kpi-spec 1`.
+    let parsers = starts
+        .iter()
+        .map(|&start| SpecParser::new(file, start > 0))
+        .collect();
+    let parsed = crate::jobs::in_parts(parsers, &starts, text.len(), |mut parser, start, end| {
+        let line = crate::text::line_at(text, start);
+        parser.lines(text, start, end, line).ok().map(|()| parser)
     });
     let mut parsed = parsed.into_iter();
     let mut joined = parsed.next()??;
@@ -126,24 +116,11 @@ fn parse_in_parts(file: &str, text: &str, parts: usize) -> Option<(Department, V
     joined.finish(text).ok()
 }
 
-/// The start of the first line at or after byte `at` that is a `project` statement; the
-/// text's end for none.
-fn project_line_after(text: &str, at: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut start =
-        memchr::memchr(b'\n', &bytes[at.min(bytes.len())..]).map_or(bytes.len(), |i| at + i + 1);
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let line = text[start..end].trim_start();
-        if line
-            .strip_prefix("project")
-            .is_some_and(|rest| rest.starts_with([' ', '\t']))
-        {
-            return start;
-        }
-        start = end + 1;
-    }
-    bytes.len()
+/// Whether `line` is a `project` statement, which closes what the lines before it opened.
+fn is_project_statement(line: &str) -> bool {
+    line.trim_start()
+        .strip_prefix("project")
+        .is_some_and(|rest| rest.starts_with([' ', '\t']))
 }
 
 /// A `#` comment starts at the line start or after white space, outside strings.
@@ -940,13 +917,17 @@ mod tests {
         let renamed = format!("{text}department \"另一个部门\"\n");
         for (text, error) in [(&repeated, true), (&broken, true), (&renamed, false)] {
             assert!(parse_in_parts("t.kpi", text, 2).is_none());
-            assert_eq!(parse("t.kpi", text).is_err(), error);
+            // Read in parts of a byte on two threads, it is read again in one piece.
+            let read = parse_in_parts_of("t.kpi", text, NonZeroUsize::new(2), 1);
+            assert_eq!(read.is_err(), error);
+            assert_eq!(
+                format!("{read:?}"),
+                format!("{:?}", parse_whole("t.kpi", text))
+            );
         }
+        let renamed = parse_in_parts_of("t.kpi", &renamed, NonZeroUsize::new(2), 1);
         assert_eq!(
-            parse("t.kpi", &renamed)
-                .map(|(d, _)| d.name)
-                .ok()
-                .as_deref(),
+            renamed.map(|(d, _)| d.name).ok().as_deref(),
             Some("另一个部门")
         );
     }
