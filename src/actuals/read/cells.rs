@@ -48,9 +48,11 @@ type CellResult<T> = Result<T, CellError>;
 /// may mean zero in a spreadsheet: they are an error rather than a silent 不适用).
 pub(crate) fn is_not_applicable(cell: &str) -> bool {
     let cell = cell.trim();
-    // Every form below is at most 9 bytes before folding, and none starts with a digit.
-    if cell.len() > 9 || cell.starts_with(|c: char| c.is_ascii_digit()) {
-        return false;
+    // Folding leaves ASCII alone: most cells, numbers above all, are answered without it.
+    if cell.is_ascii() {
+        return ["/", "\\", "n/a", "na"]
+            .iter()
+            .any(|form| cell.eq_ignore_ascii_case(form));
     }
     let folded = fold(cell);
     matches!(
@@ -1088,10 +1090,10 @@ mod tests {
 
     #[test]
     fn not_applicable_spellings() {
-        for cell in ["不适用", "/", " ／ ", "N/A", "na"] {
+        for cell in ["不适用", "/", " ／ ", "N/A", "na", "\\", "𝐍／𝐀", "ｎａ"] {
             assert!(is_not_applicable(cell), "{cell}");
         }
-        for cell in ["-", "0", "", "不"] {
+        for cell in ["-", "0", "", "不", "nan", "100%", "不适用的"] {
             assert!(!is_not_applicable(cell), "{cell}");
         }
     }
