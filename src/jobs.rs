@@ -16,6 +16,27 @@ pub fn workers(requested: Option<NonZeroUsize>, tasks: usize) -> usize {
     threads.min(tasks).max(1)
 }
 
+/// `first()` and `second()`, at once on two threads unless `requested` is one thread (then one
+/// after the other); `second` is the caller's when it panics.
+pub fn both<A, B: Send>(
+    requested: Option<NonZeroUsize>,
+    first: impl FnOnce() -> A,
+    second: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if workers(requested, 2) < 2 {
+        let a = first();
+        return (a, second());
+    }
+    std::thread::scope(|scope| {
+        let running = scope.spawn(second);
+        let a = first();
+        let b = running
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
+    })
+}
+
 /// A text is read in parts of at least this many bytes, one part a thread: below it a thread
 /// costs more than it saves.
 pub(crate) const PART_BYTES: usize = 1 << 18;

@@ -64,20 +64,19 @@ fn read_in_parts_of(
     part_bytes: usize,
 ) -> Result<Actuals> {
     let index = Index::new(model);
-    let parts = read_parts_of(file, &bytes, &index, profile, options, part_bytes)?;
+    let (mut joined, rest) = read_parts_of(file, &bytes, &index, profile, options, part_bytes)?;
     // The rows own what they keep: the index and (when given) the file's bytes go before the
     // parts are joined, which holds two parts' rows for a moment.
     drop(index);
     drop(bytes);
-    let mut parts = parts.into_iter();
-    let mut joined = parts.next().unwrap_or_else(|| Part::empty(file));
-    for part in parts {
+    for part in rest {
         joined.append(part);
     }
     Ok(joined.finish())
 }
 
-/// The rows of `bytes` in parts, in file order (one part when read in one piece).
+/// The rows of `bytes` in parts, in file order: the first, and those after it (none when read
+/// in one piece).
 fn read_parts_of(
     file: &str,
     bytes: &[u8],
@@ -85,7 +84,7 @@ fn read_parts_of(
     profile: &Profile,
     options: &ReadOptions,
     part_bytes: usize,
-) -> Result<Vec<Part>> {
+) -> Result<(Part, Vec<Part>)> {
     let loaded = load(file, bytes, options.encoding)?;
     let source = loaded.source(file);
     // At most a row a line: reserved once, instead of doubling past a million rows.
@@ -106,9 +105,9 @@ fn read_parts_of(
         // A part that did not start at a record, a subject in two parts or an error: read the
         // rows again in one piece, which says what one reading says.
         fallback.actuals.rows.reserve(lines);
-        return Ok(vec![fallback.read_rest(body)?.into_part()]);
+        return Ok((fallback.read_rest(body)?.into_part(), Vec::new()));
     }
-    Ok(vec![head.read_rest(body)?.into_part()])
+    Ok((head.read_rest(body)?.into_part(), Vec::new()))
 }
 
 /// What a reader has read, without what it borrows: joined to the parts after it.
@@ -118,13 +117,6 @@ struct Part {
 }
 
 impl Part {
-    fn empty(file: &str) -> Part {
-        Part {
-            actuals: Actuals::empty(file),
-            set_aside: HashMap::new(),
-        }
-    }
-
     /// Adds the next part's rows, notes and counts.
     fn append(&mut self, part: Part) {
         self.actuals.rows.extend(part.actuals.rows);
@@ -262,24 +254,21 @@ impl<'a> Reader<'a> {
     /// Reads the rows from `from` in `parts` parts at once, split after line breaks; joins
     /// them in file order. `None` when the parts must be read again in one piece: a split fell
     /// inside a quoted cell, a row was in error, or two parts have a row for one subject.
-    fn read_parts(self, from: usize, parts: usize) -> Option<Vec<Part>> {
+    fn read_parts(self, from: usize, parts: usize) -> Option<(Part, Vec<Part>)> {
         let text = self.source.text;
         let starts = jobs::part_starts(text, from, parts, |_| true);
         let (source, index, profile) = (self.source, self.index, self.profile);
         let (encoding, header) = (self.actuals.encoding, self.header.clone());
         // The first part is read into the head, which has room for every row.
         let mut readers = vec![self];
-        for (&start, &end) in starts
-            .iter()
-            .skip(1)
-            .zip(starts.iter().skip(2).chain([&text.len()]))
-        {
-            let lines = memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count();
-            let mut reader = Reader::new(source, index, profile, encoding, lines);
+        for _ in 1..starts.len() {
+            let mut reader = Reader::new(source, index, profile, encoding, 0);
             reader.header.clone_from(&header);
             readers.push(reader);
         }
         let readers = jobs::in_parts(readers, &starts, text.len(), |mut reader, start, end| {
+            let lines = memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count();
+            reader.actuals.rows.reserve(lines);
             let reach = reader.read_rows(start, end);
             (reader, reach)
         });
@@ -306,7 +295,9 @@ impl<'a> Reader<'a> {
         if twice {
             return None;
         }
-        Some(readers.into_iter().map(|(r, _)| r.into_part()).collect())
+        let mut parts = readers.into_iter().map(|(r, _)| r.into_part());
+        let first = parts.next()?;
+        Some((first, parts.collect()))
     }
 
     fn into_part(self) -> Part {

@@ -158,25 +158,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let (targets_name, imported, bytes) = match &args.targets {
         Some(path) => {
             progress.stage(format!("reading the targets and {actuals_name}"));
-            if kpi::jobs::workers(args.jobs, 2) < 2 {
-                let targets = output::read_targets(Some(path), ("", ""), args.jobs)?;
-                (
-                    targets.name,
-                    targets.imported,
-                    output::read_bytes(&args.actuals)?,
-                )
-            } else {
-                let (targets, bytes) = std::thread::scope(|scope| {
-                    let reading = scope.spawn(|| output::read_bytes(&args.actuals));
-                    let targets = output::read_targets(Some(path), ("", ""), args.jobs);
-                    let bytes = reading
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    (targets, bytes)
-                });
-                let targets = targets?;
-                (targets.name, targets.imported, bytes?)
-            }
+            let (targets, bytes) = kpi::jobs::both(
+                args.jobs,
+                || output::read_targets(Some(path), ("", ""), args.jobs),
+                || output::read_bytes(&args.actuals),
+            );
+            let targets = targets?;
+            (targets.name, targets.imported, bytes?)
         }
         None => {
             progress.stage(format!("reading {actuals_name}"));

@@ -22,7 +22,7 @@ pub struct Targets {
 
 /// Reads a targets document of any kind `kpi` knows, decided by its content; `default` is the
 /// embedded (name, text) used without a file. A large text is read on `jobs` threads (one per
-/// core when none is given).
+/// core, at most 8, when none is given).
 pub fn read_targets(
     path: Option<&Path>,
     default: (&str, &str),

@@ -60,20 +60,9 @@ fn import_in_parts_of(
             reader
         }
     };
-    if crate::jobs::workers(jobs, 2) < 2 {
-        let mut imported = reader.finish()?;
-        imported.budget_table = super::budget_table::read(text);
-        return Ok(imported);
-    }
     // 表9 is read from the whole text while the tables read are made into the model.
-    let (imported, budget_table) = std::thread::scope(|scope| {
-        let budget_table = scope.spawn(|| super::budget_table::read(text));
-        let imported = reader.finish();
-        let budget_table = budget_table
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (imported, budget_table)
-    });
+    let (imported, budget_table) =
+        crate::jobs::both(jobs, || reader.finish(), || super::budget_table::read(text));
     let mut imported = imported?;
     imported.budget_table = budget_table;
     Ok(imported)

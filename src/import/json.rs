@@ -35,11 +35,7 @@ fn unit(u: UnitDoc, names: &mut Names) -> Result<Unit, String> {
         name: u.name,
         goal: u.goal,
         budget_lines,
-        indicators: u
-            .indicators
-            .into_iter()
-            .map(|doc| indicator(doc, names))
-            .collect::<Result<_, _>>()?,
+        indicators: indicators(u.indicators, names)?,
         empty_categories: u.empty_categories.into_iter().map(category).collect(),
         allow: u.allow,
         source: None,
@@ -60,11 +56,7 @@ fn project(p: ProjectDoc, names: &mut Names) -> Result<Project, String> {
         unit: p.unit,
         budget,
         goal: p.goal,
-        indicators: p
-            .indicators
-            .into_iter()
-            .map(|doc| indicator(doc, names))
-            .collect::<Result<_, _>>()?,
+        indicators: indicators(p.indicators, names)?,
         empty_categories: p.empty_categories.into_iter().map(category).collect(),
         allow: p.allow,
         source: None,
@@ -206,6 +198,10 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
         allow: this.allow,
         source: None,
     })
+}
+
+fn indicators(docs: Vec<IndicatorDoc>, names: &mut Names) -> Result<Vec<Indicator>, String> {
+    docs.into_iter().map(|doc| indicator(doc, names)).collect()
 }
 
 fn category(doc: CategoryDoc) -> Category {

@@ -244,8 +244,8 @@ pub fn import(file: &str, text: &str) -> Result<Imported> {
     import_with_jobs(file, text, None)
 }
 
-/// [`import`] on at most `jobs` threads (one per core, at most 8, when none is given): a large spec or
-/// disclosure is read in parts. The model is the same whatever the number.
+/// [`import`] on at most `jobs` threads (one per core, at most 8, when none is given): a large
+/// spec or disclosure is read in parts. The model is the same whatever the number.
 pub fn import_with_jobs(
     file: &str,
     text: &str,
