@@ -109,3 +109,54 @@ fn reports_are_the_same_whatever_the_number_of_threads() {
         }
     }
 }
+
+/// Files of some megabytes are mapped rather than read (src/cli/output.rs): the report is the
+/// same as for the same bytes through a pipe (assert_cmd feeds standard input through one),
+/// which is read.
+#[test]
+fn mapped_files_read_as_piped_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    kpi()
+        .args(["generate", "--projects", "3500", "--seed", "5", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let actuals = dir.path().join("actuals.csv");
+    let targets = dir.path().join("targets.kpi");
+    for file in [&actuals, &targets] {
+        let size = std::fs::metadata(file).unwrap().len();
+        assert!(
+            size > 1 << 22,
+            "{}: {size} bytes, below the size mapped",
+            file.display()
+        );
+    }
+    let run = |actuals: &std::path::Path, targets: &std::path::Path, piped: &std::path::Path| {
+        let out = kpi()
+            .arg("eval")
+            .arg(actuals)
+            .arg("--targets")
+            .arg(targets)
+            .args(["-q", "--format", "csv"])
+            .write_stdin(std::fs::read(piped).unwrap())
+            .output()
+            .expect("kpi runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let stdin = std::path::Path::new("/dev/stdin");
+    let mapped = run(&actuals, &targets, &actuals);
+    assert!(mapped.len() > 1_000_000, "a report of 3500 projects");
+    assert!(
+        mapped == run(stdin, &targets, &actuals),
+        "actuals through a pipe"
+    );
+    assert!(
+        mapped == run(&actuals, stdin, &targets),
+        "targets through a pipe"
+    );
+}

@@ -7,10 +7,10 @@
 //! its physical line computed here (quoted fields included).
 
 mod cells;
+mod ids;
 
 mod matching;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
@@ -37,34 +37,29 @@ pub struct ReadOptions {
     pub jobs: Option<NonZeroUsize>,
 }
 
-/// Reads the actuals file `file` (its `bytes`) and matches every row to `model`.
-pub fn read<'b>(
+/// Reads the actuals file `file` (its `bytes`) and matches every row to `model`. Bytes given
+/// by value are dropped as soon as the rows are read, before the parts are joined.
+pub fn read(
     file: &str,
-    bytes: impl Into<Cow<'b, [u8]>>,
+    bytes: impl AsRef<[u8]>,
     model: &Department,
     profile: &Profile,
     options: &ReadOptions,
 ) -> Result<Actuals> {
-    read_in_parts_of(
-        file,
-        bytes.into(),
-        model,
-        profile,
-        options,
-        jobs::PART_BYTES,
-    )
+    read_in_parts_of(file, bytes, model, profile, options, jobs::PART_BYTES)
 }
 
 fn read_in_parts_of(
     file: &str,
-    bytes: Cow<'_, [u8]>,
+    bytes: impl AsRef<[u8]>,
     model: &Department,
     profile: &Profile,
     options: &ReadOptions,
     part_bytes: usize,
 ) -> Result<Actuals> {
     let index = Index::new(model);
-    let (mut joined, rest) = read_parts_of(file, &bytes, &index, profile, options, part_bytes)?;
+    let (mut joined, rest) =
+        read_parts_of(file, bytes.as_ref(), &index, profile, options, part_bytes)?;
     // The rows own what they keep: the index and (when given) the file's bytes go before the
     // parts are joined, which holds two parts' rows for a moment.
     drop(index);
@@ -182,6 +177,8 @@ struct Reader<'a> {
     set_aside: HashMap<ActualsSetAside, usize>,
     unnamed_warned: Vec<usize>,
     reference: ReferenceCells,
+    /// The slot of the row read last, for guessing the next row's.
+    previous: Option<usize>,
 }
 
 impl<'a> Reader<'a> {
@@ -210,6 +207,7 @@ impl<'a> Reader<'a> {
             set_aside: HashMap::new(),
             unnamed_warned: Vec::new(),
             reference: ReferenceCells::default(),
+            previous: None,
         }
     }
 
@@ -374,12 +372,14 @@ impl<'a> Reader<'a> {
             level2: self.cell(row, Field::Level2),
             indicator: self.cell(row, Field::Indicator),
         };
+        let guess = self.previous.map(|slot| slot + 1);
         let subject = self
             .index
-            .subject(&names)
+            .subject(&names, guess)
             .map_err(|e| self.located(row, e))?;
         let id = self.index.id_of(subject);
         let slot = self.index.slot(subject);
+        self.previous = Some(slot);
         if self.seen.is_empty() {
             self.seen = vec![0; self.index.slots()];
         }
@@ -1248,7 +1248,7 @@ mod tests {
                 let profile = Profile::national();
                 let read = read_in_parts_of(
                     "a.csv",
-                    text.as_bytes().into(),
+                    text.as_bytes(),
                     model,
                     &profile,
                     &options,

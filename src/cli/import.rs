@@ -50,7 +50,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let content = match args.format {
         Format::Summary => kpi::report::import::summary(imported),
-        Format::Json => kpi::report::import::json(imported, targets.text.as_deref()),
+        Format::Json => kpi::report::import::json(imported, targets.text()?.as_deref()),
         Format::Spec => kpi::syntax::spec::print(&imported.department),
     };
     output::write(args.output.as_deref(), &content)?;

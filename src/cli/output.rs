@@ -12,12 +12,31 @@ pub fn warn(line: &str) {
     let _ = writeln!(stderr, "{line}");
 }
 
-/// Targets read from a file (or the embedded default), with the name messages use and the text
-/// they were read from (none for a spreadsheet).
+/// Targets read from a file (or the embedded default), with the name messages use and what
+/// they were read from.
 pub struct Targets {
     pub name: String,
     pub imported: kpi::import::Imported,
-    pub text: Option<String>,
+    source: Source,
+}
+
+/// What targets were read from.
+enum Source {
+    Embedded(&'static str),
+    Text(FileBytes),
+    Workbook,
+}
+
+impl Targets {
+    /// The text the targets were read from (none for a spreadsheet), decoded again: only
+    /// `kpi import --format json` asks for it, so a run keeps no second copy.
+    pub fn text(&self) -> Result<Option<std::borrow::Cow<'_, str>>> {
+        match &self.source {
+            Source::Embedded(text) => Ok(Some((*text).into())),
+            Source::Text(bytes) => decode(&self.name, bytes).map(Some),
+            Source::Workbook => Ok(None),
+        }
+    }
 }
 
 /// Reads a targets document of any kind `kpi` knows, decided by its content; `default` is the
@@ -25,7 +44,7 @@ pub struct Targets {
 /// core, at most 8, when none is given).
 pub fn read_targets(
     path: Option<&Path>,
-    default: (&str, &str),
+    default: (&str, &'static str),
     jobs: Option<std::num::NonZeroUsize>,
 ) -> Result<Targets> {
     let Some(path) = path else {
@@ -33,7 +52,7 @@ pub fn read_targets(
         return Ok(Targets {
             name: name.to_owned(),
             imported: kpi::import::import(name, text)?,
-            text: Some(text.to_owned()),
+            source: Source::Embedded(text),
         });
     };
     let name = path.display().to_string();
@@ -42,26 +61,68 @@ pub fn read_targets(
         return Ok(Targets {
             imported: kpi::import::import_bytes(&name, &bytes)?,
             name,
-            text: None,
+            source: Source::Workbook,
         });
     }
-    let text = decode(&name, bytes)?;
+    let imported = kpi::import::import_with_jobs(&name, &decode(&name, &bytes)?, jobs)?;
     Ok(Targets {
-        imported: kpi::import::import_with_jobs(&name, &text, jobs)?,
         name,
-        text: Some(text),
+        imported,
+        source: Source::Text(bytes),
     })
 }
 
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| Error::Read {
+/// A file's bytes: mapped from the page cache when the file is large, read otherwise.
+pub enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(map) => map,
+            FileBytes::Read(bytes) => bytes,
+        }
+    }
+}
+
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+/// From this size on a file is mapped rather than read: a province's files are hundreds of
+/// megabytes, and reading them means copying every page into memory that is new to the process
+/// (BENCHMARKS.md). Below it reading costs less than setting up a mapping.
+const MAP_FROM: u64 = 1 << 22;
+
+pub fn read_bytes(path: &Path) -> Result<FileBytes> {
+    let failed = |source| Error::Read {
         path: path.to_owned(),
         source,
-    })
+    };
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let metadata = file.metadata().map_err(failed)?;
+    if metadata.is_file() && metadata.len() >= MAP_FROM {
+        // SAFETY: the map is only read, and kpi never writes to its inputs. What mapping cannot
+        // rule out is another program changing the file during the run: a truncation ends it
+        // with SIGBUS, and bytes rewritten after they were checked as UTF-8 would break that
+        // check. ripgrep maps large files on the same terms; inputs here are files prepared for
+        // the run, not files being written.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(failed)?;
+        return Ok(FileBytes::Mapped(map));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(failed)?;
+    Ok(FileBytes::Read(bytes))
 }
 
-fn decode(name: &str, bytes: Vec<u8>) -> Result<String> {
-    let (text, _) = kpi::text::decode_owned(bytes, None).map_err(|e| Error::Input {
+fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>> {
+    let (text, _) = kpi::text::decode(bytes, None).map_err(|e| Error::Input {
         file: name.to_owned(),
         message: e.to_string(),
         help: Some("save the file as UTF-8, or as GB18030/GBK".to_owned()),
@@ -71,7 +132,7 @@ fn decode(name: &str, bytes: Vec<u8>) -> Result<String> {
 
 /// A file's text, decoded from UTF-8 or GB18030.
 pub fn read_text(path: &Path) -> Result<String> {
-    decode(&path.display().to_string(), read_bytes(path)?)
+    decode(&path.display().to_string(), &read_bytes(path)?).map(std::borrow::Cow::into_owned)
 }
 
 /// Writes `content` to `path` through a temporary file and a rename, so an error never leaves a

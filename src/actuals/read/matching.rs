@@ -7,6 +7,8 @@ use crate::model::id::budget_id;
 use crate::model::{Department, Indicator, Project, Unit};
 use crate::text::{match_key, same_key};
 
+use super::ids::{Ids, Slots};
+
 use super::super::Subject;
 use super::cells::CellError;
 use crate::syntax::columns::Field;
@@ -49,8 +51,10 @@ fn kind(cell: &str) -> Result<Kind, CellError> {
 /// The model, indexed for matching.
 pub(crate) struct Index<'m> {
     model: &'m Department,
-    /// `match_key(id)` → subject, budget ids included; the model's own ids are borrowed.
-    ids: HashMap<Cow<'m, str>, Subject>,
+    /// The subjects numbered in model order.
+    slots: Slots<'m>,
+    /// `match_key(id)` → the first subject with that key, budget ids included.
+    ids: Ids,
     /// Unit code → unit, as the model writes it.
     unit_codes: HashMap<&'m str, usize>,
     /// `match_key(code)` → the first unit with that code.
@@ -59,30 +63,10 @@ pub(crate) struct Index<'m> {
     unit_names: HashMap<String, Vec<usize>>,
     /// `match_key` of a project's id and of its name → projects, in model order.
     projects: HashMap<String, Vec<usize>>,
-    /// Where each unit's and each project's subjects start in [`Index::slot`]'s numbering.
-    unit_slots: Vec<usize>,
-    project_slots: Vec<usize>,
-    slots: usize,
 }
 
 impl<'m> Index<'m> {
     pub(crate) fn new(model: &'m Department) -> Index<'m> {
-        let mut ids: HashMap<Cow<'m, str>, Subject> =
-            HashMap::with_capacity(model.indicator_count() + model.projects.len());
-        for (unit, u) in model.units.iter().enumerate() {
-            for (indicator, i) in u.indicators.iter().enumerate() {
-                ids.entry(match_key(&i.id))
-                    .or_insert(Subject::UnitIndicator { unit, indicator });
-            }
-        }
-        for (project, p) in model.projects.iter().enumerate() {
-            for (indicator, i) in p.indicators.iter().enumerate() {
-                ids.entry(match_key(&i.id))
-                    .or_insert(Subject::ProjectIndicator { project, indicator });
-            }
-            ids.entry(Cow::Owned(match_key(&budget_id(&p.id)).into_owned()))
-                .or_insert(Subject::Budget { project });
-        }
         let mut unit_codes = HashMap::new();
         let mut unit_code_keys = HashMap::new();
         let mut unit_names: HashMap<String, Vec<usize>> = HashMap::new();
@@ -105,23 +89,10 @@ impl<'m> Index<'m> {
             }
             projects.entry(id.into_owned()).or_default().push(at);
         }
-        let mut slots = 0;
-        let mut unit_slots = Vec::with_capacity(model.units.len());
-        for u in &model.units {
-            unit_slots.push(slots);
-            slots += u.indicators.len();
-        }
-        let mut project_slots = Vec::with_capacity(model.projects.len());
-        for p in &model.projects {
-            project_slots.push(slots);
-            // The project's indicators, then its budget execution.
-            slots += p.indicators.len() + 1;
-        }
+        let slots = Slots::new(model);
         Index {
             model,
-            ids,
-            unit_slots,
-            project_slots,
+            ids: Ids::new(&slots),
             slots,
             unit_codes,
             unit_code_keys,
@@ -132,20 +103,12 @@ impl<'m> Index<'m> {
 
     /// How many subjects the model has: every indicator and every project's budget execution.
     pub(crate) fn slots(&self) -> usize {
-        self.slots
+        self.slots.count()
     }
 
-    /// A subject's number in `0..slots()`.
+    /// A subject's number in `0..slots()`, in model order.
     pub(crate) fn slot(&self, subject: Subject) -> usize {
-        match subject {
-            Subject::UnitIndicator { unit, indicator } => self.unit_slots[unit] + indicator,
-            Subject::ProjectIndicator { project, indicator } => {
-                self.project_slots[project] + indicator
-            }
-            Subject::Budget { project } => {
-                self.project_slots[project] + self.model.projects[project].indicators.len()
-            }
-        }
+        self.slots.slot(subject)
     }
 
     /// Every id, in model order, for suggestions.
@@ -193,11 +156,16 @@ impl<'m> Index<'m> {
         }
     }
 
-    /// What a row reports on.
-    pub(crate) fn subject(&self, names: &Names) -> Result<Subject, CellError> {
+    /// What a row reports on; `guess` is the slot to try first for an id (the one after the
+    /// previous row's).
+    pub(crate) fn subject(
+        &self,
+        names: &Names,
+        guess: Option<usize>,
+    ) -> Result<Subject, CellError> {
         let kind = kind(names.kind)?;
         if !names.id.is_empty() {
-            return self.by_id(names, kind);
+            return self.by_id(names, kind, guess);
         }
         let budget = match kind {
             Kind::Budget => true,
@@ -464,16 +432,17 @@ impl<'m> Index<'m> {
     }
 
     /// A row with an id: the id decides; the names beside it must agree with it.
-    fn by_id(&self, names: &Names, kind: Kind) -> Result<Subject, CellError> {
+    fn by_id(&self, names: &Names, kind: Kind, guess: Option<usize>) -> Result<Subject, CellError> {
         // `kind` = budget with the project's own id means that project's budget execution.
         let own = match_key(names.id);
-        let found = match (kind, self.ids.get(&*own)) {
-            (Kind::Budget, None) => self
-                .ids
-                .get(&*match_key(&crate::model::id::budget_id(names.id)))
-                .copied(),
-            (_, found) => found.copied(),
-        };
+        let found = match (kind, self.ids.find(&self.slots, &own, guess)) {
+            (Kind::Budget, None) => {
+                let budget = match_key(&crate::model::id::budget_id(names.id)).into_owned();
+                self.ids.find(&self.slots, &budget, None)
+            }
+            (_, found) => found,
+        }
+        .map(|slot| self.slots.subject(slot));
         let Some(subject) = found else {
             return Err(CellError::new(
                 Field::Id,

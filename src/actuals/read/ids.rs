@@ -1,0 +1,304 @@
+//! Subjects numbered in model order (slots), and ids found by their [`match_key`].
+
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+use crate::model::Department;
+use crate::model::id::budget_id;
+use crate::text::match_key;
+
+use super::super::Subject;
+
+/// What every budget execution id ends with: `<project id>#budget`.
+const BUDGET_SUFFIX: &str = "#budget";
+
+/// The subjects of a model numbered `0..count()`: each unit's indicators, then each project's
+/// indicators followed by its budget execution.
+pub(crate) struct Slots<'m> {
+    model: &'m Department,
+    /// Where each unit's and each project's subjects start.
+    units: Vec<usize>,
+    projects: Vec<usize>,
+    count: usize,
+}
+
+impl<'m> Slots<'m> {
+    pub(crate) fn new(model: &'m Department) -> Slots<'m> {
+        let mut count = 0;
+        let mut units = Vec::with_capacity(model.units.len());
+        for u in &model.units {
+            units.push(count);
+            count += u.indicators.len();
+        }
+        let mut projects = Vec::with_capacity(model.projects.len());
+        for p in &model.projects {
+            projects.push(count);
+            count += p.indicators.len() + 1;
+        }
+        Slots {
+            model,
+            units,
+            projects,
+            count,
+        }
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    /// A subject's number.
+    pub(crate) fn slot(&self, subject: Subject) -> usize {
+        match subject {
+            Subject::UnitIndicator { unit, indicator } => self.units[unit] + indicator,
+            Subject::ProjectIndicator { project, indicator } => self.projects[project] + indicator,
+            Subject::Budget { project } => {
+                self.projects[project] + self.model.projects[project].indicators.len()
+            }
+        }
+    }
+
+    /// The subject numbered `slot` (`< count()`).
+    pub(crate) fn subject(&self, slot: usize) -> Subject {
+        // The last block starting at or before `slot`; an empty unit shares its start with the
+        // block after it, so the last one is the one that holds the slot.
+        let in_projects = self.projects.first().is_some_and(|&start| slot >= start);
+        if in_projects {
+            let project = self.projects.partition_point(|&start| start <= slot) - 1;
+            let indicator = slot - self.projects[project];
+            if indicator == self.model.projects[project].indicators.len() {
+                Subject::Budget { project }
+            } else {
+                Subject::ProjectIndicator { project, indicator }
+            }
+        } else {
+            let unit = self.units.partition_point(|&start| start <= slot) - 1;
+            Subject::UnitIndicator {
+                unit,
+                indicator: slot - self.units[unit],
+            }
+        }
+    }
+
+    /// The [`match_key`] of the subject's id.
+    fn key(&self, slot: usize) -> Cow<'m, str> {
+        match self.subject(slot) {
+            Subject::UnitIndicator { unit, indicator } => {
+                match_key(&self.model.units[unit].indicators[indicator].id)
+            }
+            Subject::ProjectIndicator { project, indicator } => {
+                match_key(&self.model.projects[project].indicators[indicator].id)
+            }
+            Subject::Budget { project } => {
+                Cow::Owned(match_key(&budget_id(&self.model.projects[project].id)).into_owned())
+            }
+        }
+    }
+
+    /// Whether the subject's id has the key `key`, without building a budget id: the key of
+    /// `<id>#budget` is the key of `<id>` and the suffix, which has nothing to fold.
+    fn has_key(&self, slot: usize, key: &str) -> bool {
+        match self.subject(slot) {
+            Subject::Budget { project } => key
+                .strip_suffix(BUDGET_SUFFIX)
+                .is_some_and(|head| *match_key(&self.model.projects[project].id) == *head),
+            _ => *self.key(slot) == *key,
+        }
+    }
+}
+
+/// Every subject's id by its [`match_key`], as slots: a word an id where a map of keys to
+/// subjects takes six, for a province's million.
+pub(crate) struct Ids {
+    table: HashTable<usize>,
+    hasher: DefaultHashBuilder,
+    /// The slots whose key an earlier slot has: never found, as the first of a key wins.
+    shadowed: Vec<bool>,
+}
+
+impl Ids {
+    pub(crate) fn new(slots: &Slots<'_>) -> Ids {
+        let hasher = DefaultHashBuilder::default();
+        let mut table = HashTable::with_capacity(slots.count());
+        let mut shadowed = vec![false; slots.count()];
+        for (slot, shadow) in shadowed.iter_mut().enumerate() {
+            let key = slots.key(slot);
+            let hash = hasher.hash_one(&*key);
+            if table
+                .find(hash, |&other| slots.has_key(other, &key))
+                .is_some()
+            {
+                *shadow = true;
+            } else {
+                table.insert_unique(hash, slot, |&other| hasher.hash_one(&*slots.key(other)));
+            }
+        }
+        Ids {
+            table,
+            hasher,
+            shadowed,
+        }
+    }
+
+    /// The first slot whose id has the key `key`. `guess` is tried first: rows are mostly in
+    /// model order (a filled-in `kpi template`), and a guess checked against the model costs
+    /// less than a probe into a table the size of the model.
+    pub(crate) fn find(&self, slots: &Slots<'_>, key: &str, guess: Option<usize>) -> Option<usize> {
+        if let Some(guess) = guess
+            && guess < slots.count()
+            && !self.shadowed[guess]
+            && slots.has_key(guess, key)
+        {
+            return Some(guess);
+        }
+        let hash = self.hasher.hash_one(key);
+        self.table
+            .find(hash, |&slot| slots.has_key(slot, key))
+            .copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Indicator, Project, Target, Unit};
+
+    fn indicator(id: &str) -> Indicator {
+        Indicator {
+            id: id.to_owned(),
+            level1: "产出指标".into(),
+            level2: "数量指标".into(),
+            name: id.to_owned(),
+            target: Target::NotApplicable,
+            deadline: None,
+            direction: None,
+            weight: None,
+            allow: Vec::new(),
+            source: None,
+        }
+    }
+
+    fn model() -> Department {
+        Department {
+            units: vec![
+                Unit {
+                    code: "001".to_owned(),
+                    indicators: vec![indicator("U-1"), indicator("u2")],
+                    ..Unit::default()
+                },
+                Unit {
+                    code: "002".to_owned(),
+                    ..Unit::default()
+                },
+                Unit {
+                    code: "003".to_owned(),
+                    indicators: vec![indicator("u3")],
+                    ..Unit::default()
+                },
+            ],
+            projects: vec![
+                Project {
+                    id: "P1".to_owned(),
+                    indicators: vec![indicator("p1-a"), indicator("u-1")],
+                    ..Project::default()
+                },
+                Project {
+                    id: "p2".to_owned(),
+                    ..Project::default()
+                },
+                Project {
+                    id: "p3".to_owned(),
+                    indicators: vec![indicator("p2#budget"), indicator("p3-a")],
+                    ..Project::default()
+                },
+            ],
+            ..Department::default()
+        }
+    }
+
+    #[test]
+    fn slots_number_subjects_in_model_order_and_back() {
+        let model = model();
+        let slots = Slots::new(&model);
+        let expected = [
+            Subject::UnitIndicator {
+                unit: 0,
+                indicator: 0,
+            },
+            Subject::UnitIndicator {
+                unit: 0,
+                indicator: 1,
+            },
+            Subject::UnitIndicator {
+                unit: 2,
+                indicator: 0,
+            },
+            Subject::ProjectIndicator {
+                project: 0,
+                indicator: 0,
+            },
+            Subject::ProjectIndicator {
+                project: 0,
+                indicator: 1,
+            },
+            Subject::Budget { project: 0 },
+            Subject::Budget { project: 1 },
+            Subject::ProjectIndicator {
+                project: 2,
+                indicator: 0,
+            },
+            Subject::ProjectIndicator {
+                project: 2,
+                indicator: 1,
+            },
+            Subject::Budget { project: 2 },
+        ];
+        assert_eq!(slots.count(), expected.len());
+        for (slot, subject) in expected.into_iter().enumerate() {
+            assert_eq!(slots.subject(slot), subject, "slot {slot}");
+            assert_eq!(slots.slot(subject), slot, "{subject:?}");
+        }
+    }
+
+    /// What a map from keys to the first slot of each says, found with and without every guess.
+    #[test]
+    fn ids_find_the_first_subject_of_a_key_whatever_the_guess() {
+        let model = model();
+        let slots = Slots::new(&model);
+        let ids = Ids::new(&slots);
+        let mut first: std::collections::HashMap<String, usize> = Default::default();
+        for slot in 0..slots.count() {
+            first.entry(slots.key(slot).into_owned()).or_insert(slot);
+        }
+        // Project P1's `u-1` has the key of unit 001's `U-1`, and project p3's indicator
+        // `p2#budget` the id of project p2's budget execution, which comes first.
+        assert_eq!(first["u-1"], 0);
+        assert_eq!(first["p2#budget"], 6);
+        let queries = [
+            "u-1",
+            "U-1",
+            "u2",
+            "u3",
+            "p1#budget",
+            "p2#budget",
+            "p3-a",
+            "p3#budget",
+            "nope",
+            "p1",
+            "",
+        ];
+        for query in queries {
+            let key = match_key(query);
+            let expected = first.get(&*key).copied();
+            for guess in std::iter::once(None).chain((0..=slots.count()).map(Some)) {
+                assert_eq!(
+                    ids.find(&slots, &key, guess),
+                    expected,
+                    "{query} guessing {guess:?}"
+                );
+            }
+        }
+    }
+}
