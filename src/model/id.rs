@@ -9,7 +9,7 @@
 //! - unit indicator (表16): `558001-unit-b71e04`;
 //! - a project's budget execution (scoring.md S12): `<project id>#budget`.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 

@@ -117,7 +117,7 @@ impl serde::Serialize for Name {
 
 /// The names read so far, each held once: reading a name already seen gives a clone of it.
 #[derive(Debug, Default)]
-pub struct Names(std::collections::HashSet<Name>);
+pub struct Names(hashbrown::HashSet<Name>);
 
 impl Names {
     pub fn name(&mut self, text: &str) -> Name {

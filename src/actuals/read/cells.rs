@@ -1,7 +1,7 @@
 //! Cells → values: actuals against their targets (scoring.md S7, S8, S12), dates, points, and
 //! the reference columns `target` and `deadline` checked against the model.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use chrono::NaiveDate;
 use nom::Parser;

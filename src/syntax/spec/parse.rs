@@ -1,6 +1,6 @@
 //! Spec text → model. Errors carry file, line, column, what was expected and what was found.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 use std::num::NonZeroUsize;
 
 use nom::Parser;
@@ -369,6 +369,7 @@ impl<'a> SpecParser<'a> {
         if part.named {
             return None;
         }
+        self.explicit_ids.reserve(part.explicit_ids.len());
         for id in part.explicit_ids {
             if !self.explicit_ids.insert(id) {
                 return None;
