@@ -174,8 +174,11 @@ pub fn decode<'a>(
         Some(encoding) => (encoding, bytes),
         None => match Encoding::for_bom(bytes) {
             Some((encoding, bom)) => (encoding, &bytes[bom..]),
-            None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
-            None => (GB18030, bytes),
+            None => match simdutf8::basic::from_utf8(bytes) {
+                // Checked once: decoding it would check it again.
+                Ok(text) => return Ok((Cow::Borrowed(text), UTF_8.name())),
+                Err(_) => (GB18030, bytes),
+            },
         },
     };
     if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(body) {
