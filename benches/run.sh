@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Whole runs of `kpi eval` against the floor (kpi-floor: reading the same files with the same
-# parsing crates and nothing else), on generated departments, with the targets as a spec, as the
-# JSON model and as a disclosure text. Writes a Markdown table of medians to OUT.
+# Whole runs of `kpi eval` against the floor (kpi-floor: reading the same files the way kpi
+# reads them, with the same parsing crates, and nothing else) and the plain floor (kpi-floor
+# --plain: files read whole, CSV as string records), on generated departments, with the
+# targets as a spec, as the JSON model and as a disclosure text. Writes a Markdown table of
+# medians to OUT.
 #
 #   benches/run.sh [--projects "1000 10000 100000"] [--runs 3] [--out target/bench/results.md]
 #
@@ -45,8 +47,8 @@ measure() {
 }
 
 {
-  echo "| projects | rows | targets | input MB | floor s | eval s | eval / floor | peak MB | peak / input |"
-  echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+  echo "| projects | rows | targets | input MB | floor s | plain floor s | eval s | eval / floor | eval / plain | peak MB | peak / input |"
+  echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$out"
 
 for n in $projects; do
@@ -59,10 +61,11 @@ for n in $projects; do
     targets="$dir/$kind"
     input=$(( $(stat -c %s "$targets") + $(stat -c %s "$dir/actuals.csv") ))
     read -r floor_s _ < <(measure "$floor" "$targets" "$dir/actuals.csv")
+    read -r plain_s _ < <(measure "$floor" --plain "$targets" "$dir/actuals.csv")
     read -r eval_s eval_kb < <(measure "$kpi" eval --targets "$targets" "$dir/actuals.csv" --format json -o "$dir/report.json" -q)
-    awk -v n="$n" -v rows="$rows" -v kind="$kind" -v input="$input" -v f="$floor_s" -v e="$eval_s" -v kb="$eval_kb" 'BEGIN {
+    awk -v n="$n" -v rows="$rows" -v kind="$kind" -v input="$input" -v f="$floor_s" -v p="$plain_s" -v e="$eval_s" -v kb="$eval_kb" 'BEGIN {
       mb = input / 1e6; peak = kb * 1024 / 1e6
-      printf "| %d | %d | %s | %.0f | %.2f | %.2f | %.1f× | %.0f | %.2f× |\n", n, rows, kind, mb, f, e, (f > 0 ? e / f : 0), peak, peak / mb
+      printf "| %d | %d | %s | %.0f | %.2f | %.2f | %.2f | %.1f× | %.1f× | %.0f | %.2f× |\n", n, rows, kind, mb, f, p, e, (f > 0 ? e / f : 0), (p > 0 ? e / p : 0), peak, peak / mb
     }' | tee -a "$out" >&2
   done
   rm -f "$dir/report.json"
