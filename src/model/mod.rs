@@ -31,6 +31,18 @@ impl Provenance {
     }
 }
 
+/// Moves `v` into an allocation of exactly its length. `shrink_to_fit` only asks the allocator
+/// to shrink the block in place, and mimalloc keeps a block shrunk by less than half as it is:
+/// a project's indicators grown to room for 16 and shrunk to 10 kept room for 16 (125 MB on a
+/// province's million indicators).
+pub fn exact<T>(v: &mut Vec<T>) {
+    if v.capacity() > v.len() {
+        let mut copy = Vec::with_capacity(v.len());
+        copy.append(v);
+        *v = copy;
+    }
+}
+
 /// 主管部门: the department that publishes the tables.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Department {
@@ -124,13 +136,13 @@ impl Department {
     /// that is a third of the model.
     pub fn shrink_to_fit(&mut self) {
         for unit in &mut self.units {
-            unit.indicators.shrink_to_fit();
+            exact(&mut unit.indicators);
         }
         for project in &mut self.projects {
-            project.indicators.shrink_to_fit();
+            exact(&mut project.indicators);
         }
-        self.units.shrink_to_fit();
-        self.projects.shrink_to_fit();
+        exact(&mut self.units);
+        exact(&mut self.projects);
     }
 
     pub fn unit(&self, code: &str) -> Option<&Unit> {
@@ -167,5 +179,26 @@ fn strip(indicators: &mut [Indicator], categories: &mut [Category]) {
     }
     for category in categories {
         category.source = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_keeps_the_elements_in_room_for_them_alone() {
+        let mut grown: Vec<String> = Vec::new();
+        for i in 0..10 {
+            grown.push(i.to_string());
+        }
+        assert!(grown.capacity() > grown.len());
+        let before = grown.clone();
+        exact(&mut grown);
+        assert_eq!(grown, before);
+        assert_eq!(grown.capacity(), grown.len());
+        let mut empty: Vec<String> = Vec::with_capacity(8);
+        exact(&mut empty);
+        assert_eq!(empty.capacity(), 0);
     }
 }

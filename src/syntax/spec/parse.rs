@@ -560,7 +560,7 @@ impl<'a> SpecParser<'a> {
         // A province's spec holds 100 000 projects: the one before is complete, so its
         // indicators give back what their growth reserved.
         if let Some(previous) = self.department.projects.last_mut() {
-            previous.indicators.shrink_to_fit();
+            crate::model::exact(&mut previous.indicators);
         }
         self.department.projects.push(Project {
             id,
