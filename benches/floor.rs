@@ -107,7 +107,12 @@ fn main() -> ExitCode {
     let text = decode(&targets, plain);
     let tokens: usize = if text.trim_start().starts_with('{') {
         // The JSON model: read through serde_json without keeping anything.
-        match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+        let parsed = if plain {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&targets)
+        } else {
+            serde_json::from_str::<serde::de::IgnoredAny>(&text)
+        };
+        match parsed {
             Ok(_) => 1,
             Err(e) => {
                 eprintln!("{e}");

@@ -134,36 +134,6 @@ impl std::fmt::Display for DecodeError {
     }
 }
 
-/// [`decode`] of bytes the caller gives up: UTF-8 text becomes the `String` without a copy.
-pub fn decode_owned(
-    bytes: Vec<u8>,
-    forced: Option<&'static Encoding>,
-) -> Result<(String, &'static str), DecodeError> {
-    const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-    let plain =
-        forced.is_none() && (bytes.starts_with(UTF8_BOM) || Encoding::for_bom(&bytes).is_none());
-    if !plain {
-        return decode(&bytes, forced).map(|(text, name)| (text.into_owned(), name));
-    }
-    let mut bytes = bytes;
-    if bytes.starts_with(UTF8_BOM) {
-        bytes.drain(..UTF8_BOM.len());
-        return match String::from_utf8(bytes) {
-            Ok(text) => Ok((text, UTF_8.name())),
-            // Reported as `decode` reports it, with the BOM counted in the offset.
-            Err(e) => {
-                let mut with_bom = UTF8_BOM.to_vec();
-                with_bom.extend_from_slice(e.as_bytes());
-                decode(&with_bom, forced).map(|(text, name)| (text.into_owned(), name))
-            }
-        };
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, UTF_8.name())),
-        Err(e) => decode(e.as_bytes(), forced).map(|(text, name)| (text.into_owned(), name)),
-    }
-}
-
 /// Decodes a file's bytes: UTF-8 (with or without BOM) or GB18030/GBK, which is what Excel writes
 /// on Chinese Windows; `forced` overrides the detection. Returns the text and the encoding used.
 pub fn decode<'a>(
@@ -249,19 +219,27 @@ mod tests {
     }
 
     #[test]
-    fn owned_decoding_agrees_with_borrowed() {
+    fn utf8_with_or_without_bom_gb18030_and_utf16_by_its_bom_are_decoded() {
         let gb = GB18030.encode("调查企业户数").0.into_owned();
-        let cases: [&[u8]; 5] = [
-            "调查企业户数".as_bytes(),
-            b"\xEF\xBB\xBFid,actual",
-            &gb,
-            b"\xEF\xBB\xBF\xff\xfe broken",
-            b"\xff\xfe\x41\x00",
+        // The bytes, and the text and encoding they decode to (none: an error).
+        type Case<'a> = (&'a [u8], Option<(&'a str, &'a str)>);
+        let cases: [Case; 5] = [
+            ("调查企业户数".as_bytes(), Some(("调查企业户数", "UTF-8"))),
+            (b"\xEF\xBB\xBFid,actual", Some(("id,actual", "UTF-8"))),
+            (&gb, Some(("调查企业户数", "gb18030"))),
+            (b"\xEF\xBB\xBF\xff\xfe broken", None),
+            (b"\xff\xfe\x41\x00", Some(("A", "UTF-16LE"))),
         ];
-        for bytes in cases {
-            let borrowed = decode(bytes, None).map(|(t, e)| (t.into_owned(), e));
-            assert_eq!(decode_owned(bytes.to_vec(), None), borrowed, "{bytes:?}");
+        for (bytes, expected) in cases {
+            let decoded = decode(bytes, None).ok();
+            let decoded = decoded.as_ref().map(|(text, name)| (&**text, *name));
+            assert_eq!(decoded, expected, "{bytes:?}");
         }
+        // Text that is UTF-8 as it stands is not copied.
+        assert!(matches!(
+            decode("调查".as_bytes(), None),
+            Ok((Cow::Borrowed(_), _))
+        ));
     }
 
     #[test]

@@ -110,9 +110,11 @@ fn reports_are_the_same_whatever_the_number_of_threads() {
     }
 }
 
-/// Files of some megabytes are mapped rather than read (src/cli/output.rs): the report is the
-/// same as for the same bytes through a pipe (assert_cmd feeds standard input through one),
-/// which is read.
+/// Files of 4 MiB and more are mapped rather than read (src/cli/output.rs, whose unit test
+/// checks which is which): the report is the same as for the same bytes through a pipe
+/// (assert_cmd feeds standard input through one), which is read; so is `kpi import`'s JSON,
+/// which carries the text it was read from.
+#[cfg(unix)]
 #[test]
 fn mapped_files_read_as_piped_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -158,5 +160,29 @@ fn mapped_files_read_as_piped_ones() {
     assert!(
         mapped == run(&actuals, stdin, &targets),
         "targets through a pipe"
+    );
+    let import = |file: &std::path::Path| {
+        let out = kpi()
+            .arg("import")
+            .arg(file)
+            .args(["-q", "--format", "json"])
+            .write_stdin(std::fs::read(&targets).unwrap())
+            .output()
+            .expect("kpi runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let imported = import(&targets);
+    assert!(
+        imported.len() > 1 << 22,
+        "the model and the text it was read from"
+    );
+    assert!(
+        imported == import(stdin),
+        "kpi import of targets through a pipe"
     );
 }

@@ -96,10 +96,13 @@ impl AsRef<[u8]> for FileBytes {
 }
 
 /// From this size on a file is mapped rather than read: a province's files are hundreds of
-/// megabytes, and reading them means copying every page into memory that is new to the process
-/// (BENCHMARKS.md). Below it reading costs less than setting up a mapping.
+/// megabytes, and reading them copies every page into memory new to the process, which on the
+/// benchmarks' machine was a third of the run's page zeroing (BENCHMARKS.md). Small files are
+/// read, as ripgrep reads them, since a mapping has a fixed cost of its own.
 const MAP_FROM: u64 = 1 << 22;
 
+/// A file's bytes: mapped from [`MAP_FROM`] on when the file is a regular file and the system
+/// maps it, read otherwise (pipes, small files, file systems that do not map).
 pub fn read_bytes(path: &Path) -> Result<FileBytes> {
     let failed = |source| Error::Read {
         path: path.to_owned(),
@@ -108,13 +111,14 @@ pub fn read_bytes(path: &Path) -> Result<FileBytes> {
     let file = std::fs::File::open(path).map_err(failed)?;
     let metadata = file.metadata().map_err(failed)?;
     if metadata.is_file() && metadata.len() >= MAP_FROM {
-        // SAFETY: the map is only read, and kpi never writes to its inputs. What mapping cannot
-        // rule out is another program changing the file during the run: a truncation ends it
-        // with SIGBUS, and bytes rewritten after they were checked as UTF-8 would break that
-        // check. ripgrep maps large files on the same terms; inputs here are files prepared for
-        // the run, not files being written.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(failed)?;
-        return Ok(FileBytes::Mapped(map));
+        // SAFETY: kpi only reads the map and never writes to its inputs, but a map is only as
+        // sound as the file is still: another program truncating the file during the run ends
+        // it with SIGBUS (so does an I/O error of the disk), and one rewriting it would change
+        // bytes after their UTF-8 check, which the text borrowed from them relies on. Inputs
+        // must not change while kpi runs (README); they are files prepared for the run.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            return Ok(FileBytes::Mapped(map));
+        }
     }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(failed)?;
@@ -206,6 +210,25 @@ pub fn use_color(choice: Color) -> bool {
         Color::Auto => {
             std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_files_are_mapped_and_small_ones_read_with_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let size = usize::try_from(MAP_FROM).unwrap();
+        for (len, mapped) in [(size - 1, false), (size, true)] {
+            let path = dir.path().join(format!("{len}.csv"));
+            let bytes: Vec<u8> = (0..len).map(|i| b"id,actual\n"[i % 10]).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            let read = read_bytes(&path).unwrap();
+            assert_eq!(matches!(read, FileBytes::Mapped(_)), mapped, "{len} bytes");
+            assert!(*read == *bytes, "{len} bytes");
         }
     }
 }

@@ -85,32 +85,42 @@ impl<'m> Slots<'m> {
     /// The [`match_key`] of the subject's id.
     fn key(&self, slot: usize) -> Cow<'m, str> {
         match self.subject(slot) {
-            Subject::UnitIndicator { unit, indicator } => {
-                match_key(&self.model.units[unit].indicators[indicator].id)
-            }
-            Subject::ProjectIndicator { project, indicator } => {
-                match_key(&self.model.projects[project].indicators[indicator].id)
-            }
             Subject::Budget { project } => {
                 Cow::Owned(match_key(&budget_id(&self.model.projects[project].id)).into_owned())
             }
+            subject => match_key(self.indicator_id(subject)),
         }
     }
 
     /// Whether the subject's id has the key `key`, without building a budget id: the key of
-    /// `<id>#budget` is the key of `<id>` and the suffix, which has nothing to fold.
+    /// `<id>#budget` is the key of `<id>` and the suffix, which has nothing to fold (tested for
+    /// every character).
     fn has_key(&self, slot: usize, key: &str) -> bool {
         match self.subject(slot) {
             Subject::Budget { project } => key
                 .strip_suffix(BUDGET_SUFFIX)
                 .is_some_and(|head| *match_key(&self.model.projects[project].id) == *head),
-            _ => *self.key(slot) == *key,
+            subject => *match_key(self.indicator_id(subject)) == *key,
+        }
+    }
+
+    /// The id of an indicator subject; empty for a budget execution.
+    fn indicator_id(&self, subject: Subject) -> &'m str {
+        match subject {
+            Subject::UnitIndicator { unit, indicator } => {
+                &self.model.units[unit].indicators[indicator].id
+            }
+            Subject::ProjectIndicator { project, indicator } => {
+                &self.model.projects[project].indicators[indicator].id
+            }
+            Subject::Budget { .. } => "",
         }
     }
 }
 
-/// Every subject's id by its [`match_key`], as slots: a word an id where a map of keys to
-/// subjects takes six, for a province's million.
+/// Every subject's id by its [`match_key`], as slots: 10–20 bytes an id (the slot, hashbrown's
+/// control byte and free buckets, the shadow flag) where a map of keys to subjects took 50–100,
+/// for a province's million.
 pub(crate) struct Ids {
     table: HashTable<usize>,
     hasher: DefaultHashBuilder,
@@ -297,6 +307,102 @@ mod tests {
                     ids.find(&slots, &key, guess),
                     expected,
                     "{query} guessing {guess:?}"
+                );
+            }
+        }
+    }
+
+    /// The map the index replaced: each key to the first subject in model order with it.
+    fn first_subjects(model: &Department) -> std::collections::HashMap<String, Subject> {
+        let mut ids = std::collections::HashMap::new();
+        for (unit, u) in model.units.iter().enumerate() {
+            for (indicator, i) in u.indicators.iter().enumerate() {
+                ids.entry(match_key(&i.id).into_owned())
+                    .or_insert(Subject::UnitIndicator { unit, indicator });
+            }
+        }
+        for (project, p) in model.projects.iter().enumerate() {
+            for (indicator, i) in p.indicators.iter().enumerate() {
+                ids.entry(match_key(&i.id).into_owned())
+                    .or_insert(Subject::ProjectIndicator { project, indicator });
+            }
+            ids.entry(match_key(&budget_id(&p.id)).into_owned())
+                .or_insert(Subject::Budget { project });
+        }
+        ids
+    }
+
+    fn any_id() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex(
+            "[aAbB \u{3000}\u{ff21}\u{0301}#]{0,3}(#budget|#BUDGET|＃ｂｕｄｇｅｔ)?",
+        )
+        .expect("a valid pattern")
+    }
+
+    proptest::proptest! {
+        /// Models of any shape (empty units and projects first, between and last), ids that
+        /// fold together or into budget ids: found as the map found them, whatever the guess.
+        #[test]
+        fn ids_find_what_the_map_of_first_subjects_found(
+            units in proptest::collection::vec(proptest::collection::vec(any_id(), 0..3), 0..4),
+            projects in proptest::collection::vec((any_id(), proptest::collection::vec(any_id(), 0..3)), 0..4),
+            queries in proptest::collection::vec(any_id(), 0..6),
+        ) {
+            let model = Department {
+                units: units
+                    .into_iter()
+                    .map(|ids| Unit {
+                        indicators: ids.iter().map(|id| indicator(id)).collect(),
+                        ..Unit::default()
+                    })
+                    .collect(),
+                projects: projects
+                    .into_iter()
+                    .map(|(id, ids)| Project {
+                        id,
+                        indicators: ids.iter().map(|id| indicator(id)).collect(),
+                        ..Project::default()
+                    })
+                    .collect(),
+                ..Department::default()
+            };
+            let slots = Slots::new(&model);
+            let ids = Ids::new(&slots);
+            let expected = first_subjects(&model);
+            for slot in 0..slots.count() {
+                proptest::prop_assert_eq!(slots.slot(slots.subject(slot)), slot);
+            }
+            let mut queries = queries;
+            for u in &model.units {
+                queries.extend(u.indicators.iter().map(|i| i.id.clone()));
+            }
+            for p in &model.projects {
+                queries.push(p.id.clone());
+                queries.push(budget_id(&p.id));
+                queries.extend(p.indicators.iter().map(|i| i.id.clone()));
+            }
+            for query in queries {
+                let key = match_key(&query);
+                let wanted = expected.get(&*key).copied();
+                for guess in std::iter::once(None).chain((0..=slots.count() + 1).map(Some)) {
+                    let found = ids.find(&slots, &key, guess).map(|slot| slots.subject(slot));
+                    proptest::prop_assert_eq!(found, wanted, "{:?} guessing {:?}", query, guess);
+                }
+            }
+        }
+    }
+
+    /// What `has_key` relies on for budget ids, for every character alone and after a Hangul
+    /// jamo, with which some characters compose under NFKC.
+    #[test]
+    fn the_key_of_a_budget_id_is_the_key_of_its_project_id_and_the_suffix() {
+        for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+            for prefix in ["", "\u{1100}"] {
+                let id = format!("{prefix}{c}");
+                assert_eq!(
+                    match_key(&budget_id(&id)),
+                    format!("{}{BUDGET_SUFFIX}", match_key(&id)),
+                    "{id:?}"
                 );
             }
         }
