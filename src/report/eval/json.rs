@@ -385,11 +385,26 @@ impl Indented {
         }
     }
 
-    fn indent<W: ?Sized + std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
-        for _ in 0..self.depth {
-            out.write_all(b"  ")?;
+    /// `before` (a line break, after a comma or not) and the indentation, in one write where the
+    /// depth allows: a report's million indicators are thirty million lines.
+    fn line<W: ?Sized + std::io::Write>(&self, out: &mut W, before: &[u8]) -> std::io::Result<()> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        let mut line = [0; 66];
+        match SPACES.get(..2 * self.depth) {
+            Some(spaces) if before.len() <= 2 => {
+                let end = before.len() + spaces.len();
+                line[..before.len()].copy_from_slice(before);
+                line[before.len()..end].copy_from_slice(spaces);
+                out.write_all(&line[..end])
+            }
+            _ => {
+                out.write_all(before)?;
+                for _ in 0..self.depth {
+                    out.write_all(b"  ")?;
+                }
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     fn open<W: ?Sized + std::io::Write>(
@@ -409,15 +424,13 @@ impl Indented {
     ) -> std::io::Result<()> {
         self.depth -= 1;
         if self.has_value {
-            out.write_all(b"\n")?;
-            self.indent(out)?;
+            self.line(out, b"\n")?;
         }
         out.write_all(bracket)
     }
 
     fn next<W: ?Sized + std::io::Write>(&self, out: &mut W, first: bool) -> std::io::Result<()> {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(out)
+        self.line(out, if first { b"\n" } else { b",\n" })
     }
 }
 
@@ -676,6 +689,21 @@ mod tests {
 
     use super::super::fixture::Fixture;
     use super::*;
+
+    /// A line break and its indentation, at any depth, in one write or (deeper than the
+    /// prepared spaces) in several.
+    #[test]
+    fn lines_are_indented_two_spaces_a_level_at_any_depth() {
+        for depth in [0, 1, 5, 32, 33, 40] {
+            for before in [&b""[..], b"\n", b",\n"] {
+                let mut out = Vec::new();
+                Indented::at(depth).line(&mut out, before).unwrap();
+                let mut expected = before.to_vec();
+                expected.extend(std::iter::repeat_n(b' ', 2 * depth));
+                assert_eq!(out, expected, "depth {depth}, {before:?}");
+            }
+        }
+    }
 
     /// The document as one value, as serde writes it: what `write` must write, in pieces.
     fn whole(report: &Report<'_>) -> String {
