@@ -14,6 +14,28 @@ fn output(args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
+/// A department of `projects` projects generated with `seed`, in a directory of its own.
+fn generated(projects: &str, seed: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    kpi()
+        .args(["generate", "--projects", projects, "--seed", seed, "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    dir
+}
+
+/// The standard output of a run that must succeed; its standard error when it does not.
+fn stdout_of(command: &mut assert_cmd::Command) -> Vec<u8> {
+    let out = command.output().expect("kpi runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 #[test]
 fn every_output_is_byte_identical_across_runs() {
     let example = "examples/actuals-2024.csv";
@@ -63,12 +85,7 @@ fn the_template_workbook_is_byte_identical_across_runs() {
 /// several threads for large inputs: the bytes are those of one thread, whatever the number.
 #[test]
 fn reports_are_the_same_whatever_the_number_of_threads() {
-    let dir = tempfile::tempdir().unwrap();
-    kpi()
-        .args(["generate", "--projects", "700", "--seed", "3", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    let dir = generated("700", "3");
     let actuals = dir.path().join("actuals.csv");
     // Each file is several parts of a quarter megabyte, the size read on a thread of its own.
     for file in ["actuals.csv", "targets.kpi", "disclosure.txt"] {
@@ -91,13 +108,7 @@ fn reports_are_the_same_whatever_the_number_of_threads() {
             if let Some(jobs) = jobs {
                 command.args(["--jobs", jobs]);
             }
-            let out = command.output().expect("kpi runs");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            out.stdout
+            stdout_of(&mut command)
         };
         let one = run(Some("1"));
         assert!(one.len() > 1_000_000, "{format}: a report of 700 projects");
@@ -117,12 +128,7 @@ fn reports_are_the_same_whatever_the_number_of_threads() {
 #[cfg(unix)]
 #[test]
 fn mapped_files_read_as_piped_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    kpi()
-        .args(["generate", "--projects", "3500", "--seed", "5", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    let dir = generated("3500", "5");
     let actuals = dir.path().join("actuals.csv");
     let targets = dir.path().join("targets.kpi");
     for file in [&actuals, &targets] {
@@ -134,21 +140,15 @@ fn mapped_files_read_as_piped_ones() {
         );
     }
     let run = |actuals: &std::path::Path, targets: &std::path::Path, piped: &std::path::Path| {
-        let out = kpi()
-            .arg("eval")
-            .arg(actuals)
-            .arg("--targets")
-            .arg(targets)
-            .args(["-q", "--format", "csv"])
-            .write_stdin(std::fs::read(piped).unwrap())
-            .output()
-            .expect("kpi runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
+        stdout_of(
+            kpi()
+                .arg("eval")
+                .arg(actuals)
+                .arg("--targets")
+                .arg(targets)
+                .args(["-q", "--format", "csv"])
+                .write_stdin(std::fs::read(piped).unwrap()),
+        )
     };
     let stdin = std::path::Path::new("/dev/stdin");
     let mapped = run(&actuals, &targets, &actuals);
@@ -162,19 +162,13 @@ fn mapped_files_read_as_piped_ones() {
         "targets through a pipe"
     );
     let import = |file: &std::path::Path| {
-        let out = kpi()
-            .arg("import")
-            .arg(file)
-            .args(["-q", "--format", "json"])
-            .write_stdin(std::fs::read(&targets).unwrap())
-            .output()
-            .expect("kpi runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
+        stdout_of(
+            kpi()
+                .arg("import")
+                .arg(file)
+                .args(["-q", "--format", "json"])
+                .write_stdin(std::fs::read(&targets).unwrap()),
+        )
     };
     let imported = import(&targets);
     assert!(
