@@ -76,6 +76,29 @@ pub fn clean_cell(raw: &str) -> CleanCell {
     CleanCell { text, joined_wrap }
 }
 
+/// `s` without white space at either end, as [`str::trim`]: text whose ends are plain ASCII or
+/// CJK (nearly every cell) is returned without the `char`-by-`char` scan.
+pub fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    // No White_Space character starts with a byte of E4–EF (U+4000–U+FFFF): ideographs, and
+    // full-width forms.
+    let plain_start = |b: u8| (b.is_ascii() && !is_ascii_space(b)) || (0xE4..=0xEF).contains(&b);
+    let plain_end = match bytes {
+        [.., b] if b.is_ascii() => !is_ascii_space(*b),
+        [.., lead, _, _] => (0xE4..=0xEF).contains(lead),
+        _ => false,
+    };
+    match bytes.first() {
+        Some(&first) if plain_start(first) && plain_end => s,
+        _ => s.trim(),
+    }
+}
+
+/// ASCII White_Space: tab, line feed, vertical tab, form feed, carriage return and space.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
 /// The key two names are matched by: NFKC-folded, without any white space, Latin letters in lower
 /// case. `综合管理水平`, `综合管理 水平` and `综合管理水平 ` share one key; so do `（中小）` and `(中小)`.
 ///
@@ -216,6 +239,32 @@ mod tests {
             proptest::prop_assert_eq!(match_key(&s), key_by_definition(&s));
             proptest::prop_assert_eq!(fold(&s), s.nfkc().collect::<String>());
         }
+
+        #[test]
+        fn trim_is_str_trim(s in "\\PC{0,6}", ends in "[ \t\u{b}\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}a中ＡＡ]{0,2}") {
+            for text in [format!("{ends}{s}"), format!("{s}{ends}"), format!("{ends}{s}{ends}")] {
+                proptest::prop_assert_eq!(trim(&text), text.trim());
+            }
+        }
+    }
+
+    #[test]
+    fn trim_removes_every_white_space_character_at_either_end() {
+        let spaces = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace());
+        for space in spaces {
+            for text in [
+                format!("{space}完成率"),
+                format!("完成率{space}"),
+                format!("{space}5{space}"),
+            ] {
+                assert_eq!(trim(&text), text.trim(), "{:?}", space);
+            }
+        }
+        assert_eq!(trim("100%"), "100%");
+        assert_eq!(trim("　企业户数　"), "企业户数");
+        assert_eq!(trim(""), "");
     }
 
     #[test]

@@ -561,7 +561,7 @@ impl Record<'_> {
     pub(crate) fn cell(&self, column: Option<usize>) -> &str {
         column
             .and_then(|c| self.cells.get(c))
-            .map_or("", |c| c.trim())
+            .map_or("", |c| crate::text::trim(c))
     }
 
     /// The span of a cell; the end of the record for a cell it does not have.

@@ -5,6 +5,7 @@
 //! [`Target`]; what had to be read generously (an operator on a qualitative text, a unit nobody
 //! knows) comes back as a [`TargetNote`], never silently.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use nom::{
@@ -230,7 +231,11 @@ pub fn number_text(i: &str) -> IResult<&str, &str> {
 
 /// The exact value of a number as [`number_text`] recognised it.
 pub fn decimal(text: &str) -> Result<Decimal, String> {
-    let plain: String = text.chars().filter(|&c| c != ',').collect();
+    let plain: Cow<str> = if text.contains(',') {
+        Cow::Owned(text.chars().filter(|&c| c != ',').collect())
+    } else {
+        Cow::Borrowed(text)
+    };
     let parsed = if plain.contains(['e', 'E']) {
         Decimal::from_scientific(&plain)
     } else {

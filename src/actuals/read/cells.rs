@@ -1,6 +1,8 @@
 //! Cells → values: actuals against their targets (scoring.md S7, S8, S12), dates, points, and
 //! the reference columns `target` and `deadline` checked against the model.
 
+use std::borrow::Cow;
+
 use hashbrown::HashMap;
 
 use chrono::NaiveDate;
@@ -14,7 +16,7 @@ use crate::profile::Profile;
 use crate::syntax::target::{
     TargetCell, decimal, number_text, parse_cell, parse_deadline, parse_split,
 };
-use crate::text::{fold, match_key};
+use crate::text::{fold, match_key, trim};
 
 use super::super::Actual;
 use crate::syntax::columns::Field;
@@ -64,9 +66,10 @@ pub(crate) fn is_not_applicable(cell: &str) -> bool {
 /// A number as written (thousands separators, sign, exponent; full-width folded) and the text
 /// after it, trimmed.
 #[derive(Debug, Clone, PartialEq)]
-struct Number {
+struct Number<'a> {
     value: Decimal,
-    rest: String,
+    /// What follows the number, trimmed: borrowed from the cell unless folding changed it.
+    rest: Cow<'a, str>,
 }
 
 enum NumberError {
@@ -76,16 +79,32 @@ enum NumberError {
     OutOfRange(String),
 }
 
-fn number(cell: &str) -> Result<Number, NumberError> {
-    let folded = fold(cell.trim());
-    let folded = folded.trim();
-    let Ok((rest, text)) = preceded(space0, number_text).parse(folded) else {
-        return Err(NumberError::NotANumber);
+fn number(cell: &str) -> Result<Number<'_>, NumberError> {
+    let parsed = |folded: &str| -> Result<(Decimal, usize, usize), NumberError> {
+        let trimmed = trim(folded);
+        let Ok((rest, text)) = preceded(space0, number_text).parse(trimmed) else {
+            return Err(NumberError::NotANumber);
+        };
+        let value = decimal(text).map_err(NumberError::OutOfRange)?;
+        let rest = trim(rest);
+        let start = rest.as_ptr() as usize - folded.as_ptr() as usize;
+        Ok((value, start, start + rest.len()))
     };
-    let value = decimal(text).map_err(NumberError::OutOfRange)?;
-    Ok(Number {
-        value,
-        rest: rest.trim().to_owned(),
+    Ok(match fold(trim(cell)) {
+        Cow::Borrowed(folded) => {
+            let (value, start, end) = parsed(folded)?;
+            Number {
+                value,
+                rest: Cow::Borrowed(&folded[start..end]),
+            }
+        }
+        Cow::Owned(folded) => {
+            let (value, start, end) = parsed(&folded)?;
+            Number {
+                value,
+                rest: Cow::Owned(folded[start..end].to_owned()),
+            }
+        }
     })
 }
 
@@ -122,16 +141,22 @@ fn same_unit(a: &Measure, b: &Measure) -> bool {
             .is_ok_and(|c| c.factor == Decimal::ONE && !c.different_nouns)
 }
 
-/// The number of an actual and the unit it was written with (in the cell or the `measure`
-/// column), or `None` for a bare number.
+/// The number of an actual, the unit it was written with (in the cell or the `measure`
+/// column; `None` for a bare number), and the cell as written, with the `measure` column's unit
+/// after a bare number.
 fn number_with_unit(
     cell: &str,
     measure_cell: &str,
     target: Option<&Measure>,
     // Written only for an error: a row of a million must not format it.
     expected: &dyn Fn() -> String,
-) -> CellResult<(Decimal, Option<Measure>)> {
+) -> CellResult<(Decimal, Option<Measure>, String)> {
     let n = number(cell).map_err(|e| number_error(Field::Actual, &expected(), cell, e))?;
+    let mut written = trim(cell).to_owned();
+    if n.rest.is_empty() && !trim(measure_cell).is_empty() {
+        written.push(' ');
+        written.push_str(trim(measure_cell));
+    }
     let inline = if n.rest.is_empty() {
         None
     } else {
@@ -147,8 +172,8 @@ fn number_with_unit(
             )
         })?)
     };
-    let folded_measure = fold(measure_cell.trim());
-    let column = if folded_measure.trim().is_empty() {
+    let folded_measure = fold(trim(measure_cell));
+    let column = if trim(&folded_measure).is_empty() {
         None
     } else {
         Some(unit_of(&folded_measure, target).ok_or_else(|| {
@@ -174,7 +199,7 @@ fn number_with_unit(
         }
         (a, b) => a.or(b),
     };
-    Ok((n.value, unit))
+    Ok((n.value, unit, written))
 }
 
 /// An actual that was converted from one count noun to another (户 against 家, S8).
@@ -207,12 +232,7 @@ pub(crate) fn quantity(
             target.to_spreadsheet_text()
         )
     };
-    let (value, unit) = number_with_unit(cell, measure_cell, target_measure, &expected)?;
-    let mut written = cell.trim().to_owned();
-    if number(cell).is_ok_and(|n| n.rest.is_empty()) && !measure_cell.trim().is_empty() {
-        written.push(' ');
-        written.push_str(measure_cell.trim());
-    }
+    let (value, unit, written) = number_with_unit(cell, measure_cell, target_measure, &expected)?;
     let (value, nouns) = match (unit, target_measure) {
         (Some(unit), Some(to)) => {
             let conversion = unit.conversion_to(to).map_err(|mismatch| {
@@ -375,12 +395,8 @@ pub(crate) fn tier(cell: &str, target_text: &str, profile: &Profile) -> CellResu
 /// its unit.
 pub(crate) fn budget_execution(cell: &str, measure_cell: &str) -> CellResult<Actual> {
     let expected = "the amount spent with its unit (万元, 元, 亿元) or a rate in %";
-    let (value, unit) = number_with_unit(cell, measure_cell, None, &|| expected.to_owned())?;
-    let mut written = cell.trim().to_owned();
-    if number(cell).is_ok_and(|n| n.rest.is_empty()) && !measure_cell.trim().is_empty() {
-        written.push(' ');
-        written.push_str(measure_cell.trim());
-    }
+    let (value, unit, written) =
+        number_with_unit(cell, measure_cell, None, &|| expected.to_owned())?;
     let Some(unit) = unit else {
         return Err(CellError::new(
             Field::Actual,
