@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use rust_decimal::Decimal;
 
+use super::decimal::DecimalText;
 use super::{Category, Deadline, Department, Indicator, Provenance, Target};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,12 +123,12 @@ pub struct IndicatorView<'a> {
     operator: Option<&'static str>,
     value: Option<TargetValue<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    high: Option<Shown<Decimal>>,
+    high: Option<DecimalString>,
     measure: Option<&'a str>,
     target: Shown<&'a Target>,
     deadline: Option<Shown<Deadline>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    weight: Option<Shown<Decimal>>,
+    weight: Option<DecimalString>,
     #[serde(skip_serializing_if = "Option::is_none")]
     direction: Option<&'static str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -159,7 +160,7 @@ impl<'a> IndicatorView<'a> {
                 "range",
                 None,
                 Some(TargetValue::Number(*low)),
-                Some(Shown(*high)),
+                Some(DecimalString(*high)),
                 measure.as_ref(),
             ),
             Target::Qualitative(text) => (
@@ -183,7 +184,7 @@ impl<'a> IndicatorView<'a> {
             measure: measure.map(|m| m.symbol()),
             target: Shown(&indicator.target),
             deadline: indicator.deadline.map(Shown),
-            weight: indicator.weight.map(Shown),
+            weight: indicator.weight.map(DecimalString),
             direction: indicator.direction.map(|d| d.keyword()),
             allow: &indicator.allow,
             source: indicator.source.map(|p| LineDoc { line: p.line }),
@@ -208,12 +209,25 @@ impl std::fmt::Display for TargetValue<'_> {
 
 impl Serialize for TargetValue<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match self {
+            TargetValue::Number(value) => DecimalString(*value).serialize(serializer),
+            TargetValue::Text(text) => serializer.serialize_str(text),
+        }
     }
 }
 
 /// A value written as a JSON string through its `Display`, with no `String` in between.
 pub struct Shown<T>(pub T);
+
+/// A decimal written as a JSON string in its `Display` text (`"90000"`, `"0.5"`).
+#[derive(Debug, Clone, Copy)]
+pub struct DecimalString(pub Decimal);
+
+impl Serialize for DecimalString {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(DecimalText::new(self.0).as_str())
+    }
+}
 
 impl<T: std::fmt::Display> Serialize for Shown<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

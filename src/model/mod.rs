@@ -3,6 +3,7 @@
 //! Built by the importers, read by evaluation, lint and reports. Plain data in source order;
 //! identity by stable ids ([`id`]), never by row position.
 
+pub mod decimal;
 pub mod direction;
 pub mod id;
 pub mod json;

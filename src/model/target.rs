@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::decimal::DecimalText;
 use super::measure::Measure;
 
 /// 运算符号: the comparison a quantitative target states.
@@ -160,14 +161,17 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Target::Compare { op, value, measure } => {
-                write!(f, "{op} {value}")?;
+                write!(f, "{op} ")?;
+                f.write_str(DecimalText::new(*value).as_str())?;
                 if let Some(m) = measure {
                     write!(f, " {m}")?;
                 }
                 Ok(())
             }
             Target::Range { low, high, measure } => {
-                write!(f, "{low}~{high}")?;
+                f.write_str(DecimalText::new(*low).as_str())?;
+                f.write_str("~")?;
+                f.write_str(DecimalText::new(*high).as_str())?;
                 if let Some(m) = measure {
                     write!(f, " {m}")?;
                 }

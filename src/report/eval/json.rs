@@ -18,7 +18,7 @@ use crate::eval::{
     BudgetResult, CategoryResult, Flag, GradeCounts, ProjectResult, RowResult, TableResult,
 };
 use crate::import::Note;
-use crate::model::json::{CategoryDoc, IndicatorView, Shown, SourceDoc};
+use crate::model::json::{CategoryDoc, DecimalString, IndicatorView, Shown, SourceDoc};
 use crate::model::{Category, Indicator};
 
 /// The report's keys before its projects.
@@ -130,7 +130,7 @@ struct BudgetDoc<'a> {
     flags: Vec<&'static str>,
     actual: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    claimed: Option<Shown<Fixed2>>,
+    claimed: Option<Fixed2>,
     #[serde(skip_serializing_if = "Option::is_none")]
     accepted_claimed: Option<bool>,
     note: Option<&'a str>,
@@ -144,20 +144,20 @@ struct IndicatorResultDoc<'a> {
     #[serde(flatten)]
     indicator: IndicatorView<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    declared_weight: Option<Shown<Decimal>>,
+    declared_weight: Option<DecimalString>,
     actual: &'a str,
     status: &'static str,
     flags: Labels<'a>,
-    weight: Shown<Fixed2>,
-    score: Shown<Fixed2>,
-    rule_score: Shown<Fixed2>,
-    completion: Option<Shown<Fixed2>>,
+    weight: Fixed2,
+    score: Fixed2,
+    rule_score: Fixed2,
+    completion: Option<Fixed2>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    claimed: Option<Shown<Fixed2>>,
+    claimed: Option<Fixed2>,
     #[serde(skip_serializing_if = "Option::is_none")]
     accepted_claimed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    deduction: Option<Shown<Decimal>>,
+    deduction: Option<DecimalString>,
     note: Option<&'a str>,
     completed: Option<Shown<Iso>>,
     line: Option<u32>,
@@ -611,9 +611,9 @@ fn empty_categories(categories: &[Category]) -> Vec<CategoryDoc> {
 }
 
 /// A claimed score (S16) and whether it was accepted: both left out when there is none.
-fn claim(claimed: Option<Decimal>, accepted: bool) -> (Option<Shown<Fixed2>>, Option<bool>) {
+fn claim(claimed: Option<Decimal>, accepted: bool) -> (Option<Fixed2>, Option<bool>) {
     match claimed {
-        Some(c) => (Some(Shown(Fixed2(c))), Some(accepted)),
+        Some(c) => (Some(Fixed2(c)), Some(accepted)),
         None => (None, None),
     }
 }
@@ -657,17 +657,17 @@ fn indicator_doc<'a>(
     let (claimed, accepted_claimed) = claim(row.claimed(actuals), row.accepted_claimed);
     IndicatorResultDoc {
         indicator: IndicatorView::without_weight(indicator),
-        declared_weight: indicator.weight.map(Shown),
+        declared_weight: indicator.weight.map(DecimalString),
         actual: row.actual(actuals),
         status: row.status.label(),
         flags: Labels(&row.flags),
-        weight: Shown(Fixed2(row.weight)),
-        score: Shown(Fixed2(row.score)),
-        rule_score: Shown(Fixed2(row.rule_score)),
-        completion: row.completion.map(|c| Shown(Fixed2(c))),
+        weight: Fixed2(row.weight),
+        score: Fixed2(row.score),
+        rule_score: Fixed2(row.rule_score),
+        completion: row.completion.map(Fixed2),
         claimed,
         accepted_claimed,
-        deduction: row.deduction(actuals).map(Shown),
+        deduction: row.deduction(actuals).map(DecimalString),
         note: row.note(actuals),
         completed: row.completed(actuals).map(|d| Shown(Iso(d))),
         line: row.line(actuals),

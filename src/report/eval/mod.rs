@@ -14,6 +14,8 @@ pub(crate) mod xlsx;
 
 use rust_decimal::Decimal;
 
+use crate::model::decimal::DecimalText;
+
 use crate::actuals::Actuals;
 use crate::eval::{
     BudgetResult, CategoryResult, Evaluation, Flag, Grade, GradeCounts, ProjectResult, RowResult,
@@ -79,15 +81,15 @@ pub fn xlsx(report: &Report<'_>) -> Result<Vec<u8>, crate::Error> {
 /// shown `12.50`. Only padding happens here: a value the evaluator left with more than two
 /// decimals (it never does) is shown in full rather than rounded by a renderer.
 pub(crate) fn fixed2(value: Decimal) -> String {
-    Fixed2(value).to_string()
+    Fixed2(value).text().as_str().to_owned()
 }
 
-/// [`fixed2`] as a `Display`, for writing without a `String` in between.
+/// [`fixed2`] without a `String` in between: written as a JSON string.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fixed2(pub(crate) Decimal);
 
-impl std::fmt::Display for Fixed2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Fixed2 {
+    fn text(self) -> DecimalText {
         let mut value = self.0.normalize();
         if value.is_zero() {
             value = Decimal::ZERO;
@@ -95,7 +97,13 @@ impl std::fmt::Display for Fixed2 {
         if value.scale() < 2 {
             value.rescale(2);
         }
-        value.fmt(f)
+        DecimalText::new(value)
+    }
+}
+
+impl serde::Serialize for Fixed2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.text().as_str())
     }
 }
 
