@@ -16,6 +16,7 @@ use super::{Fixed2, Report, fixed2, money, project_of, rows, unit_of};
 use crate::actuals::Actuals;
 use crate::eval::{
     BudgetResult, CategoryResult, Flag, GradeCounts, ProjectResult, RowResult, TableResult,
+    UnitResult,
 };
 use crate::import::Note;
 use crate::model::json::{CategoryDoc, DecimalString, IndicatorView, Shown, SourceDoc};
@@ -28,10 +29,9 @@ struct HeadDoc<'a> {
     evaluation: EvaluationDoc<'a>,
 }
 
-/// The report's keys after its projects.
+/// The report's keys after its projects and units.
 #[derive(Serialize)]
 struct TailDoc<'a> {
-    units: Units<'a>,
     accounting: AccountingDoc<'a>,
     notes: Vec<NoteDoc<'a>>,
 }
@@ -241,8 +241,19 @@ pub fn write(
         .expect("a pretty object ends on its own line");
     out.write_all(open)?;
     out.write_all(b",\n  \"projects\": ")?;
-    write_projects(report, &mut out, jobs)?;
-    // `{\n …tail… }` with its `{` replaced by the `,` after the projects.
+    let projects = &report.evaluation.projects;
+    write_array(
+        report,
+        projects,
+        PROJECTS_CHUNK,
+        render_projects,
+        &mut out,
+        jobs,
+    )?;
+    out.write_all(b",\n  \"units\": ")?;
+    let units = &report.evaluation.units;
+    write_array(report, units, UNITS_CHUNK, render_units, &mut out, jobs)?;
+    // `{\n …tail… }` with its `{` replaced by the `,` after the units.
     out.write_all(b",")?;
     serde_json::to_writer_pretty(
         SkipFirst {
@@ -275,18 +286,25 @@ impl<W: std::io::Write> std::io::Write for SkipFirst<W> {
     }
 }
 
-/// Projects a worker renders at a time: a few megabytes of JSON.
-const CHUNK: usize = 32;
+/// Projects a worker renders at a time: a few hundred kilobytes of JSON.
+const PROJECTS_CHUNK: usize = 32;
 
-/// The projects array at the depth of a top-level key, as the pretty formatter writes it.
-/// Chunks are rendered by one worker per core into buffers that go round (two per worker), and
-/// written in order: the bytes are the single-threaded ones, memory stays a few chunks.
-fn write_projects(
+/// Units a worker renders at a time: a unit's overall evaluation has a few dozen indicators.
+const UNITS_CHUNK: usize = 8;
+
+/// An array of `items` at the depth of a top-level key, as the pretty formatter writes it, each
+/// chunk of `chunk` items by `render`. Chunks are rendered by one worker per core into buffers
+/// that go round (two per worker), and written in order: the bytes are the single-threaded
+/// ones, memory stays a few chunks.
+fn write_array<T: Sync>(
     report: &Report<'_>,
+    items: &[T],
+    chunk: usize,
+    render: fn(&Report<'_>, &[T], &mut Vec<u8>),
     out: &mut impl std::io::Write,
     jobs: Option<std::num::NonZeroUsize>,
 ) -> std::io::Result<()> {
-    let chunks: Vec<&[ProjectResult]> = report.evaluation.projects.chunks(CHUNK).collect();
+    let chunks: Vec<&[T]> = items.chunks(chunk).collect();
     let workers = crate::jobs::workers(jobs, chunks.len());
     let mut first = true;
     let mut emit = |rendered: &[u8], out: &mut dyn std::io::Write| -> std::io::Result<()> {
@@ -303,7 +321,7 @@ fn write_projects(
         let mut buffer = Vec::new();
         for chunk in &chunks {
             buffer.clear();
-            render_projects(report, chunk, &mut buffer);
+            render(report, chunk, &mut buffer);
             emit(&buffer, out)?;
         }
     } else {
@@ -327,7 +345,7 @@ fn write_projects(
                             return;
                         };
                         buffer.clear();
-                        render_projects(report, chunks[index], &mut buffer);
+                        render(report, chunks[index], &mut buffer);
                         if done.send((index, buffer)).is_err() {
                             return;
                         }
@@ -355,19 +373,28 @@ fn write_projects(
     out.write_all(if first { b"]" } else { b"\n  ]" })
 }
 
-/// Appends each project of `results` as an element of the projects array: `,`, a line break,
-/// and the project indented two levels.
+/// Appends each project of `results` as an element of the projects array.
 fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec<u8>) {
-    for result in results {
-        let Some(project) = project_doc(report, result) else {
-            continue;
-        };
-        out.extend_from_slice(b",\n    ");
-        let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Indented::at(2));
-        project
-            .serialize(&mut serializer)
-            .expect("writing to memory cannot fail");
+    for project in results.iter().filter_map(|r| project_doc(report, r)) {
+        render_element(&project, out);
     }
+}
+
+/// Appends each unit of `results` as an element of the units array.
+fn render_units(report: &Report<'_>, results: &[UnitResult], out: &mut Vec<u8>) {
+    for unit in results.iter().filter_map(|r| unit_doc(report, r)) {
+        render_element(&unit, out);
+    }
+}
+
+/// Appends `element` as an element of a top-level array: `,`, a line break, and the element
+/// indented two levels.
+fn render_element(element: &impl Serialize, out: &mut Vec<u8>) {
+    out.extend_from_slice(b",\n    ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Indented::at(2));
+    element
+        .serialize(&mut serializer)
+        .expect("writing to memory cannot fail");
 }
 
 /// serde_json's pretty formatter (two spaces a level) for a value that starts `depth` levels
@@ -536,7 +563,6 @@ fn head_doc<'a>(report: &'a Report<'a>) -> HeadDoc<'a> {
 
 fn tail_doc<'a>(report: &'a Report<'a>) -> TailDoc<'a> {
     TailDoc {
-        units: Units(report),
         accounting: AccountingDoc {
             file: &report.actuals.file,
             encoding: report.actuals.encoding,
@@ -554,31 +580,23 @@ fn tail_doc<'a>(report: &'a Report<'a>) -> TailDoc<'a> {
     }
 }
 
-/// The units, each built as it is written.
-struct Units<'a>(&'a Report<'a>);
-
-impl Serialize for Units<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        serializer.collect_seq(report.evaluation.units.iter().filter_map(|result| {
-            let unit = unit_of(report, result)?;
-            Some(UnitDoc {
-                code: &unit.code,
-                name: &unit.name,
-                overall: result.overall.as_ref().map(|table| OverallDoc {
-                    score: fixed2(table.total),
-                    grade: table.grade.label(),
-                    flags: labels(&table.flags),
-                    categories: categories(&table.categories),
-                    empty_categories: empty_categories(&unit.empty_categories),
-                    indicators: indicators(&unit.indicators, table, report.actuals),
-                }),
-                project_score: result.project_score.map(fixed2),
-                projects: result.projects,
-                grades: GradesDoc::new(&result.grades),
-            })
-        }))
-    }
+fn unit_doc<'a>(report: &'a Report<'a>, result: &'a UnitResult) -> Option<UnitDoc<'a>> {
+    let unit = unit_of(report, result)?;
+    Some(UnitDoc {
+        code: &unit.code,
+        name: &unit.name,
+        overall: result.overall.as_ref().map(|table| OverallDoc {
+            score: fixed2(table.total),
+            grade: table.grade.label(),
+            flags: labels(&table.flags),
+            categories: categories(&table.categories),
+            empty_categories: empty_categories(&unit.empty_categories),
+            indicators: indicators(&unit.indicators, table, report.actuals),
+        }),
+        project_score: result.project_score.map(fixed2),
+        projects: result.projects,
+        grades: GradesDoc::new(&result.grades),
+    })
 }
 
 fn labels(flags: &[Flag]) -> Vec<&'static str> {
@@ -712,18 +730,19 @@ mod tests {
             #[serde(flatten)]
             head: HeadDoc<'a>,
             projects: Vec<ProjectDoc<'a>>,
+            units: Vec<UnitDoc<'a>>,
             #[serde(flatten)]
             tail: TailDoc<'a>,
         }
-        let projects = report
-            .evaluation
-            .projects
-            .iter()
-            .filter_map(|result| project_doc(report, result))
-            .collect();
+        let e = report.evaluation;
         let doc = Whole {
             head: head_doc(report),
-            projects,
+            projects: e
+                .projects
+                .iter()
+                .filter_map(|r| project_doc(report, r))
+                .collect(),
+            units: e.units.iter().filter_map(|r| unit_doc(report, r)).collect(),
             tail: tail_doc(report),
         };
         serde_json::to_string_pretty(&doc).unwrap() + "\n"
@@ -733,13 +752,18 @@ mod tests {
     fn written_in_pieces_on_any_threads_it_is_the_whole_document() {
         let mut f = Fixture::new();
         for _ in 0..3 {
-            // More projects than a worker's chunk, so that several workers share them.
+            // More projects and units than a worker's chunk, so that several workers share them.
             let more = f.evaluation.projects.clone();
             f.evaluation
                 .projects
                 .extend(more.iter().cloned().cycle().take(40));
+            let more = f.evaluation.units.clone();
+            f.evaluation
+                .units
+                .extend(more.iter().cloned().cycle().take(10));
         }
-        assert!(f.evaluation.projects.len() > 2 * CHUNK);
+        assert!(f.evaluation.projects.len() > 2 * PROJECTS_CHUNK);
+        assert!(f.evaluation.units.len() > 2 * UNITS_CHUNK);
         let expected = whole(&f.report());
         for jobs in [1, 2, 3, 8] {
             let mut out = Vec::new();
@@ -747,8 +771,10 @@ mod tests {
             assert!(String::from_utf8(out).unwrap() == expected, "--jobs {jobs}");
         }
         f.evaluation.projects.clear();
+        f.evaluation.units.clear();
         let empty = whole(&f.report());
         assert!(empty.contains("\"projects\": [],"));
+        assert!(empty.contains("\"units\": [],"));
         assert_eq!(render(&f.report()), empty);
     }
 
