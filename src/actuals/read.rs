@@ -23,7 +23,7 @@ use crate::{Error, Result};
 use super::{Actual, ActualRow, Actuals, ActualsAccounting, ActualsSetAside, RowNumbers, Subject};
 use crate::jobs;
 use crate::syntax::columns::{Field, Header};
-use crate::syntax::table::{Reach, Record, TableSource, load};
+use crate::syntax::table::{Loaded, Reach, Record, TableSource, load};
 use cells::{CellError, ReferenceCells};
 use matching::{Index, Names};
 
@@ -57,9 +57,22 @@ fn read_in_parts_of(
     options: &ReadOptions,
     part_bytes: usize,
 ) -> Result<Actuals> {
-    let index = Index::new(model);
+    // The index needs the model alone, the decoding the bytes alone: one is built while the
+    // other runs.
+    let (loaded, index) = jobs::both(
+        options.jobs,
+        || {
+            let loaded = load(file, bytes.as_ref(), options.encoding)?;
+            // At most a row a line: reserved once, instead of doubling past a million rows.
+            let lines = memchr::memchr_iter(b'\n', loaded.text.as_bytes()).count();
+            Ok::<_, Error>((loaded, lines))
+        },
+        || Index::new(model),
+    );
+    let (loaded, lines) = loaded?;
     let (mut joined, rest) =
-        read_parts_of(file, bytes.as_ref(), &index, profile, options, part_bytes)?;
+        read_parts_of(file, &loaded, lines, &index, profile, options, part_bytes)?;
+    drop(loaded);
     // The rows own what they keep: the index and (when given) the file's bytes go before the
     // parts are joined, which holds two parts' rows for a moment.
     drop(index);
@@ -74,16 +87,14 @@ fn read_in_parts_of(
 /// in one piece).
 fn read_parts_of(
     file: &str,
-    bytes: &[u8],
+    loaded: &Loaded<'_>,
+    lines: usize,
     index: &Index,
     profile: &Profile,
     options: &ReadOptions,
     part_bytes: usize,
 ) -> Result<(Part, Vec<Part>)> {
-    let loaded = load(file, bytes, options.encoding)?;
     let source = loaded.source(file);
-    // At most a row a line: reserved once, instead of doubling past a million rows.
-    let lines = memchr::memchr_iter(b'\n', loaded.text.as_bytes()).count();
     let mut head = Reader::new(&source, index, profile, loaded.encoding, lines);
     head.actuals.places = loaded.places();
     let body = match head.read_header() {

@@ -174,6 +174,10 @@ struct SpecParser<'a> {
     named: bool,
     /// Ids written in the spec, borrowed from its text.
     explicit_ids: HashSet<&'a str>,
+    /// The explicit ids of the parts appended to this one, a set a part: checking a part's ids
+    /// against the sets before it costs lookups, where merging them grew one table past a
+    /// million ids on one thread.
+    appended_ids: Vec<HashSet<&'a str>>,
     /// (block, indicator index) of indicators written without an id.
     pending_ids: Vec<(Block, usize)>,
     /// The categories' names, each held once for all the indicators under them.
@@ -322,6 +326,7 @@ impl<'a> SpecParser<'a> {
             seen_magic,
             named: false,
             explicit_ids: HashSet::new(),
+            appended_ids: Vec::new(),
             pending_ids: Vec::new(),
             names: Names::default(),
         }
@@ -369,12 +374,15 @@ impl<'a> SpecParser<'a> {
         if part.named {
             return None;
         }
-        self.explicit_ids.reserve(part.explicit_ids.len());
-        for id in part.explicit_ids {
-            if !self.explicit_ids.insert(id) {
-                return None;
-            }
+        let earlier = || std::iter::once(&self.explicit_ids).chain(&self.appended_ids);
+        if part
+            .explicit_ids
+            .iter()
+            .any(|id| earlier().any(|ids| ids.contains(id)))
+        {
+            return None;
         }
+        self.appended_ids.push(part.explicit_ids);
         // The part's first statement, a project, closes the category open here.
         self.close_category();
         let (units, projects) = (self.department.units.len(), self.department.projects.len());
@@ -791,7 +799,8 @@ impl<'a> SpecParser<'a> {
         if !unnamed && self.pending_ids.is_empty() {
             return;
         }
-        let mut project_ids = IdAllocator::taking(self.explicit_ids.drain());
+        let appended = self.appended_ids.drain(..).flatten();
+        let mut project_ids = IdAllocator::taking(self.explicit_ids.drain().chain(appended));
         for project in &mut self.department.projects {
             if project.id.is_empty() {
                 project.id = project_ids.unique(id::project_id(&project.unit, &project.name));
@@ -924,6 +933,26 @@ mod tests {
             assert_eq!(
                 format!("{read:?}"),
                 format!("{:?}", parse_whole("t.kpi", text))
+            );
+        }
+        // An id repeated between two later parts (neither is the first) is found too.
+        let lines: Vec<&str> = text.lines().collect();
+        let middle_id = lines[lines.len() * 3 / 5..]
+            .iter()
+            .find_map(|l| l.trim_start().strip_prefix("indicator "))
+            .and_then(|rest| rest.split_once(' '))
+            .map(|(id, _)| id.to_owned())
+            .expect("an indicator with an id after the first parts");
+        let repeated_later = format!(
+            "{text}project \"重复\"\n  category \"产出指标\" \"数量指标\"\n    indicator {middle_id} \"重复\" >= 1 个\n"
+        );
+        for parts in [3, 5] {
+            assert!(parse_in_parts("t.kpi", &repeated_later, parts).is_none());
+            let read = parse_in_parts_of("t.kpi", &repeated_later, NonZeroUsize::new(parts), 1);
+            assert!(read.is_err());
+            assert_eq!(
+                format!("{read:?}"),
+                format!("{:?}", parse_whole("t.kpi", &repeated_later))
             );
         }
         let renamed = parse_in_parts_of("t.kpi", &renamed, NonZeroUsize::new(2), 1);
