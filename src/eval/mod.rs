@@ -74,6 +74,82 @@ fn link_rows(table: &mut TableResult, rows: &[Option<&ActualRow>], all: &[Actual
 /// By default, fewer projects than this per core are scored on one thread: a thread costs more.
 const PROJECTS_PER_WORKER: usize = 2000;
 
+/// Units hold a few dozen indicators each where projects hold about ten.
+const UNITS_PER_WORKER: usize = 400;
+
+/// `score` over `0..len`, in one contiguous share per worker, joined in order: the results and
+/// the first error are those of one thread. `tasks` is how many workers the work is worth when
+/// `jobs` does not say.
+fn in_shares<T: Send>(
+    len: usize,
+    tasks: usize,
+    jobs: Option<std::num::NonZeroUsize>,
+    score: impl Fn(std::ops::Range<usize>) -> Result<Vec<T>> + Sync,
+) -> Result<Vec<T>> {
+    let workers = match jobs {
+        Some(_) => crate::jobs::workers(jobs, len),
+        None => crate::jobs::workers(None, tasks),
+    };
+    if workers == 1 {
+        return score(0..len);
+    }
+    let share = len.div_ceil(workers);
+    let shares: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
+        let score = &score;
+        let running: Vec<_> = (0..workers)
+            .map(|w| {
+                let range = (w * share).min(len)..((w + 1) * share).min(len);
+                scope.spawn(move || score(range))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut joined = Vec::with_capacity(len);
+    for share in shares {
+        joined.extend(share?);
+    }
+    Ok(joined)
+}
+
+/// The actuals rows of each table's indicators, `None` where a row has none: one allocation for
+/// all the tables instead of one a table.
+struct RowsOf<'r> {
+    /// Where each table's rows start in `rows`, and where the last one ends.
+    starts: Vec<usize>,
+    rows: Vec<Option<&'r ActualRow>>,
+}
+
+impl<'r> RowsOf<'r> {
+    /// Room for tables of `lens` indicators.
+    fn new(lens: impl Iterator<Item = usize>) -> RowsOf<'r> {
+        let mut starts = vec![0];
+        let mut end = 0;
+        for len in lens {
+            end += len;
+            starts.push(end);
+        }
+        RowsOf {
+            starts,
+            rows: vec![None; end],
+        }
+    }
+
+    /// The rows of table `table`.
+    fn of(&self, table: usize) -> &[Option<&'r ActualRow>] {
+        &self.rows[self.starts[table]..self.starts[table + 1]]
+    }
+
+    /// The place of indicator `indicator` of table `table`, if the table has it.
+    fn get_mut(&mut self, table: usize, indicator: usize) -> Option<&mut Option<&'r ActualRow>> {
+        let start = *self.starts.get(table)?;
+        let end = *self.starts.get(table + 1)?;
+        self.rows[start..end].get_mut(indicator)
+    }
+}
+
 pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Result<Evaluation> {
     let year = options
         .year
@@ -99,25 +175,15 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         as_of,
     };
 
-    let mut unit_rows: Vec<Vec<Option<&ActualRow>>> = model
-        .units
-        .iter()
-        .map(|u| vec![None; u.indicators.len()])
-        .collect();
-    let mut project_rows: Vec<Vec<Option<&ActualRow>>> = model
-        .projects
-        .iter()
-        .map(|p| vec![None; p.indicators.len()])
-        .collect();
+    let mut unit_rows = RowsOf::new(model.units.iter().map(|u| u.indicators.len()));
+    let mut project_rows = RowsOf::new(model.projects.iter().map(|p| p.indicators.len()));
     let mut budget_rows: Vec<Option<&ActualRow>> = vec![None; model.projects.len()];
     for row in &actuals.rows {
         let slot = match row.subject {
-            Subject::UnitIndicator { unit, indicator } => unit_rows
-                .get_mut(unit)
-                .and_then(|rows| rows.get_mut(indicator)),
-            Subject::ProjectIndicator { project, indicator } => project_rows
-                .get_mut(project)
-                .and_then(|rows| rows.get_mut(indicator)),
+            Subject::UnitIndicator { unit, indicator } => unit_rows.get_mut(unit, indicator),
+            Subject::ProjectIndicator { project, indicator } => {
+                project_rows.get_mut(project, indicator)
+            }
             Subject::Budget { project } => budget_rows.get_mut(project),
         };
         if let Some(slot) = slot {
@@ -132,7 +198,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
             let project = &model.projects[index];
             let (mut table, _) = table::score(
                 &project.indicators,
-                &project_rows[index],
+                project_rows.of(index),
                 &project.empty_categories,
                 Scheme::Project(profile),
                 indicator_points,
@@ -144,13 +210,13 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
                     e,
                     &project.name,
                     &project.indicators,
-                    &project_rows[index],
+                    project_rows.of(index),
                     actuals,
                     options,
                 )
             })?;
             let budget = budget(project, budget_rows[index], profile, actuals, options)?;
-            link_rows(&mut table, &project_rows[index], &actuals.rows);
+            link_rows(&mut table, project_rows.of(index), &actuals.rows);
             table.total += budget.score;
             table.grade = Grade::of(table.total);
             scored.push(ProjectResult {
@@ -161,34 +227,12 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         }
         Ok(scored)
     };
-    // Projects are scored independently: one contiguous share per core, joined in order, so the
-    // results and the first error are those of one thread.
-    let workers = match options.jobs {
-        Some(_) => crate::jobs::workers(options.jobs, model.projects.len()),
-        None => crate::jobs::workers(None, model.projects.len() / PROJECTS_PER_WORKER),
-    };
-    let share = model.projects.len().div_ceil(workers);
-    let shares: Vec<Result<Vec<ProjectResult>>> = if workers == 1 {
-        vec![score_projects(0..model.projects.len())]
-    } else {
-        std::thread::scope(|scope| {
-            let score_projects = &score_projects;
-            let running: Vec<_> = (0..workers)
-                .map(|w| {
-                    let range = w * share..((w + 1) * share).min(model.projects.len());
-                    scope.spawn(move || score_projects(range))
-                })
-                .collect();
-            running
-                .into_iter()
-                .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
-    };
-    let mut projects = Vec::with_capacity(model.projects.len());
-    for share in shares {
-        projects.extend(share?);
-    }
+    let projects = in_shares(
+        model.projects.len(),
+        model.projects.len() / PROJECTS_PER_WORKER,
+        options.jobs,
+        score_projects,
+    )?;
 
     let mut by_unit: HashMap<&str, Vec<&ProjectResult>> = HashMap::new();
     for p in &projects {
@@ -197,14 +241,14 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
             .or_default()
             .push(p);
     }
-    let mut units = Vec::with_capacity(model.units.len());
-    for (index, unit) in model.units.iter().enumerate() {
+    let score_unit = |index: usize| -> Result<UnitResult> {
+        let unit = &model.units[index];
         let overall = if unit.indicators.is_empty() {
             None
         } else {
             let (mut table, _) = table::score(
                 &unit.indicators,
-                &unit_rows[index],
+                unit_rows.of(index),
                 &unit.empty_categories,
                 Scheme::Overall,
                 Decimal::ONE_HUNDRED,
@@ -216,12 +260,12 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
                     e,
                     &unit.name,
                     &unit.indicators,
-                    &unit_rows[index],
+                    unit_rows.of(index),
                     actuals,
                     options,
                 )
             })?;
-            link_rows(&mut table, &unit_rows[index], &actuals.rows);
+            link_rows(&mut table, unit_rows.of(index), &actuals.rows);
             Some(table)
         };
         let mine: &[&ProjectResult] = by_unit.get(unit.code.as_str()).map_or(&[], Vec::as_slice);
@@ -229,14 +273,20 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         for p in mine {
             grades.add(p.table.grade);
         }
-        units.push(UnitResult {
+        Ok(UnitResult {
             unit: index,
             overall,
             project_score: budget_weighted_mean(model, mine),
             projects: mine.len(),
             grades,
-        });
-    }
+        })
+    };
+    let units = in_shares(
+        model.units.len(),
+        model.units.len() / UNITS_PER_WORKER,
+        options.jobs,
+        |range| range.map(score_unit).collect(),
+    )?;
 
     let mut notes = actuals.notes.clone();
     let warn = |notes: &mut Vec<Note>, code: &'static str, message: String| {
