@@ -44,6 +44,33 @@ impl DecimalText {
         text
     }
 
+    /// The text of `value` with no trailing zeros beyond `places` decimals and at least `places`
+    /// decimals: what `Display` gives the value normalized, then rescaled to `places` if it had
+    /// fewer (where the mantissa has room for them: scores and shares always do). Zero is written
+    /// without a sign.
+    pub fn with_places(value: Decimal, places: usize) -> DecimalText {
+        let value = if value.is_zero() {
+            Decimal::ZERO
+        } else {
+            value
+        };
+        let mut text = DecimalText::new(value);
+        let mut fraction = value.scale() as usize;
+        while fraction > places && text.bytes[text.len - 1] == b'0' {
+            text.len -= 1;
+            fraction -= 1;
+        }
+        if fraction < places {
+            if fraction == 0 {
+                text.push(b".");
+            }
+            for _ in fraction..places {
+                text.push(b"0");
+            }
+        }
+        text
+    }
+
     fn push(&mut self, bytes: &[u8]) {
         self.bytes[self.len..self.len + bytes.len()].copy_from_slice(bytes);
         self.len += bytes.len();
@@ -92,6 +119,27 @@ mod tests {
             let value = Decimal::from_parts(lo, mid, hi, negative, scale);
             let text = DecimalText::new(value);
             proptest::prop_assert_eq!(text.as_str(), value.to_string());
+        }
+
+        #[test]
+        fn with_places_is_display_normalized_then_rescaled(
+            lo: u32,
+            mid: u32,
+            hi in 0u32..4,
+            negative: bool,
+            scale in 0u32..=28,
+            places in 0usize..=4,
+        ) {
+            let value = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let mut expected = value.normalize();
+            if expected.is_zero() {
+                expected = Decimal::ZERO;
+            }
+            if (expected.scale() as usize) < places {
+                expected.rescale(places as u32);
+            }
+            let text = DecimalText::with_places(value, places);
+            proptest::prop_assert_eq!(text.as_str(), expected.to_string());
         }
 
         #[test]

@@ -115,26 +115,26 @@ pub struct IndicatorDoc {
 /// without a string built per field (a province's report writes a million of them).
 #[derive(Serialize)]
 pub struct IndicatorView<'a> {
-    id: &'a str,
-    level1: &'a str,
-    level2: &'a str,
-    name: &'a str,
-    kind: &'static str,
-    operator: Option<&'static str>,
-    value: Option<TargetValue<'a>>,
+    pub(crate) id: &'a str,
+    pub(crate) level1: &'a str,
+    pub(crate) level2: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) kind: &'static str,
+    pub(crate) operator: Option<&'static str>,
+    pub(crate) value: Option<TargetValue<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    high: Option<DecimalString>,
-    measure: Option<&'a str>,
-    target: Shown<&'a Target>,
-    deadline: Option<Shown<Deadline>>,
+    pub(crate) high: Option<DecimalString>,
+    pub(crate) measure: Option<&'a str>,
+    pub(crate) target: Shown<&'a Target>,
+    pub(crate) deadline: Option<Shown<Deadline>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    weight: Option<DecimalString>,
+    pub(crate) weight: Option<DecimalString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    direction: Option<&'static str>,
+    pub(crate) direction: Option<&'static str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    allow: &'a [String],
+    pub(crate) allow: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<LineDoc>,
+    pub(crate) source: Option<LineDoc>,
 }
 
 impl<'a> IndicatorView<'a> {
@@ -193,7 +193,7 @@ impl<'a> IndicatorView<'a> {
 }
 
 /// A target's value: a number, or the text of a qualitative target.
-enum TargetValue<'a> {
+pub(crate) enum TargetValue<'a> {
     Number(Decimal),
     Text(&'a str),
 }
@@ -237,8 +237,8 @@ impl<T: std::fmt::Display> Serialize for Shown<T> {
 
 /// [`SourceDoc`] without its raw text.
 #[derive(Serialize)]
-struct LineDoc {
-    line: u32,
+pub(crate) struct LineDoc {
+    pub(crate) line: u32,
 }
 
 fn source_doc(source: Option<Provenance>, text: Option<&str>) -> Option<SourceDoc> {

@@ -159,26 +159,37 @@ impl Target {
 /// `确保稳定`, `不适用`. Parsing it gives the same target back.
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_text(f)
+    }
+}
+
+impl Target {
+    /// The `Display` text, written piece by piece without format arguments: a report writes a
+    /// target per row.
+    pub fn write_text(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Target::Compare { op, value, measure } => {
-                write!(f, "{op} ")?;
-                f.write_str(DecimalText::new(*value).as_str())?;
+                out.write_str(op.ascii())?;
+                out.write_str(" ")?;
+                out.write_str(DecimalText::new(*value).as_str())?;
                 if let Some(m) = measure {
-                    write!(f, " {m}")?;
+                    out.write_str(" ")?;
+                    out.write_str(m.symbol())?;
                 }
                 Ok(())
             }
             Target::Range { low, high, measure } => {
-                f.write_str(DecimalText::new(*low).as_str())?;
-                f.write_str("~")?;
-                f.write_str(DecimalText::new(*high).as_str())?;
+                out.write_str(DecimalText::new(*low).as_str())?;
+                out.write_str("~")?;
+                out.write_str(DecimalText::new(*high).as_str())?;
                 if let Some(m) = measure {
-                    write!(f, " {m}")?;
+                    out.write_str(" ")?;
+                    out.write_str(m.symbol())?;
                 }
                 Ok(())
             }
-            Target::Qualitative(text) => f.write_str(text),
-            Target::NotApplicable => f.write_str("不适用"),
+            Target::Qualitative(text) => out.write_str(text),
+            Target::NotApplicable => out.write_str("不适用"),
         }
     }
 }
@@ -227,18 +238,78 @@ impl Deadline {
 
 impl fmt::Display for Deadline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Deadline::Month { year, month } => write!(f, "{year:04}-{month:02}"),
-            Deadline::Day(date) => write!(f, "{}", date.format("%Y-%m-%d")),
-            Deadline::YearEnd(Some(year)) => write!(f, "{year:04}年底"),
-            Deadline::YearEnd(None) => f.write_str("年底"),
+        self.write_text(f)
+    }
+}
+
+impl Deadline {
+    /// The `Display` text (`2024-12`, `2024-12-31`, `2024年底`), without format arguments for the
+    /// years and months a table holds.
+    pub fn write_text(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        match *self {
+            Deadline::Month { year, month } => {
+                padded(out, year, 4)?;
+                out.write_str("-")?;
+                padded(out, i64::from(month), 2)
+            }
+            Deadline::Day(date) if !(0..10_000).contains(&date.year()) => {
+                write!(out, "{}", date.format("%Y-%m-%d"))
+            }
+            Deadline::Day(date) => {
+                padded(out, date.year(), 4)?;
+                out.write_str("-")?;
+                padded(out, i64::from(date.month()), 2)?;
+                out.write_str("-")?;
+                padded(out, i64::from(date.day()), 2)
+            }
+            Deadline::YearEnd(Some(year)) => {
+                padded(out, year, 4)?;
+                out.write_str("年底")
+            }
+            Deadline::YearEnd(None) => out.write_str("年底"),
         }
     }
+}
+
+/// `value` with at least `width` digits, as `{value:0width$}` writes it (a sign counts toward the
+/// width), and `chrono`'s `%Y` for the years 0–9999.
+fn padded(out: &mut impl fmt::Write, value: impl Into<i64>, width: usize) -> fmt::Result {
+    let value = value.into();
+    if !(0..10_000).contains(&value) {
+        return write!(out, "{value:0width$}");
+    }
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(value);
+    for _ in digits.len()..width {
+        out.write_str("0")?;
+    }
+    out.write_str(digits)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn deadlines_are_written_as_their_format_strings_write_them(
+            year in -20_000i32..20_000,
+            month in 1u32..=12,
+            day in 1u32..=28,
+        ) {
+            let text = |d: Deadline| d.to_string();
+            proptest::prop_assert_eq!(
+                text(Deadline::Month { year, month }),
+                format!("{year:04}-{month:02}")
+            );
+            proptest::prop_assert_eq!(text(Deadline::YearEnd(Some(year))), format!("{year:04}年底"));
+            let date = NaiveDate::from_ymd_opt(year, month, day).expect("a day of the month");
+            proptest::prop_assert_eq!(
+                text(Deadline::Day(date)),
+                date.format("%Y-%m-%d").to_string()
+            );
+        }
+    }
 
     #[test]
     fn deadlines_end_where_scoring_s11_says() {

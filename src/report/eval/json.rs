@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+mod direct;
+
 use rust_decimal::Decimal;
 
 use super::{Fixed2, Report, fixed2, money, project_of, rows, unit_of};
@@ -107,7 +109,7 @@ struct ProjectDoc<'a> {
     categories: Vec<CategoryScoreDoc<'a>>,
     empty_categories: Vec<CategoryDoc>,
     budget_execution: BudgetDoc<'a>,
-    indicators: Vec<IndicatorResultDoc<'a>>,
+    // `indicators` follows, written by [`direct::indicator`].
 }
 
 #[derive(Serialize)]
@@ -177,7 +179,8 @@ struct Iso(chrono::NaiveDate);
 
 impl std::fmt::Display for Iso {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.format("%Y-%m-%d").fmt(f)
+        // A day's deadline is written the same way.
+        crate::model::Deadline::Day(self.0).write_text(f)
     }
 }
 
@@ -373,10 +376,35 @@ fn write_array<T: Sync>(
     out.write_all(if first { b"]" } else { b"\n  ]" })
 }
 
-/// Appends each project of `results` as an element of the projects array.
+/// Appends each project of `results` as an element of the projects array: its keys through
+/// serde, then its indicators, its last key, written directly.
 fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec<u8>) {
-    for project in results.iter().filter_map(|r| project_doc(report, r)) {
-        render_element(&project, out);
+    const CLOSE: &[u8] = b"\n    }";
+    let mut scratch = String::new();
+    for result in results {
+        let (Some(doc), Some(project)) = (project_doc(report, result), project_of(report, result))
+        else {
+            continue;
+        };
+        render_element(&doc, out);
+        out.truncate(out.len() - CLOSE.len());
+        out.extend_from_slice(b",\n      \"indicators\": [");
+        let mut empty = true;
+        for (indicator, row) in rows(&project.indicators, &result.table) {
+            out.extend_from_slice(if empty { b"\n        " } else { b",\n        " });
+            empty = false;
+            direct::indicator(
+                out,
+                4,
+                &indicator_doc(indicator, row, report.actuals),
+                &mut scratch,
+            );
+        }
+        if !empty {
+            out.extend_from_slice(b"\n      ");
+        }
+        out.extend_from_slice(b"]");
+        out.extend_from_slice(CLOSE);
     }
 }
 
@@ -526,7 +554,6 @@ fn project_doc<'a>(report: &'a Report<'a>, result: &'a ProjectResult) -> Option<
         categories: categories(&table.categories),
         empty_categories: empty_categories(&project.empty_categories),
         budget_execution: budget(&result.budget),
-        indicators: indicators(&project.indicators, table, report.actuals),
     })
 }
 
@@ -729,19 +756,29 @@ mod tests {
         struct Whole<'a> {
             #[serde(flatten)]
             head: HeadDoc<'a>,
-            projects: Vec<ProjectDoc<'a>>,
+            projects: Vec<WholeProject<'a>>,
             units: Vec<UnitDoc<'a>>,
             #[serde(flatten)]
             tail: TailDoc<'a>,
         }
+        /// A project as serde writes it, indicators included.
+        #[derive(Serialize)]
+        struct WholeProject<'a> {
+            #[serde(flatten)]
+            doc: ProjectDoc<'a>,
+            indicators: Vec<IndicatorResultDoc<'a>>,
+        }
         let e = report.evaluation;
+        let projects = e.projects.iter().filter_map(|r| {
+            let project = project_of(report, r)?;
+            Some(WholeProject {
+                doc: project_doc(report, r)?,
+                indicators: indicators(&project.indicators, &r.table, report.actuals),
+            })
+        });
         let doc = Whole {
             head: head_doc(report),
-            projects: e
-                .projects
-                .iter()
-                .filter_map(|r| project_doc(report, r))
-                .collect(),
+            projects: projects.collect(),
             units: e.units.iter().filter_map(|r| unit_doc(report, r)).collect(),
             tail: tail_doc(report),
         };

@@ -89,15 +89,8 @@ pub(crate) fn fixed2(value: Decimal) -> String {
 pub(crate) struct Fixed2(pub(crate) Decimal);
 
 impl Fixed2 {
-    fn text(self) -> DecimalText {
-        let mut value = self.0.normalize();
-        if value.is_zero() {
-            value = Decimal::ZERO;
-        }
-        if value.scale() < 2 {
-            value.rescale(2);
-        }
-        DecimalText::new(value)
+    pub(crate) fn text(self) -> DecimalText {
+        DecimalText::with_places(self.0, 2)
     }
 }
 

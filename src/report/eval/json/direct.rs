@@ -1,0 +1,356 @@
+//! An indicator result written straight into the report's buffer: byte for byte what serde_json's
+//! pretty printer writes for [`IndicatorResultDoc`] (tested against it), without the
+//! serializer's machinery for each of its twenty-odd keys. A province's report writes a million
+//! of them; through serde the keys alone cost more than the values. Strings are still escaped by
+//! serde_json.
+
+use rust_decimal::Decimal;
+
+use super::{Fixed2, IndicatorResultDoc, Iso};
+use crate::model::Deadline;
+use crate::model::decimal::DecimalText;
+use crate::model::json::{DecimalString, Shown, TargetValue};
+
+/// A JSON object being written at a depth, its keys one level further in.
+struct Object<'o> {
+    out: &'o mut Vec<u8>,
+    depth: usize,
+    first: bool,
+}
+
+impl<'o> Object<'o> {
+    fn open(out: &'o mut Vec<u8>, depth: usize) -> Object<'o> {
+        out.push(b'{');
+        Object {
+            out,
+            depth,
+            first: true,
+        }
+    }
+
+    /// A line break and the indentation of `depth` levels.
+    fn line(out: &mut Vec<u8>, depth: usize) {
+        const LINE: &[u8; 65] =
+            b"\n                                                                ";
+        match LINE.get(..1 + 2 * depth) {
+            Some(line) => out.extend_from_slice(line),
+            None => {
+                out.push(b'\n');
+                out.resize(out.len() + 2 * depth, b' ');
+            }
+        }
+    }
+
+    /// Starts the value of `key`; what is written next is that value.
+    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        Object::line(self.out, self.depth + 1);
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
+        self.out
+    }
+
+    /// A value written by `write` (a `Display` text piece by piece), as a JSON string; `scratch`
+    /// holds the text.
+    fn text(
+        &mut self,
+        key: &str,
+        write: impl FnOnce(&mut String) -> std::fmt::Result,
+        scratch: &mut String,
+    ) {
+        scratch.clear();
+        write(scratch).expect("writing to a String cannot fail");
+        self.string(key, scratch);
+    }
+
+    fn string(&mut self, key: &str, value: &str) {
+        let out = self.key(key);
+        string(out, value);
+    }
+
+    fn optional_string(&mut self, key: &str, value: Option<&str>) {
+        match value {
+            Some(value) => self.string(key, value),
+            None => self.key(key).extend_from_slice(b"null"),
+        }
+    }
+
+    fn decimal(&mut self, key: &str, value: Decimal) {
+        let out = self.key(key);
+        quoted(out, DecimalText::new(value).as_str());
+    }
+
+    fn fixed2(&mut self, key: &str, value: Fixed2) {
+        let out = self.key(key);
+        quoted(out, value.text().as_str());
+    }
+
+    fn optional_fixed2(&mut self, key: &str, value: Option<Fixed2>) {
+        match value {
+            Some(value) => self.fixed2(key, value),
+            None => self.key(key).extend_from_slice(b"null"),
+        }
+    }
+
+    fn strings<'s>(&mut self, key: &str, values: impl IntoIterator<Item = &'s str>) {
+        let depth = self.depth + 1;
+        let out = self.key(key);
+        out.push(b'[');
+        let mut empty = true;
+        for value in values {
+            if !empty {
+                out.push(b',');
+            }
+            empty = false;
+            Object::line(out, depth + 1);
+            string(out, value);
+        }
+        if !empty {
+            Object::line(out, depth);
+        }
+        out.push(b']');
+    }
+
+    fn close(self) {
+        if !self.first {
+            Object::line(self.out, self.depth);
+        }
+        self.out.push(b'}');
+    }
+}
+
+/// `value` as a JSON string, escaped by serde_json.
+fn string(out: &mut Vec<u8>, value: &str) {
+    serde_json::to_writer(&mut *out, value).expect("writing to memory cannot fail");
+}
+
+/// Text that needs no escaping (digits, a sign, a point), quoted.
+fn quoted(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
+}
+
+/// Appends `doc` as a pretty JSON object that starts `depth` levels in (its first line is
+/// already indented; its keys are one level further in).
+pub(super) fn indicator(
+    out: &mut Vec<u8>,
+    depth: usize,
+    doc: &IndicatorResultDoc<'_>,
+    scratch: &mut String,
+) {
+    let mut o = Object::open(out, depth);
+    let view = &doc.indicator;
+    o.string("id", view.id);
+    o.string("level1", view.level1);
+    o.string("level2", view.level2);
+    o.string("name", view.name);
+    o.string("kind", view.kind);
+    o.optional_string("operator", view.operator);
+    match &view.value {
+        Some(TargetValue::Number(value)) => o.decimal("value", *value),
+        Some(TargetValue::Text(text)) => o.string("value", text),
+        None => o.optional_string("value", None),
+    }
+    if let Some(DecimalString(high)) = view.high {
+        o.decimal("high", high);
+    }
+    o.optional_string("measure", view.measure);
+    o.text("target", |t| view.target.0.write_text(t), scratch);
+    match view.deadline {
+        Some(Shown(deadline)) => o.text("deadline", |t| deadline.write_text(t), scratch),
+        None => o.optional_string("deadline", None),
+    }
+    if let Some(DecimalString(weight)) = view.weight {
+        o.decimal("weight", weight);
+    }
+    if let Some(direction) = view.direction {
+        o.string("direction", direction);
+    }
+    if !view.allow.is_empty() {
+        o.strings("allow", view.allow.iter().map(String::as_str));
+    }
+    if let Some(source) = &view.source {
+        let depth = o.depth + 1;
+        let out = o.key("source");
+        let mut line = Object::open(out, depth);
+        let mut digits = itoa::Buffer::new();
+        line.key("line")
+            .extend_from_slice(digits.format(source.line).as_bytes());
+        line.close();
+    }
+    if let Some(DecimalString(weight)) = doc.declared_weight {
+        o.decimal("declared_weight", weight);
+    }
+    o.string("actual", doc.actual);
+    o.string("status", doc.status);
+    o.strings("flags", doc.flags.0.iter().map(|f| f.label()));
+    o.fixed2("weight", doc.weight);
+    o.fixed2("score", doc.score);
+    o.fixed2("rule_score", doc.rule_score);
+    o.optional_fixed2("completion", doc.completion);
+    if let Some(claimed) = doc.claimed {
+        o.fixed2("claimed", claimed);
+    }
+    if let Some(accepted) = doc.accepted_claimed {
+        o.key("accepted_claimed")
+            .extend_from_slice(if accepted { b"true" } else { b"false" });
+    }
+    if let Some(DecimalString(deduction)) = doc.deduction {
+        o.decimal("deduction", deduction);
+    }
+    o.optional_string("note", doc.note);
+    match &doc.completed {
+        Some(Shown(Iso(date))) => {
+            o.text("completed", |t| Deadline::Day(*date).write_text(t), scratch)
+        }
+        None => o.optional_string("completed", None),
+    }
+    let out = o.key("line");
+    match doc.line {
+        Some(line) => out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+    o.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use serde::Serialize;
+
+    use super::super::{Indented, Labels};
+    use super::*;
+    use crate::eval::Flag;
+    use crate::model::json::IndicatorView;
+    use crate::model::{Direction, Indicator, Measure, Operator, Provenance, Target};
+
+    fn indicator(target: Target) -> Indicator {
+        Indicator {
+            id: "xm-1".to_owned(),
+            level1: "产出指标".into(),
+            level2: "数量指标".into(),
+            name: "名称 \"引号\"\n换行\t\u{1}".to_owned(),
+            target,
+            deadline: None,
+            direction: None,
+            weight: None,
+            allow: Vec::new(),
+            source: None,
+        }
+    }
+
+    /// Every target kind, with and without each optional field of the model.
+    fn indicators() -> Vec<Indicator> {
+        let targets = [
+            Target::Compare {
+                op: Operator::Ge,
+                value: Decimal::new(-5, 3),
+                measure: Measure::known("万户"),
+            },
+            Target::Compare {
+                op: Operator::Lt,
+                value: Decimal::from(90000),
+                measure: None,
+            },
+            Target::Range {
+                low: Decimal::from(10),
+                high: Decimal::new(155, 1),
+                measure: Measure::known("个"),
+            },
+            Target::Qualitative("达到\"预期\"\\目标".to_owned()),
+            Target::NotApplicable,
+        ];
+        let mut all = Vec::new();
+        for target in targets {
+            let bare = indicator(target);
+            let mut full = bare.clone();
+            full.deadline = Some(Deadline::Month {
+                year: 2024,
+                month: 6,
+            });
+            full.direction = Some(Direction::Lower);
+            full.weight = Some(Decimal::new(125, 1));
+            full.allow = vec!["unit-slip".to_owned(), "引号\"".to_owned()];
+            full.source = Some(Provenance {
+                line: 86467,
+                start: 0,
+                end: 0,
+            });
+            let mut day = bare.clone();
+            day.deadline = NaiveDate::from_ymd_opt(2024, 11, 30).map(Deadline::Day);
+            let mut year_end = bare.clone();
+            year_end.deadline = Some(Deadline::YearEnd(None));
+            all.extend([bare, full, day, year_end]);
+        }
+        all
+    }
+
+    fn docs(indicator: &Indicator) -> Vec<IndicatorResultDoc<'_>> {
+        let flags: &[&[Flag]] = &[
+            &[],
+            &[Flag::Over],
+            &[Flag::Over, Flag::NeedsNote, Flag::Over],
+        ];
+        let mut docs = Vec::new();
+        for (k, flags) in flags.iter().enumerate() {
+            let filled = k > 0;
+            docs.push(IndicatorResultDoc {
+                indicator: IndicatorView::without_weight(indicator),
+                declared_weight: indicator.weight.map(DecimalString),
+                actual: if filled {
+                    "6264.8平方米 \"约\""
+                } else {
+                    ""
+                },
+                status: "达标",
+                flags: Labels(flags),
+                weight: Fixed2(Decimal::new(834, 2)),
+                score: Fixed2(Decimal::new(-0, 0)),
+                rule_score: Fixed2(Decimal::new(75, 1)),
+                completion: filled.then(|| Fixed2(Decimal::new(15280, 2))),
+                claimed: filled.then(|| Fixed2(Decimal::from(8))),
+                accepted_claimed: [None, Some(true), Some(false)][k],
+                deduction: filled.then(|| DecimalString(Decimal::new(5, 1))),
+                note: filled.then_some("因会签流程较长\r\n部分事项延至次年"),
+                completed: NaiveDate::from_ymd_opt(2024, 11, 8)
+                    .filter(|_| filled)
+                    .map(|d| Shown(Iso(d))),
+                line: filled.then_some(40202),
+            });
+        }
+        docs
+    }
+
+    #[test]
+    fn an_indicator_is_written_as_serde_writes_it_at_any_depth() {
+        let indicators = indicators();
+        let mut scratch = String::new();
+        let mut checked = 0;
+        for indicator in &indicators {
+            for doc in docs(indicator) {
+                for depth in [0, 1, 4, 6, 40] {
+                    let mut expected = Vec::new();
+                    let mut serializer =
+                        serde_json::Serializer::with_formatter(&mut expected, Indented::at(depth));
+                    doc.serialize(&mut serializer).unwrap();
+                    let mut written = Vec::new();
+                    super::indicator(&mut written, depth, &doc, &mut scratch);
+                    assert_eq!(
+                        String::from_utf8(written).unwrap(),
+                        String::from_utf8(expected).unwrap(),
+                        "{} at depth {depth}",
+                        indicator.target
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 5 * 4 * 3 * 5);
+    }
+}
