@@ -151,6 +151,14 @@ pub fn write_with(
     path: Option<&Path>,
     content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
+    write_syncing_every(path, SYNC_EVERY, content)
+}
+
+fn write_syncing_every(
+    path: Option<&Path>,
+    sync_every: u64,
+    content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     const BUFFER: usize = 1 << 20;
     let Some(path) = path else {
         let mut stdout = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
@@ -184,14 +192,69 @@ pub fn write_with(
     #[cfg(unix)]
     builder.permissions(permissions);
     let file = builder.tempfile_in(dir).map_err(failed)?;
-    let mut writer = std::io::BufWriter::with_capacity(BUFFER, file);
-    content(&mut writer)
-        .and_then(|()| writer.flush())
-        .map_err(failed)?;
-    let file = writer.into_inner().map_err(|e| failed(e.into_error()))?;
+    let syncer = file.as_file().try_clone().map_err(failed)?;
+    let file = std::thread::scope(|scope| -> std::io::Result<_> {
+        // The bytes go to disk while the rest is made, so that the sync before the rename finds
+        // little left to write: a province's report is close to a gigabyte.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
+        let syncing = scope.spawn(move || -> std::io::Result<()> {
+            while rx.recv().is_ok() {
+                syncer.sync_data()?;
+            }
+            Ok(())
+        });
+        let mut writer = std::io::BufWriter::with_capacity(
+            BUFFER,
+            SyncAsWritten {
+                file,
+                written: 0,
+                every: sync_every,
+                tx,
+            },
+        );
+        let written = content(&mut writer).and_then(|()| writer.flush());
+        let file = writer.into_inner().map_err(|e| e.into_error());
+        // Dropping the writer's sender ends the syncing thread.
+        let file = file.map(|w| w.file);
+        let synced = syncing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written?;
+        synced?;
+        file
+    })
+    .map_err(failed)?;
     file.as_file().sync_all().map_err(failed)?;
     file.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
+}
+
+/// Written bytes after which the file's data is synced on the syncing thread.
+const SYNC_EVERY: u64 = 64 << 20;
+
+/// A file that asks the syncing thread for a sync after each `every` bytes written.
+struct SyncAsWritten {
+    file: tempfile::NamedTempFile,
+    written: u64,
+    every: u64,
+    tx: std::sync::mpsc::SyncSender<()>,
+}
+
+impl Write for SyncAsWritten {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written >= self.every {
+            self.written = 0;
+            // A request already waiting covers this one.
+            let _ = self.tx.try_send(());
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// When to colour a report: `--color auto|always|never`.
@@ -230,5 +293,29 @@ mod tests {
             assert_eq!(matches!(read, FileBytes::Mapped(_)), mapped, "{len} bytes");
             assert!(*read == *bytes, "{len} bytes");
         }
+    }
+
+    #[test]
+    fn a_file_synced_while_written_holds_every_byte_and_a_failure_leaves_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        let bytes: Vec<u8> = (0..5 << 20)
+            .map(|i: u32| b"{\"a\": 1}\n"[i as usize % 9])
+            .collect();
+        // Synced after every 64 KiB: dozens of requests while the bytes are written.
+        let written = write_syncing_every(Some(&path), 64 << 10, |out| {
+            bytes.chunks(1000).try_for_each(|c| out.write_all(c))
+        });
+        assert!(written.is_ok());
+        assert!(std::fs::read(&path).unwrap() == bytes);
+        let failing = dir.path().join("failing.json");
+        let failed = write_syncing_every(Some(&failing), 64 << 10, |out| {
+            out.write_all(&bytes)?;
+            Err(std::io::Error::other("rendering failed"))
+        });
+        assert!(matches!(failed, Err(Error::Write { .. })));
+        assert!(!failing.exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "only the first report is left: {names:?}");
     }
 }
