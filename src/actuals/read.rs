@@ -77,9 +77,13 @@ fn read_in_parts_of(
     // parts are joined, which holds two parts' rows for a moment.
     drop(index);
     drop(bytes);
-    for part in rest {
+    let mut rows = Vec::with_capacity(rest.len());
+    for mut part in rest {
+        rows.push(std::mem::take(&mut part.actuals.rows));
         joined.append(part);
     }
+    joined.actuals.rows =
+        jobs::concat(std::mem::take(&mut joined.actuals.rows), rows, options.jobs);
     Ok(joined.finish())
 }
 
@@ -123,9 +127,8 @@ struct Part {
 }
 
 impl Part {
-    /// Adds the next part's rows, notes and counts.
+    /// Adds the next part's notes and counts (its rows are joined by [`jobs::concat`]).
     fn append(&mut self, part: Part) {
-        self.actuals.rows.extend(part.actuals.rows);
         for note in part.actuals.notes {
             // A column without a name is warned about once in the file.
             let warned = note.code == "unknown-column"
