@@ -107,11 +107,9 @@ fn in_shares<T: Send>(
             .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let mut joined = Vec::with_capacity(len);
-    for share in shares {
-        joined.extend(share?);
-    }
-    Ok(joined)
+    let mut shares = shares.into_iter().collect::<Result<Vec<_>>>()?.into_iter();
+    let first = shares.next().unwrap_or_default();
+    Ok(crate::jobs::concat(first, shares.collect(), jobs))
 }
 
 /// The actuals rows of each table's indicators, `None` where a row has none: one allocation for
@@ -307,37 +305,40 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         );
     }
     // S10: every row without an actual is scored 0, with a warning.
-    let unreported: Vec<&str> = projects
-        .iter()
-        .flat_map(|p| {
-            p.table
-                .rows
-                .iter()
-                .filter(|r| r.status == Status::NotReported)
-                .map(|r| {
-                    model.projects[p.project].indicators[r.indicator]
-                        .name
-                        .as_str()
-                })
-        })
-        .chain(units.iter().flat_map(|u| {
-            u.overall.iter().flat_map(|t| {
-                t.rows
+    let unreported = || {
+        projects
+            .iter()
+            .flat_map(|p| {
+                p.table
+                    .rows
                     .iter()
                     .filter(|r| r.status == Status::NotReported)
-                    .map(|r| model.units[u.unit].indicators[r.indicator].name.as_str())
+                    .map(|r| {
+                        model.projects[p.project].indicators[r.indicator]
+                            .name
+                            .as_str()
+                    })
             })
-        }))
-        .collect();
-    if !unreported.is_empty() {
-        let shown: Vec<&str> = unreported.iter().take(5).copied().collect();
-        let more = if unreported.len() > 5 { " …" } else { "" };
+            .chain(units.iter().flat_map(|u| {
+                u.overall.iter().flat_map(|t| {
+                    t.rows
+                        .iter()
+                        .filter(|r| r.status == Status::NotReported)
+                        .map(|r| model.units[u.unit].indicators[r.indicator].name.as_str())
+                })
+            }))
+    };
+    // Counted, and the first few named: a province has a hundred thousand.
+    let unreported_count = unreported().count();
+    if unreported_count > 0 {
+        let shown: Vec<&str> = unreported().take(5).collect();
+        let more = if unreported_count > 5 { " …" } else { "" };
         warn(
             &mut notes,
             "not-reported",
             format!(
                 "{} indicators have no actual (未填报) and score 0 (S10): {}{more}",
-                unreported.len(),
+                unreported_count,
                 shown.join(", ")
             ),
         );
