@@ -86,8 +86,9 @@ pub(crate) fn parts_for(requested: Option<NonZeroUsize>, len: usize, part_bytes:
 }
 
 /// Where the parts of `text[from..]` start: `from`, then, for each further part, the first line
-/// after its share of the text that `starts_part` accepts (given the line without its `\n`).
-/// Fewer starts than `parts` when there are fewer such lines.
+/// from its share of the lines on that `starts_part` accepts (given the line without its `\n`).
+/// Fewer starts than `parts` when there are fewer such lines. Shares are counted in lines, not
+/// bytes: a line is a row or a statement, and a unit's long goal lines are quick to read.
 pub(crate) fn part_starts(
     text: &str,
     from: usize,
@@ -95,11 +96,24 @@ pub(crate) fn part_starts(
     starts_part: impl Fn(&str) -> bool,
 ) -> Vec<usize> {
     let bytes = text.as_bytes();
-    let next_line =
-        |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
     let mut starts = vec![from];
+    if parts < 2 {
+        return starts;
+    }
+    let lines = memchr::memchr_iter(b'\n', &bytes[from..]).count();
+    // The line each further part's share begins with, as the byte after a line break.
+    let mut breaks = memchr::memchr_iter(b'\n', &bytes[from..]).map(|i| from + i + 1);
+    let mut taken = 0;
     for k in 1..parts {
-        let mut at = next_line(from + (text.len() - from) * k / parts);
+        // Line `share` (from 0) begins the k-th share: it follows line break `share - 1`.
+        let share = lines * k / parts;
+        if share == 0 || share <= taken {
+            continue;
+        }
+        let Some(mut at) = breaks.nth(share - 1 - taken) else {
+            break;
+        };
+        taken = share;
         while at < bytes.len() {
             let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
             if starts_part(&text[at..end]) {
@@ -177,13 +191,19 @@ mod tests {
     fn parts_start_at_accepted_lines_after_their_share_in_order() {
         let text = "head\na\nb\nproject 1\nc\nproject 2\nd\n";
         assert_eq!(part_starts(text, 5, 1, |_| true), vec![5]);
-        // The line after the middle of `a … d` (byte 19, in `c`) starts at 21.
-        assert_eq!(part_starts(text, 5, 2, |_| true), vec![5, 21]);
+        // The six lines `a … d` in halves: the second starts after the third line break, at `c`.
+        assert_eq!(part_starts(text, 5, 2, |_| true), vec![5, 19]);
         let project = |line: &str| line.starts_with("project");
-        assert_eq!(part_starts(text, 0, 2, project), vec![0, 21]);
-        // No accepted line after a share: fewer parts.
-        assert_eq!(part_starts(text, 0, 3, project), vec![0, 21]);
+        // Seven lines from `head`: a share that begins at `b` or `c` moves to the next project.
+        assert_eq!(part_starts(text, 0, 2, project), vec![0, 9]);
+        assert_eq!(part_starts(text, 0, 3, project), vec![0, 9, 21]);
+        // Shares that move to the same project are one part; the last share (at `d`) has no
+        // project after it: fewer parts.
+        assert_eq!(part_starts(text, 0, 7, project), vec![0, 9, 21]);
         assert_eq!(part_starts("a\nb\nc\n", 0, 3, |_| false), vec![0]);
+        // More parts than lines: each start once, in order.
+        assert_eq!(part_starts("a\nb\n", 0, 5, |_| true), vec![0, 2]);
+        assert_eq!(part_starts("a", 0, 3, |_| true), vec![0]);
         let starts = [0, 9, 21];
         let read = in_parts(
             vec!['x', 'y', 'z'],

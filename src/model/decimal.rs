@@ -60,6 +60,10 @@ impl DecimalText {
             text.len -= 1;
             fraction -= 1;
         }
+        if fraction == 0 && value.scale() > 0 {
+            // Every decimal was a trailing zero: the point goes too.
+            text.len -= 1;
+        }
         if fraction < places {
             if fraction == 0 {
                 text.push(b".");
@@ -104,6 +108,17 @@ mod tests {
         ] {
             assert_eq!(DecimalText::new(value).as_str(), text);
             assert_eq!(value.to_string(), text);
+        }
+        for (value, places, text) in [
+            (Decimal::new(30, 1), 0, "3"),
+            (Decimal::new(30, 1), 1, "3.0"),
+            (Decimal::new(30, 1), 2, "3.00"),
+            (Decimal::new(12300, 4), 2, "1.23"),
+            (Decimal::new(12345, 4), 2, "1.2345"),
+            (Decimal::new(-5, 0), 2, "-5.00"),
+            (Decimal::from_parts(0, 0, 0, true, 3), 2, "0.00"),
+        ] {
+            assert_eq!(DecimalText::with_places(value, places).as_str(), text);
         }
         // A negative zero keeps its sign, as `Display` does.
         let negative_zero = Decimal::from_parts(0, 0, 0, true, 2);
