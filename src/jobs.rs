@@ -76,6 +76,47 @@ pub(crate) fn concat<T: Send>(
     first
 }
 
+/// `f` over `items`, in one contiguous share of at least `per_thread` items per thread (at most
+/// `requested`), each share with its own state from `init`; the results in the items' order.
+pub(crate) fn map_in_shares<T: Send, S, U: Send>(
+    mut items: Vec<T>,
+    requested: Option<NonZeroUsize>,
+    per_thread: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, T) -> U + Sync,
+) -> Vec<U> {
+    let threads = workers(requested, items.len() / per_thread.max(1));
+    let share = items.len().div_ceil(threads).max(1);
+    let mut shares = Vec::with_capacity(threads);
+    for k in (1..threads).rev() {
+        shares.push(items.split_off((k * share).min(items.len())));
+    }
+    shares.push(items);
+    shares.reverse();
+    let (init, f) = (&init, &f);
+    let map = move |share: Vec<T>| -> Vec<U> {
+        let mut state = init();
+        share.into_iter().map(|item| f(&mut state, item)).collect()
+    };
+    let mut mapped: Vec<Vec<U>> = if threads < 2 {
+        shares.into_iter().map(map).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = shares
+                .into_iter()
+                .map(|share| scope.spawn(move || map(share)))
+                .collect();
+            running
+                .into_iter()
+                .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let rest = mapped.split_off(1.min(mapped.len()));
+    let first = mapped.pop().unwrap_or_default();
+    concat(first, rest, requested)
+}
+
 /// A text is read in parts of at least this many bytes, one part a thread: below it a thread
 /// costs more than it saves.
 pub(crate) const PART_BYTES: usize = 1 << 18;
@@ -174,6 +215,34 @@ mod tests {
                 let first = all.next().unwrap_or_default();
                 let joined = concat(first, all.collect(), NonZeroUsize::new(threads));
                 assert!(joined == expected, "{sizes:?} on {threads} threads");
+            }
+        }
+    }
+
+    #[test]
+    fn shares_are_mapped_in_order_each_with_its_own_state() {
+        for len in [0, 1, 7, 100, 1001] {
+            for threads in [1, 2, 3, 8] {
+                let items: Vec<usize> = (0..len).collect();
+                // The state counts the items its share has seen.
+                let mapped = map_in_shares(
+                    items,
+                    NonZeroUsize::new(threads),
+                    10,
+                    || 0,
+                    |seen, item| {
+                        *seen += 1;
+                        (item, *seen)
+                    },
+                );
+                let order: Vec<usize> = mapped.iter().map(|&(item, _)| item).collect();
+                assert_eq!(order, (0..len).collect::<Vec<_>>(), "{len} on {threads}");
+                // A new share starts counting at one: as many ones as shares.
+                let shares = mapped.iter().filter(|&&(_, seen)| seen == 1).count();
+                assert_eq!(
+                    shares,
+                    workers(NonZeroUsize::new(threads), len / 10).min(len)
+                );
             }
         }
     }

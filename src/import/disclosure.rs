@@ -29,6 +29,9 @@ use crate::text::{clean_cell, match_key};
 /// for.
 const TITLE_LINES: usize = 8;
 
+/// Fewer projects than this a thread have their indicators built on one thread.
+const PROJECTS_PER_SHARE: usize = 2000;
+
 /// Reads the disclosure `text`; `file` names it in notes and errors. A large text is read on
 /// at most `jobs` threads (one per core, at most 8, when none is given); the model is the same.
 pub fn import(file: &str, text: &str, jobs: Option<NonZeroUsize>) -> Result<Imported> {
@@ -61,8 +64,11 @@ fn import_in_parts_of(
         }
     };
     // 表9 is read from the whole text while the tables read are made into the model.
-    let (imported, budget_table) =
-        crate::jobs::both(jobs, || reader.finish(), || super::budget_table::read(text));
+    let (imported, budget_table) = crate::jobs::both(
+        jobs,
+        || reader.finish(jobs),
+        || super::budget_table::read(text),
+    );
     let mut imported = imported?;
     imported.budget_table = budget_table;
     Ok(imported)
@@ -1044,7 +1050,8 @@ impl<'a> Reader<'a> {
         self.owner = None;
     }
 
-    fn finish(mut self) -> Result<Imported> {
+    /// The model of the tables read; a project's indicators are built on up to `jobs` threads.
+    fn finish(mut self, jobs: Option<NonZeroUsize>) -> Result<Imported> {
         let mut names = Names::default();
         self.close_table();
         if self.units.is_empty() && self.projects.is_empty() {
@@ -1102,37 +1109,49 @@ impl<'a> Reader<'a> {
                 .entry(match_key(&unit.name).into_owned())
                 .or_insert_with(|| unit.code.clone());
         }
+        // Units and project ids depend on the projects before; a project's indicators only on
+        // its own rows, and they are built on every core (a province has a million).
+        let mut named = Vec::with_capacity(self.projects.len());
         for draft in std::mem::take(&mut self.projects) {
             let unit_code =
                 self.unit_code_for(&mut department, &mut unit_codes, &draft, &mut notes);
             let project_id = project_ids.unique(id::project_id(&unit_code, &draft.name));
-            let mut ids = IdAllocator::default();
-            let indicators = draft
-                .table
-                .rows
-                .into_iter()
-                .map(|row| {
-                    let id = ids.unique(id::project_indicator_id(
-                        &project_id,
-                        &row.level1,
-                        &row.level2,
-                        &row.name,
-                    ));
-                    indicator(id, row, &mut names)
-                })
-                .collect();
-            department.projects.push(Project {
-                id: project_id,
-                name: draft.name,
-                unit: unit_code,
-                budget: draft.budget,
-                goal: draft.goal,
-                indicators,
-                empty_categories: draft.table.empty_categories,
-                allow: Vec::new(),
-                source: draft.source,
-            });
+            named.push((draft, unit_code, project_id));
         }
+        department.projects = crate::jobs::map_in_shares(
+            named,
+            jobs,
+            PROJECTS_PER_SHARE,
+            Names::default,
+            |names, (draft, unit_code, project_id)| {
+                let mut ids = IdAllocator::default();
+                let indicators = draft
+                    .table
+                    .rows
+                    .into_iter()
+                    .map(|row| {
+                        let id = ids.unique(id::project_indicator_id(
+                            &project_id,
+                            &row.level1,
+                            &row.level2,
+                            &row.name,
+                        ));
+                        indicator(id, row, names)
+                    })
+                    .collect();
+                Project {
+                    id: project_id,
+                    name: draft.name,
+                    unit: unit_code,
+                    budget: draft.budget,
+                    goal: draft.goal,
+                    indicators,
+                    empty_categories: draft.table.empty_categories,
+                    allow: Vec::new(),
+                    source: draft.source,
+                }
+            },
+        );
         notes.sort_by_key(|n| n.line);
         Ok(Imported {
             department,
@@ -1295,12 +1314,12 @@ mod tests {
         reader
             .lines(text, 0, text.len(), 1)
             .expect("the text reads");
-        format!("{:#?}", reader.finish().expect("the text has tables"))
+        format!("{:#?}", reader.finish(None).expect("the text has tables"))
     }
 
     fn in_parts(text: &str, starts: &[usize]) -> String {
         let reader = read_in_parts("d.txt", text, starts).expect("the parts read");
-        format!("{:#?}", reader.finish().expect("the text has tables"))
+        format!("{:#?}", reader.finish(None).expect("the text has tables"))
     }
 
     /// Every line of the text where a project's table starts.
