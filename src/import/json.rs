@@ -97,6 +97,58 @@ impl ModelIn {
     }
 }
 
+/// The document with its projects as raw JSON, each parsed and converted later on its own.
+#[derive(Deserialize)]
+struct ModelRaw<'a> {
+    department: DepartmentDoc,
+    units: Vec<UnitDoc>,
+    #[serde(borrow)]
+    projects: Vec<&'a serde_json::value::RawValue>,
+}
+
+/// Fewer projects than this a thread are parsed on one thread.
+const PROJECTS_PER_SHARE: usize = 2000;
+
+/// The model of a JSON document, its projects parsed and converted on up to `jobs` threads (a
+/// province's document is a quarter of a gigabyte, and serde reads it on one). `None` when
+/// anything in it is wrong: [`ModelIn`], read on one thread, then says what and where, as it
+/// always has.
+pub fn read_in_shares(text: &str, jobs: Option<std::num::NonZeroUsize>) -> Option<Department> {
+    read_in_shares_of(text, jobs, PROJECTS_PER_SHARE)
+}
+
+fn read_in_shares_of(
+    text: &str,
+    jobs: Option<std::num::NonZeroUsize>,
+    per_share: usize,
+) -> Option<Department> {
+    let raw: ModelRaw<'_> = serde_json::from_str(text).ok()?;
+    let mut names = Names::default();
+    let units = raw
+        .units
+        .into_iter()
+        .map(|u| unit(u, &mut names))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let projects = crate::jobs::map_in_shares(
+        raw.projects,
+        jobs,
+        per_share,
+        Names::default,
+        |names, raw| {
+            let doc: ProjectDoc = serde_json::from_str(raw.get()).ok()?;
+            project(doc, names).ok()
+        },
+    );
+    Some(Department {
+        name: raw.department.name,
+        year: raw.department.year,
+        allow: raw.department.allow,
+        units,
+        projects: projects.into_iter().collect::<Option<_>>()?,
+    })
+}
+
 struct ProjectsIn {
     projects: Vec<Project>,
     /// The first project that could not be converted; the rest of the document is still read, so
@@ -244,6 +296,26 @@ mod tests {
                 .collect()
         };
         assert_eq!(names(&back), names(&original));
+    }
+
+    #[test]
+    fn projects_read_in_shares_are_the_model_read_on_one_thread() {
+        let json = seed_json();
+        let whole = serde_json::from_str::<super::ModelIn>(&json)
+            .unwrap()
+            .department()
+            .unwrap();
+        for jobs in [1, 2, 3, 8] {
+            let shares = super::read_in_shares_of(&json, std::num::NonZeroUsize::new(jobs), 1);
+            assert!(shares.as_ref() == Some(&whole), "--jobs {jobs}");
+        }
+        // Anything wrong is left to the reading on one thread, which says what and where.
+        let wrong_value = json.replacen("\"value\": \"1\"", "\"value\": \"x1\"", 1);
+        let wrong_type = json.replacen("\"name\": \"", "\"name\": 5, \"x\": \"", 1);
+        let cut = &json[..json.len() - 10];
+        for wrong in [wrong_value.as_str(), &wrong_type, cut] {
+            assert!(super::read_in_shares_of(wrong, std::num::NonZeroUsize::new(2), 1).is_none());
+        }
     }
 
     #[test]

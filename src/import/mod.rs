@@ -278,6 +278,11 @@ fn import_as_detected(
             Ok(counted(department, notes))
         }
         SourceKind::Json => {
+            if let Some(department) =
+                json::read_in_shares(text.trim_start_matches('\u{feff}'), jobs)
+            {
+                return Ok(counted(department, Vec::new()));
+            }
             let doc: json::ModelIn = serde_json::from_str(text.trim_start_matches('\u{feff}'))
                 .map_err(|e| {
                     crate::error::LocatedError::at(

@@ -30,9 +30,17 @@ pub struct SpecNote {
 
 /// Whether `text` is a spec: its first statement is `kpi-spec`.
 pub fn looks_like_spec(text: &str) -> bool {
+    // A line's start decides: a JSON model written on one line is a quarter of a gigabyte.
+    fn start(line: &str) -> &str {
+        let mut end = line.len().min(4096);
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        &line[..end]
+    }
     text.trim_start_matches('\u{feff}')
         .lines()
-        .map(|l| strip_comment(l).trim())
+        .map(|l| strip_comment(start(l)).trim())
         .find(|l| !l.is_empty())
         .is_some_and(|l| {
             // A file that starts like a spec is read as one, so a missing `kpi-spec 1` is
@@ -908,6 +916,20 @@ mod tests {
                 .last()
                 .is_some_and(|p| !p.empty_categories.is_empty())
         );
+    }
+
+    #[test]
+    fn a_spec_is_known_by_its_first_line_however_long() {
+        let long = "名".repeat(3000);
+        assert!(looks_like_spec(&format!(
+            "\u{feff}# comment\n\nproject \"{long}\"\n"
+        )));
+        assert!(looks_like_spec("kpi-spec 1\n"));
+        assert!(!looks_like_spec(&format!(
+            "{{\"department\": {{\"name\": \"{long}\"}}}}"
+        )));
+        assert!(!looks_like_spec("project\t名称\n"));
+        assert!(!looks_like_spec(""));
     }
 
     #[test]
