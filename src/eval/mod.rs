@@ -77,29 +77,37 @@ const PROJECTS_PER_WORKER: usize = 2000;
 /// Units hold a few dozen indicators each where projects hold about ten.
 const UNITS_PER_WORKER: usize = 400;
 
-/// `score` over `0..len`, in one contiguous share per worker, joined in order: the results and
-/// the first error are those of one thread. `tasks` is how many workers the work is worth when
-/// `jobs` does not say.
+/// `score` of each of `0..len`, in one contiguous share per worker, joined in order: the results
+/// and the first error are those of one thread. `tasks` is how many workers the work is worth
+/// when `jobs` does not say.
 fn in_shares<T: Send>(
     len: usize,
     tasks: usize,
     jobs: Option<std::num::NonZeroUsize>,
-    score: impl Fn(std::ops::Range<usize>) -> Result<Vec<T>> + Sync,
+    score: impl Fn(usize) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
     let workers = match jobs {
         Some(_) => crate::jobs::workers(jobs, len),
         None => crate::jobs::workers(None, tasks),
     };
+    // The first share's vector has room for all: the others are moved in after it.
+    let score_share = |range: std::ops::Range<usize>| -> Result<Vec<T>> {
+        let mut scored = Vec::with_capacity(if range.start == 0 { len } else { range.len() });
+        for index in range {
+            scored.push(score(index)?);
+        }
+        Ok(scored)
+    };
     if workers == 1 {
-        return score(0..len);
+        return score_share(0..len);
     }
     let share = len.div_ceil(workers);
     let shares: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
-        let score = &score;
+        let score_share = &score_share;
         let running: Vec<_> = (0..workers)
             .map(|w| {
                 let range = (w * share).min(len)..((w + 1) * share).min(len);
-                scope.spawn(move || score(range))
+                scope.spawn(move || score_share(range))
             })
             .collect();
         running
@@ -190,46 +198,42 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
     }
 
     let indicator_points = Decimal::ONE_HUNDRED - profile.budget_points;
-    let score_projects = |range: std::ops::Range<usize>| -> Result<Vec<ProjectResult>> {
-        let mut scored = Vec::with_capacity(range.len());
-        for index in range {
-            let project = &model.projects[index];
-            let (mut table, _) = table::score(
+    let score_project = |index: usize| -> Result<ProjectResult> {
+        let project = &model.projects[index];
+        let (mut table, _) = table::score(
+            &project.indicators,
+            project_rows.of(index),
+            &project.empty_categories,
+            Scheme::Project(profile),
+            indicator_points,
+            &ctx,
+            options.accept_claimed,
+        )
+        .map_err(|e| {
+            table_error(
+                e,
+                &project.name,
                 &project.indicators,
                 project_rows.of(index),
-                &project.empty_categories,
-                Scheme::Project(profile),
-                indicator_points,
-                &ctx,
-                options.accept_claimed,
+                actuals,
+                options,
             )
-            .map_err(|e| {
-                table_error(
-                    e,
-                    &project.name,
-                    &project.indicators,
-                    project_rows.of(index),
-                    actuals,
-                    options,
-                )
-            })?;
-            let budget = budget(project, budget_rows[index], profile, actuals, options)?;
-            link_rows(&mut table, project_rows.of(index), &actuals.rows);
-            table.total += budget.score;
-            table.grade = Grade::of(table.total);
-            scored.push(ProjectResult {
-                project: index,
-                table,
-                budget,
-            });
-        }
-        Ok(scored)
+        })?;
+        let budget = budget(project, budget_rows[index], profile, actuals, options)?;
+        link_rows(&mut table, project_rows.of(index), &actuals.rows);
+        table.total += budget.score;
+        table.grade = Grade::of(table.total);
+        Ok(ProjectResult {
+            project: index,
+            table,
+            budget,
+        })
     };
     let projects = in_shares(
         model.projects.len(),
         model.projects.len() / PROJECTS_PER_WORKER,
         options.jobs,
-        score_projects,
+        score_project,
     )?;
 
     let mut by_unit: HashMap<&str, Vec<&ProjectResult>> = HashMap::new();
@@ -283,7 +287,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         model.units.len(),
         model.units.len() / UNITS_PER_WORKER,
         options.jobs,
-        |range| range.map(score_unit).collect(),
+        score_unit,
     )?;
 
     let mut notes = actuals.notes.clone();
