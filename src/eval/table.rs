@@ -54,18 +54,15 @@ pub fn score(
     ctx: &Context<'_>,
     accept_claimed: bool,
 ) -> Result<(TableResult, Vec<Outcome>), TableError> {
-    let outcomes: Vec<Outcome> = indicators
-        .iter()
-        .zip(rows)
-        .enumerate()
-        .map(|(i, (indicator, row))| {
-            judge(indicator, *row, ctx).map_err(|e| TableError {
-                indicator: Some(i),
-                message: e.0,
-                in_actuals: row.is_some(),
-            })
-        })
-        .collect::<Result<_, _>>()?;
+    // Sized once: collected through `Result`, the vector would grow a few times a table.
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(indicators.len());
+    for (i, (indicator, row)) in indicators.iter().zip(rows).enumerate() {
+        outcomes.push(judge(indicator, *row, ctx).map_err(|e| TableError {
+            indicator: Some(i),
+            message: e.0,
+            in_actuals: row.is_some(),
+        })?);
+    }
 
     let explicit: Vec<Option<Decimal>> = indicators
         .iter()
