@@ -56,6 +56,11 @@ pub(crate) fn is_not_applicable(cell: &str) -> bool {
             .iter()
             .any(|form| cell.eq_ignore_ascii_case(form));
     }
+    // Folding and lower-casing never make fewer characters of these forms (none of theirs is
+    // composed): a cell of four or more is none of them.
+    if cell.chars().nth(3).is_some() {
+        return false;
+    }
     let folded = fold(cell);
     matches!(
         folded.to_lowercase().as_str(),
@@ -717,6 +722,21 @@ mod tests {
     use super::*;
     use crate::model::Operator;
     use rust_decimal_macros::dec;
+
+    proptest::proptest! {
+        /// The check without its shortcut for long cells, as it was.
+        #[test]
+        fn not_applicable_is_the_folded_lower_case_forms(
+            cell in "[ /\\\\naNA不适用Ｎｎ／＼ａＡ\u{0303}\u{0301}\u{3000}\u{f967}\u{2f00}ＮＡ㎏]{0,6}"
+        ) {
+            let trimmed = cell.trim();
+            let by_folding = matches!(
+                fold(trimmed).to_lowercase().as_str(),
+                "/" | "\\" | "不适用" | "n/a" | "na"
+            );
+            proptest::prop_assert_eq!(is_not_applicable(&cell), by_folding, "{:?}", cell);
+        }
+    }
 
     /// The check, made twice: the second answer comes from the text kept.
     fn check_target(cell: &str, indicator: &Indicator) -> CellResult<()> {
