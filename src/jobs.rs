@@ -87,9 +87,11 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
 ) -> Vec<U> {
     let threads = workers(requested, items.len() / per_thread.max(1));
     let share = items.len().div_ceil(threads).max(1);
-    let mut shares = Vec::with_capacity(threads);
-    for k in (1..threads).rev() {
-        shares.push(items.split_off((k * share).min(items.len())));
+    // Shares of `share` items, the last one shorter: never an empty one.
+    let count = items.len().div_ceil(share).max(1);
+    let mut shares = Vec::with_capacity(count);
+    for k in (1..count).rev() {
+        shares.push(items.split_off(k * share));
     }
     shares.push(items);
     shares.reverse();
@@ -98,7 +100,7 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
         let mut state = init();
         share.into_iter().map(|item| f(&mut state, item)).collect()
     };
-    let mut mapped: Vec<Vec<U>> = if threads < 2 {
+    let mut mapped: Vec<Vec<U>> = if count < 2 {
         shares.into_iter().map(map).collect()
     } else {
         std::thread::scope(|scope| {
@@ -221,28 +223,41 @@ mod tests {
 
     #[test]
     fn shares_are_mapped_in_order_each_with_its_own_state() {
-        for len in [0, 1, 7, 100, 1001] {
-            for threads in [1, 2, 3, 8] {
-                let items: Vec<usize> = (0..len).collect();
-                // The state counts the items its share has seen.
-                let mapped = map_in_shares(
-                    items,
-                    NonZeroUsize::new(threads),
-                    10,
-                    || 0,
-                    |seen, item| {
-                        *seen += 1;
-                        (item, *seen)
-                    },
-                );
-                let order: Vec<usize> = mapped.iter().map(|&(item, _)| item).collect();
-                assert_eq!(order, (0..len).collect::<Vec<_>>(), "{len} on {threads}");
-                // A new share starts counting at one: as many ones as shares.
-                let shares = mapped.iter().filter(|&&(_, seen)| seen == 1).count();
-                assert_eq!(
-                    shares,
-                    workers(NonZeroUsize::new(threads), len / 10).min(len)
-                );
+        let cases = [0, 1, 7, 25, 100, 1001]
+            .into_iter()
+            .flat_map(|len| [1, 2, 3, 8].map(|threads| (len, threads)))
+            .flat_map(|(len, threads)| [1, 3, 10].map(|per| (len, threads, per)));
+        for (len, threads, per) in cases {
+            let items: Vec<usize> = (0..len).collect();
+            // The state counts the items its share has seen.
+            let mapped = map_in_shares(
+                items,
+                NonZeroUsize::new(threads),
+                per,
+                || 0,
+                |seen, item| {
+                    *seen += 1;
+                    (item, *seen)
+                },
+            );
+            let order: Vec<usize> = mapped.iter().map(|&(item, _)| item).collect();
+            assert_eq!(order, (0..len).collect::<Vec<_>>(), "{len} on {threads}");
+            // A share counts from one: its items are one run of 1, 2, 3 … None is empty,
+            // there are no more than threads, and all but the last have the same length.
+            let mut runs: Vec<usize> = Vec::new();
+            for &(_, seen) in &mapped {
+                if seen == 1 {
+                    runs.push(1);
+                } else {
+                    let last = runs.last_mut().expect("a share starts at one");
+                    assert_eq!(seen, *last + 1);
+                    *last += 1;
+                }
+            }
+            assert!(runs.len() <= threads, "{len} on {threads}: {runs:?}");
+            assert_eq!(runs.is_empty(), len == 0);
+            if let Some((last, whole)) = runs.split_last() {
+                assert!(whole.iter().all(|&n| n == whole[0] && n >= *last));
             }
         }
     }

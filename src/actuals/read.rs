@@ -74,7 +74,7 @@ fn read_in_parts_of(
         read_parts_of(file, &loaded, lines, &index, profile, options, part_bytes)?;
     drop(loaded);
     // The rows own what they keep: the index and (when given) the file's bytes go before the
-    // parts are joined, which holds two parts' rows for a moment.
+    // later parts' rows are moved in after the first's.
     drop(index);
     drop(bytes);
     let mut rows = Vec::with_capacity(rest.len());

@@ -151,21 +151,23 @@ pub fn write_with(
     path: Option<&Path>,
     content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    write_syncing_every(path, SYNC_EVERY, content)
+    write_syncing_every(path, SYNC_EVERY, content).map(|_syncs| ())
 }
 
+/// [`write_with`], syncing the file's data after each `sync_every` bytes; the syncs made while
+/// writing.
 fn write_syncing_every(
     path: Option<&Path>,
     sync_every: u64,
     content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+) -> Result<u64> {
     const BUFFER: usize = 1 << 20;
     let Some(path) = path else {
         let mut stdout = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
         return match content(&mut stdout).and_then(|()| stdout.flush()) {
             // A reader that stopped early (`kpi eval … | head`) is not an error of ours.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            result => result.map_err(|source| Error::Write {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+            result => result.map(|()| 0).map_err(|source| Error::Write {
                 path: PathBuf::from("<stdout>"),
                 source,
             }),
@@ -197,11 +199,13 @@ fn write_syncing_every(
         // The bytes go to disk while the rest is made, so that the sync before the rename finds
         // little left to write: a province's report is close to a gigabyte.
         let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
-        let syncing = scope.spawn(move || -> std::io::Result<()> {
+        let syncing = scope.spawn(move || -> std::io::Result<u64> {
+            let mut syncs = 0;
             while rx.recv().is_ok() {
                 syncer.sync_data()?;
+                syncs += 1;
             }
-            Ok(())
+            Ok(syncs)
         });
         let mut writer = std::io::BufWriter::with_capacity(
             BUFFER,
@@ -220,13 +224,13 @@ fn write_syncing_every(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         written?;
-        synced?;
-        file
+        Ok((file?, synced?))
     })
     .map_err(failed)?;
+    let (file, syncs) = file;
     file.as_file().sync_all().map_err(failed)?;
     file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
+    Ok(syncs)
 }
 
 /// Written bytes after which the file's data is synced on the syncing thread.
@@ -306,7 +310,10 @@ mod tests {
         let written = write_syncing_every(Some(&path), 64 << 10, |out| {
             bytes.chunks(1000).try_for_each(|c| out.write_all(c))
         });
-        assert!(written.is_ok());
+        assert!(
+            written.as_ref().is_ok_and(|&syncs| syncs > 0),
+            "{written:?}"
+        );
         assert!(std::fs::read(&path).unwrap() == bytes);
         let failing = dir.path().join("failing.json");
         let failed = write_syncing_every(Some(&failing), 64 << 10, |out| {
@@ -315,6 +322,16 @@ mod tests {
         });
         assert!(matches!(failed, Err(Error::Write { .. })));
         assert!(!failing.exists());
+        // A render that panics: the panic goes on, the syncing thread ends, no file is left.
+        let panicking = dir.path().join("panicking.json");
+        let panicked = std::panic::catch_unwind(|| {
+            write_syncing_every(Some(&panicking), 64 << 10, |out| {
+                out.write_all(&bytes)?;
+                panic!("rendering panicked")
+            })
+        });
+        assert!(panicked.is_err());
+        assert!(!panicking.exists());
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "only the first report is left: {names:?}");
     }

@@ -46,9 +46,19 @@ impl DecimalText {
 
     /// The text of `value` with no trailing zeros beyond `places` decimals and at least `places`
     /// decimals: what `Display` gives the value normalized, then rescaled to `places` if it had
-    /// fewer (where the mantissa has room for them: scores and shares always do). Zero is written
-    /// without a sign.
-    pub fn with_places(value: Decimal, places: usize) -> DecimalText {
+    /// fewer. Zero is written without a sign. At most 8 places.
+    pub(crate) fn with_places(value: Decimal, places: usize) -> DecimalText {
+        debug_assert!(places <= 8, "room for 8 places");
+        // A mantissa that could not take the missing zeros is rescaled as far as it goes by
+        // `rescale`: its text comes from there.
+        let room = 10u128.pow(28 - places as u32);
+        if value.mantissa().unsigned_abs() >= room {
+            let mut value = value.normalize();
+            if value.scale() < places as u32 {
+                value.rescale(places as u32);
+            }
+            return DecimalText::new(value);
+        }
         let value = if value.is_zero() {
             Decimal::ZERO
         } else {
@@ -117,6 +127,18 @@ mod tests {
             (Decimal::new(12345, 4), 2, "1.2345"),
             (Decimal::new(-5, 0), 2, "-5.00"),
             (Decimal::from_parts(0, 0, 0, true, 3), 2, "0.00"),
+            // No room for two more decimals: as `rescale` leaves it.
+            (Decimal::MAX, 2, "79228162514264337593543950335"),
+            (
+                Decimal::from_i128_with_scale(9 * 10i128.pow(27), 0),
+                2,
+                "9000000000000000000000000000",
+            ),
+            (
+                Decimal::from_i128_with_scale(7 * 10i128.pow(27), 1),
+                2,
+                "700000000000000000000000000.00",
+            ),
         ] {
             assert_eq!(DecimalText::with_places(value, places).as_str(), text);
         }
@@ -140,7 +162,7 @@ mod tests {
         fn with_places_is_display_normalized_then_rescaled(
             lo: u32,
             mid: u32,
-            hi in 0u32..4,
+            hi in proptest::prop_oneof![0u32..4, proptest::num::u32::ANY],
             negative: bool,
             scale in 0u32..=28,
             places in 0usize..=4,

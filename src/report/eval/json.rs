@@ -228,9 +228,9 @@ pub fn render(report: &Report<'_>) -> String {
 }
 
 /// Writes the report to `out` as it is built: the bytes `serde_json::to_writer_pretty` writes for
-/// one object of the head's keys, `projects` and the tail's keys, whatever the `jobs` (threads
-/// rendering projects; one per core when not given). A province's report never stands whole in
-/// memory.
+/// one object of the head's keys, `projects`, `units` and the tail's keys, whatever the `jobs`
+/// (threads rendering projects and units; one per core when not given). A province's report
+/// never stands whole in memory.
 pub fn write(
     report: &Report<'_>,
     mut out: impl std::io::Write,
@@ -330,7 +330,10 @@ fn write_array<T: Sync>(
     } else {
         std::thread::scope(|scope| -> std::io::Result<()> {
             let chunks = &chunks;
-            let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, Vec<u8>)>();
+            // A worker's panic is sent on as its chunk and raised here: a worker that just
+            // stopped would leave the writer waiting for that chunk for ever.
+            let (done_tx, done_rx) =
+                std::sync::mpsc::channel::<(usize, std::thread::Result<Vec<u8>>)>();
             let mut buffers = Vec::with_capacity(workers);
             for worker in 0..workers {
                 let (buffer_tx, buffer_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
@@ -347,9 +350,14 @@ fn write_array<T: Sync>(
                         let Ok(mut buffer) = buffer_rx.recv() else {
                             return;
                         };
-                        buffer.clear();
-                        render(report, chunks[index], &mut buffer);
-                        if done.send((index, buffer)).is_err() {
+                        let rendered =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                buffer.clear();
+                                render(report, chunks[index], &mut buffer);
+                                buffer
+                            }));
+                        let panicked = rendered.is_err();
+                        if done.send((index, rendered)).is_err() || panicked {
                             return;
                         }
                     }
@@ -359,10 +367,13 @@ fn write_array<T: Sync>(
             let mut pending = BTreeMap::new();
             let mut next = 0;
             while next < chunks.len() {
-                let (index, buffer) = done_rx
+                let (index, rendered) = done_rx
                     .recv()
                     .expect("every chunk is rendered by its worker");
-                pending.insert(index, buffer);
+                pending.insert(
+                    index,
+                    rendered.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
                 while let Some(buffer) = pending.remove(&next) {
                     emit(&buffer, out)?;
                     // The worker may have finished: a buffer it no longer needs is dropped.
@@ -387,6 +398,10 @@ fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec
             continue;
         };
         render_element(&doc, out);
+        debug_assert!(
+            out.ends_with(CLOSE),
+            "a project object ends on its own line"
+        );
         out.truncate(out.len() - CLOSE.len());
         out.extend_from_slice(b",\n      \"indicators\": [");
         let mut empty = true;
@@ -730,6 +745,8 @@ fn note(note: &Note) -> NoteDoc<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::num::NonZeroUsize;
+
     use serde_json::Value;
 
     use super::super::fixture::Fixture;
@@ -813,6 +830,30 @@ mod tests {
         assert!(empty.contains("\"projects\": [],"));
         assert!(empty.contains("\"units\": [],"));
         assert_eq!(render(&f.report()), empty);
+    }
+
+    #[test]
+    fn a_worker_that_panics_panics_the_writer_instead_of_leaving_it_waiting() {
+        let f = Fixture::new();
+        let items: Vec<usize> = (0..40).collect();
+        fn render(_: &Report<'_>, chunk: &[usize], out: &mut Vec<u8>) {
+            assert!(!chunk.contains(&17), "chunk with 17");
+            out.extend_from_slice(b",1");
+        }
+        for jobs in [1, 2, 3] {
+            let written = std::panic::catch_unwind(|| {
+                let mut out = Vec::new();
+                write_array(
+                    &f.report(),
+                    &items,
+                    4,
+                    render,
+                    &mut out,
+                    NonZeroUsize::new(jobs),
+                )
+            });
+            assert!(written.is_err(), "--jobs {jobs}");
+        }
     }
 
     fn parsed() -> Value {

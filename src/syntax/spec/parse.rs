@@ -30,27 +30,24 @@ pub struct SpecNote {
 
 /// Whether `text` is a spec: its first statement is `kpi-spec`.
 pub fn looks_like_spec(text: &str) -> bool {
-    // A line's start decides: a JSON model written on one line is a quarter of a gigabyte.
-    fn start(line: &str) -> &str {
-        let mut end = line.len().min(4096);
-        while !line.is_char_boundary(end) {
-            end -= 1;
-        }
-        &line[..end]
-    }
-    text.trim_start_matches('\u{feff}')
+    // The first line with more than a comment decides, by its first word; only a line that
+    // starts with a keyword is read whole (a JSON model written on one line is a quarter of a
+    // gigabyte, and starts with `{`).
+    let Some(line) = text
+        .trim_start_matches('\u{feff}')
         .lines()
-        .map(|l| strip_comment(start(l)).trim())
-        .find(|l| !l.is_empty())
-        .is_some_and(|l| {
-            // A file that starts like a spec is read as one, so a missing `kpi-spec 1` is
-            // reported as such rather than read as a disclosure with no tables.
-            !l.contains('\t')
-                && matches!(
-                    l.split_whitespace().next(),
-                    Some("kpi-spec" | "department" | "year" | "unit" | "project")
-                )
-        })
+        .find(|l| !l.trim_start().is_empty() && !l.trim_start().starts_with('#'))
+    else {
+        return false;
+    };
+    // A comment starts after white space, so it never cuts the first word.
+    let keyword = matches!(
+        line.split_whitespace().next(),
+        Some("kpi-spec" | "department" | "year" | "unit" | "project")
+    );
+    // A file that starts like a spec is read as one, so a missing `kpi-spec 1` is reported as
+    // such rather than read as a disclosure with no tables.
+    keyword && !strip_comment(line).trim().contains('\t')
 }
 
 /// The first line as the parser reads lines: every `\r` before its `\n` is dropped.
@@ -930,6 +927,19 @@ mod tests {
         )));
         assert!(!looks_like_spec("project\t名称\n"));
         assert!(!looks_like_spec(""));
+        // A tab far into the line, and a keyword after long indentation.
+        let a = "a".repeat(4100);
+        assert!(!looks_like_spec(&format!("project {a}\tx\n")));
+        assert!(looks_like_spec(&format!(
+            "project {a} # a\ttab in a comment\n"
+        )));
+        assert!(looks_like_spec(&format!(
+            "{}kpi-spec 1\n",
+            " ".repeat(5000)
+        )));
+        assert!(looks_like_spec(
+            "  # only a comment\n\t\nyear 2024 # 年度\n"
+        ));
     }
 
     #[test]
