@@ -1076,21 +1076,9 @@ impl<'a> Reader<'a> {
             } else {
                 draft.code
             };
-            let mut ids = IdAllocator::default();
-            let indicators = draft
-                .table
-                .rows
-                .into_iter()
-                .map(|row| {
-                    let id = ids.unique(id::unit_indicator_id(
-                        &code,
-                        &row.level1,
-                        &row.level2,
-                        &row.name,
-                    ));
-                    indicator(id, row, &mut names)
-                })
-                .collect();
+            let indicators = indicators(draft.table.rows, &mut names, |row| {
+                id::unit_indicator_id(&code, &row.level1, &row.level2, &row.name)
+            });
             department.units.push(Unit {
                 code,
                 name: draft.name,
@@ -1124,21 +1112,9 @@ impl<'a> Reader<'a> {
             PROJECTS_PER_SHARE,
             Names::default,
             |names, (draft, unit_code, project_id)| {
-                let mut ids = IdAllocator::default();
-                let indicators = draft
-                    .table
-                    .rows
-                    .into_iter()
-                    .map(|row| {
-                        let id = ids.unique(id::project_indicator_id(
-                            &project_id,
-                            &row.level1,
-                            &row.level2,
-                            &row.name,
-                        ));
-                        indicator(id, row, names)
-                    })
-                    .collect();
+                let indicators = indicators(draft.table.rows, names, |row| {
+                    id::project_indicator_id(&project_id, &row.level1, &row.level2, &row.name)
+                });
                 Project {
                     id: project_id,
                     name: draft.name,
@@ -1287,6 +1263,21 @@ fn is_bare_quantity(text: &str) -> bool {
             )
         )
     })
+}
+
+/// A table's rows as indicators, each with the id `derive` gives it, made unique in the table.
+fn indicators(
+    rows: Vec<RowDraft>,
+    names: &mut Names,
+    derive: impl Fn(&RowDraft) -> String,
+) -> Vec<Indicator> {
+    let mut ids = IdAllocator::default();
+    rows.into_iter()
+        .map(|row| {
+            let id = ids.unique(derive(&row));
+            indicator(id, row, names)
+        })
+        .collect()
 }
 
 fn indicator(id: String, row: RowDraft, names: &mut Names) -> Indicator {
