@@ -103,16 +103,7 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
     let mut mapped: Vec<Vec<U>> = if count < 2 {
         shares.into_iter().map(map).collect()
     } else {
-        std::thread::scope(|scope| {
-            let running: Vec<_> = shares
-                .into_iter()
-                .map(|share| scope.spawn(move || map(share)))
-                .collect();
-            running
-                .into_iter()
-                .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
+        each_on_a_thread(shares, map)
     };
     let rest = mapped.split_off(1.min(mapped.len()));
     let first = mapped.pop().unwrap_or_default();
@@ -180,12 +171,24 @@ pub(crate) fn in_parts<S: Send, T: Send>(
     read: impl Fn(S, usize, usize) -> T + Sync,
 ) -> Vec<T> {
     let ends = starts.iter().skip(1).copied().chain([end]);
-    let read = &read;
+    let parts: Vec<_> = states
+        .into_iter()
+        .zip(starts.iter().copied().zip(ends))
+        .collect();
+    each_on_a_thread(parts, |(state, (start, end))| read(state, start, end))
+}
+
+/// `f` of each of `items`, each on a thread of its own; the results in the items' order. A
+/// panic on a thread is the caller's.
+pub(crate) fn each_on_a_thread<T: Send, U: Send>(
+    items: Vec<T>,
+    f: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    let f = &f;
     std::thread::scope(|scope| {
-        let running: Vec<_> = states
+        let running: Vec<_> = items
             .into_iter()
-            .zip(starts.iter().copied().zip(ends))
-            .map(|(state, (start, end))| scope.spawn(move || read(state, start, end)))
+            .map(|item| scope.spawn(move || f(item)))
             .collect();
         running
             .into_iter()

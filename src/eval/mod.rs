@@ -102,19 +102,10 @@ fn in_shares<T: Send>(
         return score_share(0..len);
     }
     let share = len.div_ceil(workers);
-    let shares: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
-        let score_share = &score_share;
-        let running: Vec<_> = (0..workers)
-            .map(|w| {
-                let range = (w * share).min(len)..((w + 1) * share).min(len);
-                scope.spawn(move || score_share(range))
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
+    let ranges = (0..workers)
+        .map(|w| (w * share).min(len)..((w + 1) * share).min(len))
+        .collect();
+    let shares = crate::jobs::each_on_a_thread(ranges, score_share);
     let mut shares = shares.into_iter().collect::<Result<Vec<_>>>()?.into_iter();
     let first = shares.next().unwrap_or_default();
     Ok(crate::jobs::concat(first, shares.collect(), jobs))

@@ -85,31 +85,21 @@ enum NumberError {
 }
 
 fn number(cell: &str) -> Result<Number<'_>, NumberError> {
-    let parsed = |folded: &str| -> Result<(Decimal, usize, usize), NumberError> {
-        let trimmed = trim(folded);
-        let Ok((rest, text)) = preceded(space0, number_text).parse(trimmed) else {
-            return Err(NumberError::NotANumber);
-        };
-        let value = decimal(text).map_err(NumberError::OutOfRange)?;
-        let rest = trim(rest);
-        let start = rest.as_ptr() as usize - folded.as_ptr() as usize;
-        Ok((value, start, start + rest.len()))
+    let folded = fold(trim(cell));
+    let trimmed = trim(&folded);
+    let Ok((rest, text)) = preceded(space0, number_text).parse(trimmed) else {
+        return Err(NumberError::NotANumber);
     };
-    Ok(match fold(trim(cell)) {
-        Cow::Borrowed(folded) => {
-            let (value, start, end) = parsed(folded)?;
-            Number {
-                value,
-                rest: Cow::Borrowed(&folded[start..end]),
-            }
-        }
-        Cow::Owned(folded) => {
-            let (value, start, end) = parsed(&folded)?;
-            Number {
-                value,
-                rest: Cow::Owned(folded[start..end].to_owned()),
-            }
-        }
+    let value = decimal(text).map_err(NumberError::OutOfRange)?;
+    let rest = trim(rest);
+    let start = rest.as_ptr() as usize - folded.as_ptr() as usize;
+    let span = start..start + rest.len();
+    Ok(Number {
+        value,
+        rest: match &folded {
+            Cow::Borrowed(folded) => Cow::Borrowed(&folded[span]),
+            Cow::Owned(folded) => Cow::Owned(folded[span].to_owned()),
+        },
     })
 }
 

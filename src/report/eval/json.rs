@@ -22,7 +22,7 @@ use crate::eval::{
 };
 use crate::import::Note;
 use crate::model::json::{CategoryDoc, DecimalString, IndicatorView, Shown, SourceDoc};
-use crate::model::{Category, Indicator};
+use crate::model::{Category, Indicator, Project};
 
 /// The report's keys before its projects.
 #[derive(Serialize)]
@@ -393,11 +393,10 @@ fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec
     const CLOSE: &[u8] = b"\n    }";
     let mut scratch = String::new();
     for result in results {
-        let (Some(doc), Some(project)) = (project_doc(report, result), project_of(report, result))
-        else {
+        let Some(project) = project_of(report, result) else {
             continue;
         };
-        render_element(&doc, out);
+        render_element(&project_doc(project, result), out);
         debug_assert!(
             out.ends_with(CLOSE),
             "a project object ends on its own line"
@@ -555,10 +554,9 @@ impl serde_json::ser::Formatter for Indented {
     }
 }
 
-fn project_doc<'a>(report: &'a Report<'a>, result: &'a ProjectResult) -> Option<ProjectDoc<'a>> {
-    let project = project_of(report, result)?;
+fn project_doc<'a>(project: &'a Project, result: &'a ProjectResult) -> ProjectDoc<'a> {
     let table = &result.table;
-    Some(ProjectDoc {
+    ProjectDoc {
         id: &project.id,
         name: &project.name,
         unit: &project.unit,
@@ -569,7 +567,7 @@ fn project_doc<'a>(report: &'a Report<'a>, result: &'a ProjectResult) -> Option<
         categories: categories(&table.categories),
         empty_categories: empty_categories(&project.empty_categories),
         budget_execution: budget(&result.budget),
-    })
+    }
 }
 
 fn head_doc<'a>(report: &'a Report<'a>) -> HeadDoc<'a> {
@@ -789,7 +787,7 @@ mod tests {
         let projects = e.projects.iter().filter_map(|r| {
             let project = project_of(report, r)?;
             Some(WholeProject {
-                doc: project_doc(report, r)?,
+                doc: project_doc(project, r),
                 indicators: indicators(&project.indicators, &r.table, report.actuals),
             })
         });

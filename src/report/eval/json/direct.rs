@@ -6,7 +6,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Fixed2, IndicatorResultDoc, Iso};
+use super::{Fixed2, Indented, IndicatorResultDoc, Iso};
 use crate::model::Deadline;
 use crate::model::decimal::DecimalText;
 use crate::model::json::{DecimalString, Shown, TargetValue};
@@ -28,17 +28,11 @@ impl<'o> Object<'o> {
         }
     }
 
-    /// A line break and the indentation of `depth` levels.
+    /// A line break and the indentation of `depth` levels, as the serde formatter writes them.
     fn line(out: &mut Vec<u8>, depth: usize) {
-        const LINE: &[u8; 65] =
-            b"\n                                                                ";
-        match LINE.get(..1 + 2 * depth) {
-            Some(line) => out.extend_from_slice(line),
-            None => {
-                out.push(b'\n');
-                out.resize(out.len() + 2 * depth, b' ');
-            }
-        }
+        Indented::at(depth)
+            .line(out, b"\n")
+            .expect("writing to memory cannot fail");
     }
 
     /// Starts the value of `key`; what is written next is that value.
@@ -224,7 +218,7 @@ mod tests {
     use rust_decimal::Decimal;
     use serde::Serialize;
 
-    use super::super::{Indented, Labels};
+    use super::super::Labels;
     use super::*;
     use crate::eval::Flag;
     use crate::model::json::IndicatorView;
