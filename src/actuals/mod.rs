@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::import::Note;
 
-pub use read::{ReadOptions, read};
+pub use read::{ReadOptions, read, read_releasing};
 
 /// What an actuals row reports on: indices into the model's vectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -11,9 +11,10 @@ mod ids;
 
 mod matching;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 use crate::import::{Note, Severity};
 use crate::model::{Department, Target};
@@ -41,17 +42,51 @@ pub struct ReadOptions {
 /// by value are dropped as soon as the rows are read, before the parts are joined.
 pub fn read(
     file: &str,
-    bytes: impl AsRef<[u8]>,
+    bytes: impl AsRef<[u8]> + Sync,
     model: &Department,
     profile: &Profile,
     options: &ReadOptions,
 ) -> Result<Actuals> {
-    read_in_parts_of(file, bytes, model, profile, options, jobs::PART_BYTES)
+    read_in_parts_of(
+        file,
+        bytes,
+        |_, _| {},
+        model,
+        profile,
+        options,
+        jobs::PART_BYTES,
+    )
 }
 
-fn read_in_parts_of(
+/// Like [`read`], calling `release` with ranges of `bytes` whose rows have been read, so that
+/// bytes mapped from a file can give their pages back while the rest are read: a province's
+/// actuals are a third of the memory `kpi eval` holds (BENCHMARKS.md). `release` must leave the
+/// bytes as they are: a released range may be read again (the rows are read again in one piece
+/// when the parts disagree, and an error quotes its line). Not called when the text had to be
+/// decoded into a copy.
+pub fn read_releasing<B: AsRef<[u8]> + Sync>(
     file: &str,
-    bytes: impl AsRef<[u8]>,
+    bytes: B,
+    release: impl Fn(&B, Range<usize>) + Sync,
+    model: &Department,
+    profile: &Profile,
+    options: &ReadOptions,
+) -> Result<Actuals> {
+    read_in_parts_of(
+        file,
+        bytes,
+        release,
+        model,
+        profile,
+        options,
+        jobs::PART_BYTES,
+    )
+}
+
+fn read_in_parts_of<B: AsRef<[u8]> + Sync>(
+    file: &str,
+    bytes: B,
+    release: impl Fn(&B, Range<usize>) + Sync,
     model: &Department,
     profile: &Profile,
     options: &ReadOptions,
@@ -70,8 +105,29 @@ fn read_in_parts_of(
         || Index::new(model),
     );
     let (loaded, lines) = loaded?;
-    let (mut joined, rest) =
-        read_parts_of(file, &loaded, lines, &index, profile, options, part_bytes)?;
+    // Where the text starts in the bytes, when it is the bytes themselves.
+    let all = bytes.as_ref().as_ptr_range();
+    let offset = match &loaded.text {
+        Cow::Borrowed(text) if all.contains(&text.as_ptr()) => {
+            Some(text.as_ptr() as usize - all.start as usize)
+        }
+        _ => None,
+    };
+    let release_text = |range: Range<usize>| {
+        if let Some(offset) = offset {
+            release(&bytes, offset + range.start..offset + range.end);
+        }
+    };
+    let (mut joined, rest) = read_parts_of(
+        file,
+        &loaded,
+        lines,
+        &index,
+        &release_text,
+        profile,
+        options,
+        part_bytes,
+    )?;
     drop(loaded);
     // The rows own what they keep: the index and (when given) the file's bytes go before the
     // later parts' rows are moved in after the first's.
@@ -89,17 +145,19 @@ fn read_in_parts_of(
 
 /// The rows of `bytes` in parts, in file order: the first, and those after it (none when read
 /// in one piece).
+#[allow(clippy::too_many_arguments)]
 fn read_parts_of(
     file: &str,
     loaded: &Loaded<'_>,
     lines: usize,
     index: &Index,
+    release: &Release<'_>,
     profile: &Profile,
     options: &ReadOptions,
     part_bytes: usize,
 ) -> Result<(Part, Vec<Part>)> {
     let source = loaded.source(file);
-    let mut head = Reader::new(&source, index, profile, loaded.encoding, lines);
+    let mut head = Reader::new(&source, index, release, profile, loaded.encoding, lines);
     head.actuals.places = loaded.places();
     let body = match head.read_header() {
         Ok(body) => body,
@@ -176,12 +234,19 @@ fn accounting(
     }
 }
 
+/// Gives back the memory of a range of the text whose rows have been read.
+type Release<'a> = dyn Fn(Range<usize>) + Sync + 'a;
+
+/// How much text is read between two calls to [`Release`]: few calls, and little held.
+const RELEASE_EVERY: usize = if cfg!(test) { 4 << 10 } else { 4 << 20 };
+
 /// What reading the rows has gathered so far: one reader reads the whole file, or each reads
 /// its part and they are joined in file order.
 #[derive(Clone)]
 struct Reader<'a> {
     source: &'a TableSource<'a>,
     index: &'a Index<'a>,
+    release: &'a Release<'a>,
     profile: &'a Profile,
     /// The header and its width, once read.
     header: Option<(Header, usize)>,
@@ -200,6 +265,7 @@ impl<'a> Reader<'a> {
     fn new(
         source: &'a TableSource<'a>,
         index: &'a Index<'a>,
+        release: &'a Release<'a>,
         profile: &'a Profile,
         encoding: &'static str,
         rows: usize,
@@ -207,6 +273,7 @@ impl<'a> Reader<'a> {
         Reader {
             source,
             index,
+            release,
             profile,
             header: None,
             seen: Vec::new(),
@@ -251,7 +318,12 @@ impl<'a> Reader<'a> {
 
     fn read_rows(&mut self, from: usize, until: usize) -> Result<Reach> {
         let source = self.source;
+        let mut read_to = from;
         source.records_between(from, until, |row| {
+            if row.start >= read_to + RELEASE_EVERY {
+                (self.release)(read_to..row.start);
+                read_to = row.start;
+            }
             self.row(row).map(|()| ControlFlow::Continue(()))
         })
     }
@@ -269,12 +341,13 @@ impl<'a> Reader<'a> {
     fn read_parts(self, from: usize, parts: usize) -> Option<(Part, Vec<Part>)> {
         let text = self.source.text;
         let starts = jobs::part_starts(text, from, parts, |_| true);
-        let (source, index, profile) = (self.source, self.index, self.profile);
+        let (source, index, release, profile) =
+            (self.source, self.index, self.release, self.profile);
         let (encoding, header) = (self.actuals.encoding, self.header.clone());
         // The first part is read into the head, which has room for every row.
         let mut readers = vec![self];
         for _ in 1..starts.len() {
-            let mut reader = Reader::new(source, index, profile, encoding, 0);
+            let mut reader = Reader::new(source, index, release, profile, encoding, 0);
             reader.header.clone_from(&header);
             readers.push(reader);
         }
@@ -1263,6 +1336,7 @@ mod tests {
                 let read = read_in_parts_of(
                     "a.csv",
                     text.as_bytes(),
+                    |_, _| {},
                     model,
                     &profile,
                     &options,
@@ -1278,7 +1352,7 @@ mod tests {
             let source = TableSource::new("a.csv", text);
             let index = Index::new(model);
             let profile = Profile::national();
-            let mut head = Reader::new(&source, &index, &profile, "UTF-8", 0);
+            let mut head = Reader::new(&source, &index, &|_| {}, &profile, "UTF-8", 0);
             let body = head.read_header().expect("a header");
             head.read_parts(body, parts).is_some()
         }
@@ -1360,6 +1434,70 @@ mod tests {
             let (in_parts, whole) = both(&model, &text, 4);
             assert_eq!(in_parts.matches("has no name in the header").count(), 1);
             assert_eq!(in_parts, whole);
+        }
+
+        /// The ranges `read_releasing` gives back, sorted, and what it read.
+        fn released(bytes: &[u8], model: &Department, parts: usize) -> (Vec<Range<usize>>, String) {
+            let ranges = std::sync::Mutex::new(Vec::new());
+            let options = ReadOptions {
+                jobs: NonZeroUsize::new(parts),
+                ..ReadOptions::default()
+            };
+            let read = read_in_parts_of(
+                "a.csv",
+                bytes,
+                |given: &&[u8], range| {
+                    assert!(std::ptr::eq(*given, bytes));
+                    ranges.lock().expect("not poisoned").push(range);
+                },
+                model,
+                &Profile::national(),
+                &options,
+                1,
+            );
+            let mut ranges = ranges.into_inner().expect("not poisoned");
+            ranges.sort_by_key(|r| r.start);
+            (ranges, format!("{read:#?}"))
+        }
+
+        #[test]
+        fn rows_read_are_given_back_once_each_and_read_the_same() {
+            let (model, text) = generated(60);
+            let body = text.find('\n').expect("a header") + 1;
+            for parts in [1, 3] {
+                let (ranges, read) = released(text.as_bytes(), &model, parts);
+                assert_eq!(read, both(&model, &text, parts).1);
+                assert!(
+                    ranges.len() > 4,
+                    "{} ranges of {} bytes",
+                    ranges.len(),
+                    text.len()
+                );
+                let mut end = body;
+                for range in &ranges {
+                    assert!(range.start >= end && range.end > range.start, "{ranges:?}");
+                    // Whole rows: a range ends where a line starts.
+                    assert_eq!(&text[range.end - 1..range.end], "\n");
+                    end = range.end;
+                }
+                assert!(end <= text.len());
+                // Little is held: at most a stretch of RELEASE_EVERY a part is left.
+                let given: usize = ranges.iter().map(Range::len).sum();
+                assert!(given + parts * RELEASE_EVERY + parts * 512 >= text.len() - body);
+            }
+            // A BOM is skipped, and the ranges are of the bytes.
+            let with_bom = [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat();
+            let (ranges, _) = released(&with_bom, &model, 1);
+            assert!(ranges.iter().all(|r| &with_bom[r.end - 1..r.end] == b"\n"));
+        }
+
+        #[test]
+        fn a_decoded_copy_is_never_given_back() {
+            let (model, text) = generated(60);
+            let (gb18030, _, _) = encoding_rs::GB18030.encode(&text);
+            let (ranges, read) = released(&gb18030, &model, 1);
+            assert!(ranges.is_empty(), "{ranges:?}");
+            assert!(read.contains("gb18030"), "{}", &read[..200]);
         }
     }
 }

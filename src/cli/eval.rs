@@ -183,7 +183,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let model = imported.department;
     progress.stage(format!("matching {actuals_name} to {targets_name}"));
     // The bytes are handed over: freed as soon as the rows are read.
-    let actuals = kpi::actuals::read(&actuals_name, bytes, &model, &profile, &read_options)?;
+    let actuals = kpi::actuals::read_releasing(
+        &actuals_name,
+        bytes,
+        output::FileBytes::release,
+        &model,
+        &profile,
+        &read_options,
+    )?;
 
     let mut options = Options::new(profile, &targets_name);
     options.year = args.year;

@@ -95,6 +95,30 @@ impl AsRef<[u8]> for FileBytes {
     }
 }
 
+impl FileBytes {
+    /// Gives back the memory of `range` once it has been read, when the bytes are mapped: the
+    /// pages are dropped from the process and read again from the page cache if they are
+    /// needed again. Read bytes are kept.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        if let FileBytes::Mapped(map) = self
+            && range.start < range.end
+            && range.end <= map.len()
+        {
+            // SAFETY: the map is a private read-only mapping of a file kpi never writes to, so
+            // its pages hold the file's bytes and nothing else: MADV_DONTNEED drops them and a
+            // later read maps the same bytes again (see `read_bytes` on why the file must not
+            // change meanwhile). Failing to advise only keeps the pages.
+            let _ = unsafe {
+                map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    range.start,
+                    range.len(),
+                )
+            };
+        }
+    }
+}
+
 /// From this size on a file is mapped rather than read: a province's files are hundreds of
 /// megabytes, and reading them copies every page into memory new to the process, which on the
 /// benchmarks' machine was a third of the run's page zeroing (BENCHMARKS.md). Small files are
@@ -296,6 +320,12 @@ mod tests {
             let read = read_bytes(&path).unwrap();
             assert_eq!(matches!(read, FileBytes::Mapped(_)), mapped, "{len} bytes");
             assert!(*read == *bytes, "{len} bytes");
+            // Given back, read or mapped, the bytes read the same; a range outside or empty is
+            // ignored.
+            for range in [3..5000, 0..len, 4096..8192, len - 10..len + 10, 7..7] {
+                read.release(range);
+            }
+            assert!(*read == *bytes, "{len} bytes after release");
         }
     }
 
