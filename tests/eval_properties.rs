@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 use kpi::actuals::{Actual, ActualRow, Actuals, ReadOptions, RowNumbers, Subject};
-use kpi::eval::{Evaluation, Flag, Grade, Options, RowResult, Status, evaluate};
+use kpi::eval::{Evaluation, Flag, Flags, Grade, Options, RowResult, Status, evaluate};
 use kpi::model::{
     Category, Deadline, Department, Direction, Indicator, Measure, Operator, Project, Target, Unit,
 };
@@ -851,19 +851,10 @@ fn unit_csv(model: &Department, rows: &[UnitRow], k: usize) -> String {
 }
 
 /// What a row's result says about its score, apart from how its actual was written.
-fn scored(
-    row: &RowResult,
-) -> (
-    Status,
-    Vec<Flag>,
-    Decimal,
-    Decimal,
-    Decimal,
-    Option<Decimal>,
-) {
+fn scored(row: &RowResult) -> (Status, Flags, Decimal, Decimal, Decimal, Option<Decimal>) {
     (
         row.status,
-        row.flags.clone(),
+        row.flags,
         row.score,
         row.rule_score,
         row.weight,
@@ -1270,8 +1261,8 @@ proptest! {
         for ((r, i), a) in rule.projects.iter().zip(&ignored.projects).zip(&accepted.projects) {
             prop_assert_eq!(r.table.total, i.table.total);
             for ((r, i), a) in r.table.rows.iter().zip(&i.table.rows).zip(&a.table.rows) {
-                let flags = |row: &RowResult| -> Vec<Flag> {
-                    row.flags.iter().copied().filter(|f| *f != Flag::ScoreMismatch).collect()
+                let flags = |row: &RowResult| -> Flags {
+                    row.flags.iter().filter(|f| *f != Flag::ScoreMismatch).collect()
                 };
                 prop_assert_eq!(
                     (i.score, i.rule_score, i.status, i.weight, flags(i)),
@@ -1279,7 +1270,7 @@ proptest! {
                 );
                 prop_assert!(!i.accepted_claimed);
                 prop_assert_eq!(
-                    i.flags.contains(&Flag::ScoreMismatch),
+                    i.flags.contains(Flag::ScoreMismatch),
                     i.claimed(&actuals).is_some_and(|c| c != i.rule_score)
                 );
                 prop_assert_eq!((a.rule_score, a.weight), (r.rule_score, r.weight));

@@ -285,7 +285,7 @@ fn run(case: &Case) -> Result<(kpi::model::Department, Evaluation), String> {
     Ok((model, evaluation))
 }
 
-fn flags_of(flags: &[kpi::eval::Flag]) -> Vec<String> {
+fn flags_of(flags: kpi::eval::Flags) -> Vec<String> {
     flags.iter().map(|f| f.label().to_owned()).collect()
 }
 
@@ -294,7 +294,7 @@ fn shown_row(
     status: &str,
     score: rust_decimal::Decimal,
     weight: rust_decimal::Decimal,
-    flags: &[kpi::eval::Flag],
+    flags: kpi::eval::Flags,
 ) -> String {
     let mut s = format!("{status} {score:.2}/{weight:.2}");
     for flag in flags_of(flags) {
@@ -369,11 +369,11 @@ fn check(case: &Case) -> Vec<String> {
                     p.budget.status.label(),
                     p.budget.score,
                     p.budget.points,
-                    &p.budget.flags,
+                    p.budget.flags,
                 )
             }),
             "total" => p.map(|p| format!("{:.2} {}", p.table.total, p.table.grade)),
-            "project-flags" => p.map(|p| flags_of(&p.table.flags).join(" ")),
+            "project-flags" => p.map(|p| flags_of(p.table.flags).join(" ")),
             "unit" => evaluation.units[0]
                 .overall
                 .as_ref()
@@ -406,7 +406,7 @@ fn check(case: &Case) -> Vec<String> {
                     name.to_owned()
                 };
                 find_row(model, evaluation, &name).map(|r| {
-                    let mut shown = shown_row(r.status.label(), r.score, r.weight, &r.flags);
+                    let mut shown = shown_row(r.status.label(), r.score, r.weight, r.flags);
                     if r.accepted_claimed {
                         shown.push_str(" (claimed)");
                     }

@@ -498,9 +498,9 @@ fn budget(
             round2(points * r.max(Decimal::ZERO) / hundred),
         ),
     };
-    let mut flags = Vec::new();
+    let mut flags = Flags::default();
     if rate.is_some_and(|r| r < profile.budget_note_below) && note.is_none() {
-        flags.push(Flag::NeedsNote);
+        flags.insert(Flag::NeedsNote);
     }
     let claimed = row.and_then(|r| r.claimed());
     let mut score = rule_score;
@@ -508,7 +508,7 @@ fn budget(
     if let Some(claim) = claimed
         && claim != rule_score
     {
-        flags.push(Flag::ScoreMismatch);
+        flags.insert(Flag::ScoreMismatch);
         if options.accept_claimed && claim >= Decimal::ZERO && claim <= points && note.is_some() {
             score = round2(claim);
             accepted_claimed = true;

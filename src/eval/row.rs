@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::result::{Flag, Status};
+use super::result::{Flag, Flags, Status};
 use crate::actuals::{Actual, ActualRow};
 use crate::model::direction::{self, Sense};
 use crate::model::{Indicator, Target};
@@ -26,7 +26,7 @@ pub enum Participation {
 pub struct Outcome {
     pub participation: Participation,
     pub status: Status,
-    pub flags: Vec<Flag>,
+    pub flags: Flags,
     /// The share of the row's weight it earns, within [0, 1]: 1 for a met quantitative row, the
     /// tier's share for a qualitative one (S7).
     pub fraction: Decimal,
@@ -72,17 +72,17 @@ pub fn judge(
         .filter(|n| !n.trim().is_empty());
     let last_day = indicator.deadline.map(|d| d.last_day(ctx.year));
     let before_deadline = last_day.is_some_and(|d| ctx.as_of < d);
-    let mut flags = Vec::new();
+    let mut flags = Flags::default();
 
     let doubtful = direction::doubt(indicator).is_some();
     if doubtful {
-        flags.push(Flag::DoubtfulDirection);
+        flags.insert(Flag::DoubtfulDirection);
     }
     // S11: a completion date after the deadline flags 逾期; the score is not changed.
     if let (Some(done), Some(last)) = (row.and_then(|r| r.completed), last_day)
         && done > last
     {
-        flags.push(Flag::Late);
+        flags.insert(Flag::Late);
     }
 
     let outcome = |participation, status, fraction, completion, flags| Outcome {
@@ -97,7 +97,7 @@ pub fn judge(
     if matches!(indicator.target, Target::NotApplicable) || matches!(actual, Actual::NotApplicable)
     {
         if matches!(actual, Actual::NotApplicable) && note.is_none() {
-            flags.push(Flag::NeedsNote);
+            flags.insert(Flag::NeedsNote);
         }
         return Ok(outcome(
             Participation::NotApplicable,
@@ -150,7 +150,7 @@ pub fn judge(
         }
     };
     if judged.over {
-        flags.push(Flag::Over);
+        flags.insert(Flag::Over);
     }
     // S11: before the deadline a row not yet met is pending, not failed.
     if !judged.met && before_deadline {
@@ -169,7 +169,7 @@ pub fn judge(
     };
     // S9: every 未达标 row and every 超额 row needs a note.
     if (status == Status::NotMet || judged.over) && note.is_none() {
-        flags.push(Flag::NeedsNote);
+        flags.insert(Flag::NeedsNote);
     }
     let fraction = judged.fraction;
     Ok(outcome(
@@ -366,7 +366,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!((o.status, o.fraction), (Status::NotMet, dec!(0.75)));
-        assert_eq!(o.flags, vec![Flag::NeedsNote]);
+        assert_eq!(o.flags, Flags::from([Flag::NeedsNote]));
         let mut cost = indicator(compare_target(Operator::Le, dec!(5)));
         cost.name = "单位成本".into();
         let lower = judge(
@@ -423,9 +423,9 @@ mod tests {
         let p = Profile::national();
         let t = indicator(compare_target(Operator::Ge, dec!(100)));
         let o = judge(&t, Some(&actual(dec!(120), None)), &ctx(&p, (2024, 12, 31))).unwrap();
-        assert!(!o.flags.contains(&Flag::Over));
+        assert!(!o.flags.contains(Flag::Over));
         let o = judge(&t, Some(&actual(dec!(121), None)), &ctx(&p, (2024, 12, 31))).unwrap();
-        assert_eq!(o.flags, vec![Flag::Over, Flag::NeedsNote]);
+        assert_eq!(o.flags, Flags::from([Flag::Over, Flag::NeedsNote]));
     }
 
     #[test]
@@ -469,6 +469,6 @@ mod tests {
         assert_eq!((below.status, below.fraction), (Status::NotMet, dec!(0.8)));
         let above = judge(&t, Some(&actual(dec!(16), Some("n"))), &c).unwrap();
         assert_eq!(above.status, Status::Met);
-        assert_eq!(above.flags, vec![Flag::Over]);
+        assert_eq!(above.flags, Flags::from([Flag::Over]));
     }
 }

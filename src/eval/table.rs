@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::apportion::{apportion, round2};
-use super::result::{CategoryResult, Flag, Grade, RowResult, Status, TableResult};
+use super::result::{CategoryResult, Flag, Flags, Grade, RowResult, Status, TableResult};
 use super::row::{Context, Outcome, Participation, judge};
 use crate::actuals::ActualRow;
 use crate::model::{Category, Indicator};
@@ -177,9 +177,9 @@ pub fn score(
 
     let categories = categories(indicators, empty, &results, &groups, &kept, &group_weight);
     let total: Decimal = categories.iter().map(|c| c.score).sum();
-    let mut flags = Vec::new();
+    let mut flags = Flags::default();
     if !empty.is_empty() {
-        flags.push(Flag::Incomplete);
+        flags.insert(Flag::Incomplete);
     }
     Ok((
         TableResult {
@@ -322,7 +322,7 @@ fn row_result(
     row: Option<&ActualRow>,
     accept_claimed: bool,
 ) -> RowResult {
-    let mut flags = outcome.flags.clone();
+    let mut flags = outcome.flags;
     // S13: a met row scores exactly its shown weight; any other its weight × ratio, rounded.
     let mut score = match outcome.status {
         Status::Met | Status::NotMet if outcome.fraction == Decimal::ONE => weight,
@@ -337,7 +337,7 @@ fn row_result(
     let rule_score = score;
     let claimed = row.and_then(|r| r.claimed());
     let note = row
-        .and_then(|r| r.note.clone())
+        .and_then(|r| r.note.as_deref())
         .filter(|n| !n.trim().is_empty());
     let mut accepted_claimed = false;
     // S16: every difference is flagged; with --accept-claimed a claim within [0, weight] that
@@ -345,15 +345,13 @@ fn row_result(
     if let Some(claim) = claimed
         && claim != rule_score
     {
-        flags.push(Flag::ScoreMismatch);
+        flags.insert(Flag::ScoreMismatch);
         if accept_claimed && claim >= Decimal::ZERO && claim <= weight && note.is_some() {
             // S13: shown scores have two decimals, a claim too.
             score = round2(claim);
             accepted_claimed = true;
         }
     }
-    flags.sort();
-    flags.dedup();
     RowResult {
         indicator: index,
         // Linked to its row by the caller, which knows where the rows are.

@@ -71,7 +71,7 @@ pub fn render(report: &Report<'_>) -> String {
             fixed2(b.score),
             b.claimed.map(fixed2).unwrap_or_default(),
             b.status.label().to_owned(),
-            flag_list(&b.flags),
+            flag_list(b.flags),
             b.note.clone().unwrap_or_default(),
         ]);
     }
@@ -116,7 +116,7 @@ fn indicator_record(
         fixed2(row.score),
         row.claimed(actuals).map(fixed2).unwrap_or_default(),
         row.status.label().to_owned(),
-        flag_list(&row.flags),
+        flag_list(row.flags),
         row.note(actuals).unwrap_or_default().to_owned(),
     ]
 }

@@ -343,7 +343,7 @@ fn budget_chart(out: &mut String, report: &Report<'_>) {
         items.len(),
         count(&|b| b.status == Status::Met),
         count(&|b| b.status == Status::NotMet),
-        count(&|b| b.status == Status::NotMet && b.flags.contains(&Flag::NeedsNote)),
+        count(&|b| b.status == Status::NotMet && b.flags.contains(Flag::NeedsNote)),
         count(&|b| b.status == Status::NotReported),
     );
     out.push_str("<figure class=\"chart\">\n<figcaption>预算执行率</figcaption>\n");
@@ -391,7 +391,7 @@ fn budget_chart(out: &mut String, report: &Report<'_>) {
             Some(rate) => format!("{}%", fixed2(rate)),
             None => b.status.label().to_owned(),
         };
-        if b.rate.is_some() && b.flags.contains(&Flag::NeedsNote) {
+        if b.rate.is_some() && b.flags.contains(Flag::NeedsNote) {
             value.push(' ');
             value.push_str(Flag::NeedsNote.label());
         }
@@ -556,7 +556,7 @@ fn projects(out: &mut String, report: &Report<'_>) {
             let _ = write!(
                 budget,
                 " · <span class=\"flags\">{}</span>",
-                esc(&flag_list(&b.flags))
+                esc(&flag_list(b.flags))
             );
         }
         let _ = writeln!(out, "<p class=\"budget\"><b>预算执行率</b> {budget}</p>");
@@ -737,7 +737,7 @@ fn totals(out: &mut String, table: &TableResult, label: &str) {
     } else {
         format!(
             " · <span class=\"flags\">{}</span>",
-            esc(&flag_list(&table.flags))
+            esc(&flag_list(table.flags))
         )
     };
     let _ = writeln!(
@@ -764,7 +764,7 @@ fn attention(table: &TableResult, budget: Option<&BudgetResult>) -> String {
         if status == Status::NotReported {
             counts[1] += 1;
         }
-        if flags.contains(&Flag::NeedsNote) {
+        if flags.contains(Flag::NeedsNote) {
             counts[2] += 1;
         }
     }
@@ -872,7 +872,7 @@ fn status_class(status: Status) -> &'static str {
 /// A budget bar's colour: met green; not met amber, red when it lacks its note (需说明).
 fn budget_colour(budget: &BudgetResult) -> &'static str {
     match budget.status {
-        Status::NotMet if budget.flags.contains(&Flag::NeedsNote) => RED,
+        Status::NotMet if budget.flags.contains(Flag::NeedsNote) => RED,
         Status::NotMet => AMBER,
         status => status_colour(status),
     }

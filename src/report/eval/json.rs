@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use super::{Fixed2, Report, fixed2, money, project_of, rows, unit_of};
 use crate::actuals::Actuals;
 use crate::eval::{
-    BudgetResult, CategoryResult, Flag, GradeCounts, ProjectResult, RowResult, TableResult,
+    BudgetResult, CategoryResult, Flags, GradeCounts, ProjectResult, RowResult, TableResult,
     UnitResult,
 };
 use crate::import::Note;
@@ -149,7 +149,7 @@ struct IndicatorResultDoc<'a> {
     declared_weight: Option<DecimalString>,
     actual: &'a str,
     status: &'static str,
-    flags: Labels<'a>,
+    flags: Labels,
     weight: Fixed2,
     score: Fixed2,
     rule_score: Fixed2,
@@ -166,9 +166,9 @@ struct IndicatorResultDoc<'a> {
 }
 
 /// Flags as their labels, written as an array without one being built.
-struct Labels<'a>(&'a [Flag]);
+struct Labels(Flags);
 
-impl Serialize for Labels<'_> {
+impl Serialize for Labels {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.0.iter().map(|f| f.label()))
     }
@@ -563,7 +563,7 @@ fn project_doc<'a>(project: &'a Project, result: &'a ProjectResult) -> ProjectDo
         budget: project.budget.map(money),
         score: fixed2(table.total),
         grade: table.grade.label(),
-        flags: labels(&table.flags),
+        flags: labels(table.flags),
         categories: categories(&table.categories),
         empty_categories: empty_categories(&project.empty_categories),
         budget_execution: budget(&result.budget),
@@ -628,7 +628,7 @@ fn unit_doc<'a>(report: &'a Report<'a>, result: &'a UnitResult) -> Option<UnitDo
         overall: result.overall.as_ref().map(|table| OverallDoc {
             score: fixed2(table.total),
             grade: table.grade.label(),
-            flags: labels(&table.flags),
+            flags: labels(table.flags),
             categories: categories(&table.categories),
             empty_categories: empty_categories(&unit.empty_categories),
             indicators: indicators(&unit.indicators, table, report.actuals),
@@ -639,7 +639,7 @@ fn unit_doc<'a>(report: &'a Report<'a>, result: &'a UnitResult) -> Option<UnitDo
     })
 }
 
-fn labels(flags: &[Flag]) -> Vec<&'static str> {
+fn labels(flags: Flags) -> Vec<&'static str> {
     flags.iter().map(|f| f.label()).collect()
 }
 
@@ -687,7 +687,7 @@ fn budget(b: &BudgetResult) -> BudgetDoc<'_> {
         score: fixed2(b.score),
         rule_score: fixed2(b.rule_score),
         status: b.status.label(),
-        flags: labels(&b.flags),
+        flags: labels(b.flags),
         actual: &b.actual,
         claimed,
         accepted_claimed,
@@ -718,7 +718,7 @@ fn indicator_doc<'a>(
         declared_weight: indicator.weight.map(DecimalString),
         actual: row.actual(actuals),
         status: row.status.label(),
-        flags: Labels(&row.flags),
+        flags: Labels(row.flags),
         weight: Fixed2(row.weight),
         score: Fixed2(row.score),
         rule_score: Fixed2(row.rule_score),

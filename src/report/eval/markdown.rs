@@ -51,7 +51,7 @@ pub fn render(report: &Report<'_>) -> String {
         let mut budget = budget_parts(b);
         budget.push(b.status.label().to_owned());
         if !b.flags.is_empty() {
-            budget.push(flag_list(&b.flags));
+            budget.push(flag_list(b.flags));
         }
         items.push(format!("预算执行率：{}", md(&budget.join(" · "))));
         if let Some(note) = &b.note {
@@ -201,7 +201,7 @@ fn totals(result: &TableResult, label: &str) -> Vec<String> {
     );
     if !result.flags.is_empty() {
         total.push_str(" · ");
-        total.push_str(&flag_list(&result.flags));
+        total.push_str(&flag_list(result.flags));
     }
     items.push(total);
     items

@@ -18,7 +18,7 @@ use crate::model::decimal::DecimalText;
 
 use crate::actuals::Actuals;
 use crate::eval::{
-    BudgetResult, CategoryResult, Evaluation, Flag, Grade, GradeCounts, ProjectResult, RowResult,
+    BudgetResult, CategoryResult, Evaluation, Flags, Grade, GradeCounts, ProjectResult, RowResult,
     Status, TableResult, UnitResult,
 };
 use crate::model::{Category, Department, Indicator, Project, Unit};
@@ -106,7 +106,7 @@ pub(crate) fn money(value: Decimal) -> String {
 }
 
 /// Flags as their Chinese labels joined with `、`: `超额、需说明`.
-pub(crate) fn flag_list(flags: &[Flag]) -> String {
+pub(crate) fn flag_list(flags: Flags) -> String {
     flags
         .iter()
         .map(|f| f.label())
@@ -358,7 +358,7 @@ pub(crate) fn row_cells(indicator: &Indicator, row: &RowResult, actuals: &Actual
         fixed2(row.weight),
         row_score_cell(row, actuals),
         row.status.label().to_owned(),
-        flag_list(&row.flags),
+        flag_list(row.flags),
     ]
 }
 
@@ -757,11 +757,16 @@ mod tests {
         assert_eq!(e.projects.len(), 2);
         assert_eq!(e.units.len(), 1);
         assert!(e.units[0].overall.is_some());
-        assert!(e.projects[0].table.flags.contains(&Flag::Incomplete));
+        assert!(
+            e.projects[0]
+                .table
+                .flags
+                .contains(crate::eval::Flag::Incomplete)
+        );
         assert!(
             e.projects[0].table.rows[1]
                 .flags
-                .contains(&Flag::ScoreMismatch)
+                .contains(crate::eval::Flag::ScoreMismatch)
         );
     }
 

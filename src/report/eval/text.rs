@@ -12,7 +12,7 @@ use super::{
     row_notes, rows, settings_parts, status_counts, title, unit_of,
 };
 use crate::actuals::Actuals;
-use crate::eval::{Flag, Grade, Status, TableResult};
+use crate::eval::{Flag, Flags, Grade, Status, TableResult};
 use crate::model::{Category, Indicator};
 
 /// Columns of [`ROW_HEADER`] whose cells are right-aligned numbers: 分值, 得分.
@@ -57,7 +57,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         line.push_str(&paint.status(b.status));
         if !b.flags.is_empty() {
             line.push_str("  ");
-            line.push_str(&paint.flags(&b.flags));
+            line.push_str(&paint.flags(b.flags));
         }
         let _ = writeln!(out, "{line}");
         if let Some(note) = &b.note {
@@ -189,7 +189,7 @@ fn subtotals(out: &mut String, table: &TableResult, total: &str, paint: Painter)
     );
     if !table.flags.is_empty() {
         line.push_str("  ");
-        line.push_str(&paint.flags(&table.flags));
+        line.push_str(&paint.flags(table.flags));
     }
     let _ = writeln!(out, "{line}");
 }
@@ -222,10 +222,10 @@ impl Painter {
         self.paint(grade.label(), color)
     }
 
-    fn flags(self, flags: &[Flag]) -> String {
+    fn flags(self, flags: Flags) -> String {
         flags
             .iter()
-            .map(|f| self.paint(f.label(), flag_color(*f)))
+            .map(|f| self.paint(f.label(), flag_color(f)))
             .collect::<Vec<_>>()
             .join("、")
     }
@@ -248,16 +248,10 @@ impl Painter {
             None => status.to_owned(),
         };
         let mut painted_flags = flags.to_owned();
-        for flag in [
-            Flag::Over,
-            Flag::Late,
-            Flag::NeedsNote,
-            Flag::ScoreMismatch,
-            Flag::DoubtfulDirection,
-            Flag::Incomplete,
-        ] {
+        for flag in Flag::ALL {
             if flag_color(flag).is_some() && flags.contains(flag.label()) {
-                painted_flags = painted_flags.replacen(flag.label(), &self.flags(&[flag]), 1);
+                painted_flags =
+                    painted_flags.replacen(flag.label(), &self.flags(Flags::from([flag])), 1);
             }
         }
         format!("{rest}|{status}|{painted_flags}|{end}")

@@ -197,7 +197,7 @@ fn summary<'f>(
         g.percent(r, 5, b.rate, &f.percent);
         g.number(r, 6, result.table.total, &f.number);
         g.text(r, 7, result.table.grade.label(), &f.center);
-        g.text(r, 8, &flag_list(&result.table.flags), &f.text);
+        g.text(r, 8, &flag_list(result.table.flags), &f.text);
         g.link(r, 9, sheet, &f.link);
         budgets = sum(budgets, b.budget);
         spent = sum(spent, b.spent);
@@ -475,7 +475,7 @@ fn budget_block<'f>(
     let note = b.note.as_deref().map(multi_line).unwrap_or_default();
     g.text(r, layout.note, &note, &f.text);
     g.text(r, layout.status, b.status.label(), &f.center);
-    g.text(r, layout.flags, &flag_list(&b.flags), &f.text);
+    g.text(r, layout.flags, &flag_list(b.flags), &f.text);
 }
 
 /// One line of an indicator table: a row, or a category shown with no indicator (S2).
@@ -628,7 +628,7 @@ fn indicator_table<'f>(
                 let note = row.note(actuals).map(multi_line).unwrap_or_default();
                 g.text(r, layout.note, &note, &f.text);
                 g.text(r, layout.status, row.status.label(), &f.center);
-                g.text(r, layout.flags, &flag_list(&row.flags), &f.text);
+                g.text(r, layout.flags, &flag_list(row.flags), &f.text);
             }
             Line::Empty(_) => {
                 for c in [
@@ -680,7 +680,7 @@ fn totals<'f>(
     for c in SCORE + 1..layout.flags {
         g.blank(r, c, &f.total_label);
     }
-    g.text(r, layout.flags, &flag_list(&table.flags), &f.text);
+    g.text(r, layout.flags, &flag_list(table.flags), &f.text);
     let r = r + 1;
     g.merge_text(r, SECTION, r, ACTUAL, "等级", &f.total_label);
     g.merge_text(r, WEIGHT, r, SCORE, table.grade.label(), &f.total_label);

@@ -220,7 +220,7 @@ mod tests {
 
     use super::super::Labels;
     use super::*;
-    use crate::eval::Flag;
+    use crate::eval::{Flag, Flags};
     use crate::model::json::IndicatorView;
     use crate::model::{Direction, Indicator, Measure, Operator, Provenance, Target};
 
@@ -286,10 +286,10 @@ mod tests {
     }
 
     fn docs(indicator: &Indicator) -> Vec<IndicatorResultDoc<'_>> {
-        let flags: &[&[Flag]] = &[
-            &[],
-            &[Flag::Over],
-            &[Flag::Over, Flag::NeedsNote, Flag::Over],
+        let flags = [
+            Flags::default(),
+            Flags::from([Flag::Over]),
+            Flags::from([Flag::Over, Flag::NeedsNote]),
         ];
         let mut docs = Vec::new();
         for (k, flags) in flags.iter().enumerate() {
@@ -303,7 +303,7 @@ mod tests {
                     ""
                 },
                 status: "达标",
-                flags: Labels(flags),
+                flags: Labels(*flags),
                 weight: Fixed2(Decimal::new(834, 2)),
                 score: Fixed2(Decimal::new(-0, 0)),
                 rule_score: Fixed2(Decimal::new(75, 1)),
