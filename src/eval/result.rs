@@ -385,6 +385,20 @@ mod tests {
     #[test]
     fn a_result_stays_small() {
         let size = std::mem::size_of::<RowResult>();
-        assert!(size <= 112, "RowResult is {size} bytes");
+        assert!(size <= 88, "RowResult is {size} bytes");
+    }
+
+    #[test]
+    fn flags_are_a_set_listed_in_their_order() {
+        let flags = Flags::from([Flag::Incomplete, Flag::Over, Flag::NeedsNote, Flag::Over]);
+        assert_eq!(
+            flags.iter().collect::<Vec<_>>(),
+            [Flag::Over, Flag::NeedsNote, Flag::Incomplete]
+        );
+        assert!(flags.contains(Flag::NeedsNote) && !flags.contains(Flag::Late));
+        assert!(Flags::default().is_empty() && !flags.is_empty());
+        assert_eq!(format!("{flags:?}"), "[Over, NeedsNote, Incomplete]");
+        let all: Flags = Flag::ALL.into_iter().rev().collect();
+        assert_eq!(all.iter().collect::<Vec<_>>(), Flag::ALL);
     }
 }
