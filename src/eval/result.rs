@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::actuals::{ActualRow, Actuals};
 use crate::import::Note;
+use crate::model::Name;
 
 /// The one status of a row (scoring.md, Status and flags).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -262,7 +263,7 @@ impl RowResult {
 /// A level-1 category's share of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryResult {
-    pub level1: String,
+    pub level1: Name,
     pub weight: Decimal,
     pub score: Decimal,
 }

@@ -8,7 +8,7 @@ use super::apportion::{apportion, round2};
 use super::result::{CategoryResult, Flag, Flags, Grade, RowResult, Status, TableResult};
 use super::row::{Context, Outcome, Participation, judge};
 use crate::actuals::ActualRow;
-use crate::model::{Category, Indicator};
+use crate::model::{Category, Indicator, Name};
 use crate::profile::{EmptyCategory, Profile};
 use crate::text::category_key;
 
@@ -377,13 +377,14 @@ fn categories(
     group_weight: &[Decimal],
 ) -> Vec<CategoryResult> {
     let mut out: Vec<CategoryResult> = Vec::new();
-    let find = |level1: &str, out: &mut Vec<CategoryResult>| -> usize {
+    // An indicator's category shares its name; a category named elsewhere gets its own.
+    let find = |level1: &str, shared: Option<&Name>, out: &mut Vec<CategoryResult>| -> usize {
         let k = category_key(level1);
         match out.iter().position(|c| category_key(&c.level1) == k) {
             Some(i) => i,
             None => {
                 out.push(CategoryResult {
-                    level1: level1.to_owned(),
+                    level1: shared.map_or_else(|| Name::from(level1), Name::clone),
                     weight: Decimal::ZERO,
                     score: Decimal::ZERO,
                 });
@@ -392,12 +393,12 @@ fn categories(
         }
     };
     for (indicator, result) in indicators.iter().zip(results) {
-        let i = find(&indicator.level1, &mut out);
+        let i = find(&indicator.level1, Some(&indicator.level1), &mut out);
         out[i].weight += result.weight;
         out[i].score += result.score;
     }
     for category in empty {
-        find(&category.level1, &mut out);
+        find(&category.level1, None, &mut out);
     }
     for (g, group) in groups.iter().enumerate() {
         if kept[g] {
@@ -410,7 +411,7 @@ fn categories(
                         .any(|n| category_key(n) == category_key(&c.level1))
                 })
                 .map_or(group.categories[0].as_str(), |c| c.level1.as_str());
-            let i = find(level1, &mut out);
+            let i = find(level1, None, &mut out);
             out[i].weight += group_weight[g];
         }
     }
