@@ -407,7 +407,7 @@ fn actual_of(profile: &Profile, actual: &ActualCase) -> Actual {
         ActualCase::NotApplicable => Actual::NotApplicable,
         ActualCase::Quantity(value) => Actual::Quantity {
             value: *value,
-            written: value.to_string(),
+            written: value.to_string().into(),
             different_nouns: false,
         },
         ActualCase::Tier(tier, share) => {
@@ -419,7 +419,7 @@ fn actual_of(profile: &Profile, actual: &ActualCase) -> Actual {
             Actual::Tier {
                 tier: *tier,
                 share,
-                written,
+                written: written.into(),
             }
         }
     }
@@ -471,7 +471,7 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
                     },
                     actual: actual_of(&profile, &row.actual),
                     completed: row.completed,
-                    note: row.note.map(str::to_owned),
+                    note: row.note.map(Box::from),
                     numbers: RowNumbers {
                         budget: None,
                         weight: in_actuals,
@@ -487,11 +487,11 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
             BudgetCase::Missing => Some(Actual::Missing),
             BudgetCase::Spent(wan) => Some(Actual::Spent {
                 wan: *wan,
-                written: format!("{wan}万元"),
+                written: format!("{wan}万元").into(),
             }),
             BudgetCase::Rate(percent) => Some(Actual::Rate {
                 percent: *percent,
-                written: format!("{percent}%"),
+                written: format!("{percent}%").into(),
             }),
         };
         if let Some(actual) = budget_actual {
@@ -501,7 +501,7 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
                 subject: Subject::Budget { project: p },
                 actual,
                 completed: None,
-                note: project.budget_note.map(str::to_owned),
+                note: project.budget_note.map(Box::from),
                 numbers: RowNumbers {
                     budget: project.adjusted,
                     weight: None,

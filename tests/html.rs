@@ -289,7 +289,7 @@ fn hostile_actuals() -> Actuals {
         subject,
         actual,
         completed: None,
-        note: Some(hostile("说明")),
+        note: Some(hostile("说明").into()),
         numbers: None,
     };
     let project = |indicator| Subject::ProjectIndicator {
@@ -306,7 +306,7 @@ fn hostile_actuals() -> Actuals {
                 project(0),
                 Actual::Quantity {
                     value: d("8"),
-                    written: hostile("8个"),
+                    written: hostile("8个").into(),
                     different_nouns: false,
                 },
             ),
@@ -316,7 +316,7 @@ fn hostile_actuals() -> Actuals {
                 Actual::Tier {
                     tier: 2,
                     share: None,
-                    written: hostile("部分达成"),
+                    written: hostile("部分达成").into(),
                 },
             ),
             row(
@@ -324,7 +324,7 @@ fn hostile_actuals() -> Actuals {
                 Subject::Budget { project: 0 },
                 Actual::Spent {
                     wan: d("80"),
-                    written: hostile("80万元"),
+                    written: hostile("80万元").into(),
                 },
             ),
             row(
@@ -336,7 +336,7 @@ fn hostile_actuals() -> Actuals {
                 Actual::Tier {
                     tier: 0,
                     share: None,
-                    written: hostile("达成"),
+                    written: hostile("达成").into(),
                 },
             ),
         ],

@@ -237,7 +237,7 @@ fn row(line: u32, subject: Subject, actual: Actual) -> ActualRow {
 fn quantity(value: &str, written: &str) -> Actual {
     Actual::Quantity {
         value: d(value),
-        written: written.to_owned(),
+        written: written.into(),
         different_nouns: false,
     }
 }
@@ -252,7 +252,7 @@ fn actuals() -> Actuals {
         ..RowNumbers::default()
     }
     .boxed();
-    claimed.note = Some("复核后|下调".to_owned());
+    claimed.note = Some("复核后|下调".into());
     claimed.completed = NaiveDate::from_ymd_opt(2025, 1, 15);
     let mut partial = row(
         4,
@@ -260,10 +260,10 @@ fn actuals() -> Actuals {
         Actual::Tier {
             tier: 2,
             share: Some(d("75")),
-            written: "部分达成 75%".to_owned(),
+            written: "部分达成 75%".into(),
         },
     );
-    partial.note = Some("市场需求下降".to_owned());
+    partial.note = Some("市场需求下降".into());
     partial.numbers = RowNumbers {
         deduction: Some(d("1")),
         ..RowNumbers::default()
@@ -274,7 +274,7 @@ fn actuals() -> Actuals {
         Subject::Budget { project: 0 },
         Actual::Spent {
             wan: d("30"),
-            written: "30万元".to_owned(),
+            written: "30万元".into(),
         },
     );
     budget.numbers = RowNumbers {
@@ -310,7 +310,7 @@ fn actuals() -> Actuals {
                 Actual::Tier {
                     tier: 0,
                     share: None,
-                    written: "达成".to_owned(),
+                    written: "达成".into(),
                 },
             ),
         ],

@@ -39,7 +39,7 @@ pub enum Actual {
         /// The value in the target's unit (or as written when the target has none).
         value: Decimal,
         /// The actual as the user wrote it, unit included (`0.12万户`), for reports.
-        written: String,
+        written: Box<str>,
         /// Counts of different nouns (户 against 家) were compared (S8, warned).
         different_nouns: bool,
     },
@@ -48,12 +48,12 @@ pub enum Actual {
     Tier {
         tier: usize,
         share: Option<Decimal>,
-        written: String,
+        written: Box<str>,
     },
     /// Budget execution given as money spent, in 万元 (S12).
-    Spent { wan: Decimal, written: String },
+    Spent { wan: Decimal, written: Box<str> },
     /// Budget execution given as a rate, in percent (S12).
-    Rate { percent: Decimal, written: String },
+    Rate { percent: Decimal, written: Box<str> },
 }
 
 impl Actual {
@@ -80,7 +80,7 @@ pub struct ActualRow {
     /// 完成时间 (S11: later than the deadline flags 逾期).
     pub completed: Option<NaiveDate>,
     /// 偏差原因 (S9).
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
     /// The numbers few rows carry beside their actual; none when the row has none of them, so
     /// that a province's million rows stay small.
     pub numbers: Option<Box<RowNumbers>>,
@@ -237,6 +237,6 @@ mod tests {
     #[test]
     fn a_row_stays_small() {
         let size = std::mem::size_of::<ActualRow>();
-        assert!(size <= 128, "ActualRow is {size} bytes");
+        assert!(size <= 104, "ActualRow is {size} bytes");
     }
 }

@@ -685,7 +685,7 @@ impl<'a> Reader<'a> {
             subject,
             actual,
             completed,
-            note: optional(Field::Note).map(str::to_owned),
+            note: optional(Field::Note).map(Box::from),
             numbers: RowNumbers {
                 budget,
                 // S3: the row's own points.

@@ -449,8 +449,9 @@ fn budget(
     let adjusted = row.and_then(|r| r.budget());
     let base = adjusted.or(project.budget);
     let note = row
-        .and_then(|r| r.note.clone())
-        .filter(|n| !n.trim().is_empty());
+        .and_then(|r| r.note.as_deref())
+        .filter(|n| !n.trim().is_empty())
+        .map(str::to_owned);
     let hundred = Decimal::ONE_HUNDRED;
     let (spent, rate) = match row.map(|r| &r.actual) {
         None | Some(Actual::Missing) => (None, None),

@@ -326,11 +326,11 @@ mod tests {
             },
             actual: Actual::Quantity {
                 value,
-                written: value.to_string(),
+                written: value.to_string().into(),
                 different_nouns: false,
             },
             completed: None,
-            note: note.map(str::to_owned),
+            note: note.map(Box::from),
             numbers: None,
         }
     }

@@ -279,7 +279,7 @@ pub(crate) fn quantity(
     Ok((
         Actual::Quantity {
             value,
-            written,
+            written: written.into(),
             different_nouns: nouns.is_some(),
         },
         nouns,
@@ -382,7 +382,7 @@ pub(crate) fn tier(cell: &str, target_text: &str, profile: &Profile) -> CellResu
     Ok(Actual::Tier {
         tier: index,
         share,
-        written: written.to_owned(),
+        written: written.into(),
     })
 }
 
@@ -413,7 +413,7 @@ pub(crate) fn budget_execution(cell: &str, measure_cell: &str) -> CellResult<Act
             })?;
             Ok(Actual::Spent {
                 wan: spent,
-                written,
+                written: written.into(),
             })
         }
         Dimension::Percent => {
@@ -423,7 +423,10 @@ pub(crate) fn budget_execution(cell: &str, measure_cell: &str) -> CellResult<Act
                     format!("expected {expected}, found `{written}`: {e}"),
                 )
             })?;
-            Ok(Actual::Rate { percent, written })
+            Ok(Actual::Rate {
+                percent,
+                written: written.into(),
+            })
         }
         _ => Err(CellError::new(
             Field::Actual,

@@ -584,7 +584,7 @@ pub(crate) mod fixture {
     fn quantity(value: &str, written: &str) -> Actual {
         Actual::Quantity {
             value: d(value),
-            written: written.to_owned(),
+            written: written.into(),
             different_nouns: false,
         }
     }
@@ -603,16 +603,16 @@ pub(crate) mod fixture {
             Actual::Tier {
                 tier: 2,
                 share: None,
-                written: "部分达成".to_owned(),
+                written: "部分达成".into(),
             },
         );
-        partial.note = Some("市场|需求下降".to_owned());
+        partial.note = Some("市场|需求下降".into());
         let mut budget = row(
             5,
             Subject::Budget { project: 0 },
             Actual::Spent {
                 wan: d("30"),
-                written: "30万元".to_owned(),
+                written: "30万元".into(),
             },
         );
         budget.numbers = RowNumbers {
@@ -625,10 +625,10 @@ pub(crate) mod fixture {
             Subject::Budget { project: 1 },
             Actual::Rate {
                 percent: d("100"),
-                written: "100%".to_owned(),
+                written: "100%".into(),
             },
         );
-        paid.note = Some("按期支付".to_owned());
+        paid.note = Some("按期支付".into());
         Actuals {
             file: "actuals.csv".to_owned(),
             places: None,
@@ -658,7 +658,7 @@ pub(crate) mod fixture {
                     Actual::Tier {
                         tier: 0,
                         share: None,
-                        written: "达成".to_owned(),
+                        written: "达成".into(),
                     },
                 ),
             ],
