@@ -50,10 +50,10 @@ fn located(result: kpi::Result<Actuals>) -> LocatedError {
 fn id_of(model: &Department, subject: Subject) -> String {
     match subject {
         Subject::UnitIndicator { unit, indicator } => {
-            model.units[unit].indicators[indicator].id.clone()
+            model.units[unit].indicators[indicator].id.to_string()
         }
         Subject::ProjectIndicator { project, indicator } => {
-            model.projects[project].indicators[indicator].id.clone()
+            model.projects[project].indicators[indicator].id.to_string()
         }
         Subject::Budget { project } => format!("{}#budget", model.projects[project].id),
     }

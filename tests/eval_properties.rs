@@ -449,10 +449,10 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
         for (i, row) in project.rows.iter().enumerate() {
             let weight = project.explicit.then_some(weights[i]);
             indicators.push(Indicator {
-                id: format!("000001-p{p}-{i}"),
+                id: format!("000001-p{p}-{i}").into(),
                 level1: LEVEL1[row.level1 % project.spread].into(),
                 level2: row.level2.into(),
-                name: format!("指标{i}"),
+                name: format!("指标{i}").into(),
                 target: row.target.clone(),
                 deadline: row.deadline,
                 direction: row.direction,
@@ -1314,7 +1314,7 @@ fn unit_invariance_examples() {
     let ids: Vec<&str> = model.projects[0]
         .indicators
         .iter()
-        .map(|i| i.id.as_str())
+        .map(|i| &*i.id)
         .collect();
     let score = |households: &str, money: &str| {
         let csv = format!("id,actual\n{},{households}\n{},{money}\n", ids[0], ids[1]);
@@ -1381,7 +1381,7 @@ fn weight_left_by_a_row_not_applicable_goes_to_rows_of_zero_weight() {
     let ids: Vec<&str> = model.projects[0]
         .indicators
         .iter()
-        .map(|i| i.id.as_str())
+        .map(|i| &*i.id)
         .collect();
     let csv = format!(
         "id,actual,note\n{},不适用,不再实施\n{},12个,\n",

@@ -215,10 +215,10 @@ fn hostile(label: &str) -> String {
 /// only a unit's is hostile.
 fn indicator(id: &str, level1: String, target: Target) -> Indicator {
     Indicator {
-        id: id.to_owned(),
+        id: id.into(),
         level1: level1.into(),
         level2: hostile("二级").into(),
-        name: hostile(&format!("指标{id}")),
+        name: hostile(&format!("指标{id}")).into(),
         target,
         deadline: Some(Deadline::Month {
             year: 2024,

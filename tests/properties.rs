@@ -191,10 +191,10 @@ fn indicator() -> impl Strategy<Value = Indicator> {
     )
         .prop_map(
             |((level1, level2, name), target, deadline, weight, direction, allow)| Indicator {
-                id: String::new(),
+                id: Box::default(),
                 level1: level1.into(),
                 level2: level2.into(),
-                name,
+                name: name.into(),
                 target,
                 deadline,
                 direction,
@@ -278,12 +278,14 @@ fn department() -> impl Strategy<Value = Department> {
             let mut ids = IdAllocator::default();
             for unit in &mut units {
                 for ind in &mut unit.indicators {
-                    ind.id = ids.unique(id::unit_indicator_id(
-                        &unit.code,
-                        &ind.level1,
-                        &ind.level2,
-                        &ind.name,
-                    ));
+                    ind.id = ids
+                        .unique(id::unit_indicator_id(
+                            &unit.code,
+                            &ind.level1,
+                            &ind.level2,
+                            &ind.name,
+                        ))
+                        .into();
                 }
             }
             let projects = projects
@@ -292,12 +294,14 @@ fn department() -> impl Strategy<Value = Department> {
                     project.unit = unit.get(&units).code.clone();
                     project.id = ids.unique(id::project_id(&project.unit, &project.name));
                     for ind in &mut project.indicators {
-                        ind.id = ids.unique(id::project_indicator_id(
-                            &project.id,
-                            &ind.level1,
-                            &ind.level2,
-                            &ind.name,
-                        ));
+                        ind.id = ids
+                            .unique(id::project_indicator_id(
+                                &project.id,
+                                &ind.level1,
+                                &ind.level2,
+                                &ind.name,
+                            ))
+                            .into();
                     }
                     project
                 })

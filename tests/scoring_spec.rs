@@ -188,7 +188,7 @@ fn documents(case: &Case) -> (String, String) {
         let unit_row = model.units[0]
             .indicators
             .iter()
-            .find(|i| i.name == label || single && label.is_empty());
+            .find(|i| *i.name == *label || single && label.is_empty());
         let (project, indicator) = match unit_row {
             Some(i) => (String::new(), i),
             None => model
@@ -197,7 +197,7 @@ fn documents(case: &Case) -> (String, String) {
                 .find_map(|p| {
                     p.indicators
                         .iter()
-                        .find(|i| i.name == label || single && label.is_empty())
+                        .find(|i| *i.name == *label || single && label.is_empty())
                         .map(|i| (p.name.clone(), i))
                 })
                 .unwrap_or_else(|| {
@@ -313,7 +313,7 @@ fn find_row<'a>(
         table
             .rows
             .iter()
-            .find(|r| indicators[r.indicator].name == name)
+            .find(|r| *indicators[r.indicator].name == *name)
     };
     evaluation
         .projects
@@ -433,7 +433,7 @@ fn first_name(model: &kpi::model::Department) -> String {
         .flat_map(|p| &p.indicators)
         .chain(model.units.iter().flat_map(|u| &u.indicators))
         .next()
-        .map(|i| i.name.clone())
+        .map(|i| i.name.to_string())
         .unwrap_or_default()
 }
 

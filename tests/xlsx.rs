@@ -423,10 +423,10 @@ fn the_workbook_reads_back_as_a_self_evaluation_and_scores_the_same() {
 /// A department whose names a spreadsheet would take for formulas.
 fn hostile() -> Department {
     let indicator = |id: &str, name: &str, target: Target| Indicator {
-        id: id.to_owned(),
+        id: id.into(),
         level1: "产出指标".into(),
         level2: "@数量指标".into(),
-        name: name.to_owned(),
+        name: name.into(),
         target,
         deadline: None,
         direction: None,
@@ -599,7 +599,7 @@ fn the_template_workbook_has_the_forms_header_and_rows() {
                 .iter()
                 .flat_map(|u| &u.indicators)
                 .chain(model.projects.iter().flat_map(|p| &p.indicators))
-                .any(|i| i.id == r[0] && matches!(i.target, Target::Qualitative(_)))
+                .any(|i| *i.id == r[0] && matches!(i.target, Target::Qualitative(_)))
         })
         .map(|(i, _)| i)
         .collect();

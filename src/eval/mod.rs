@@ -311,7 +311,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
                     .map(|r| {
                         model.projects[p.project].indicators[r.indicator]
                             .name
-                            .as_str()
+                            .as_ref()
                     })
             })
             .chain(units.iter().flat_map(|u| {
@@ -319,7 +319,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
                     t.rows
                         .iter()
                         .filter(|r| r.status == Status::NotReported)
-                        .map(|r| model.units[u.unit].indicators[r.indicator].name.as_str())
+                        .map(|r| model.units[u.unit].indicators[r.indicator].name.as_ref())
                 })
             }))
     };

@@ -114,7 +114,7 @@ impl Row {
             .map(|d| d.to_string())
             .unwrap_or_default();
         csv.write_record([
-            indicator.id.as_str(),
+            &indicator.id,
             "indicator",
             unit,
             project,

@@ -294,10 +294,10 @@ fn indicator(
     deadline: Deadline,
 ) -> Indicator {
     Indicator {
-        id,
+        id: id.into(),
         level1: level1.into(),
         level2: level2.into(),
-        name,
+        name: name.into(),
         target,
         deadline: Some(deadline),
         direction: None,

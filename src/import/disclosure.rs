@@ -1282,10 +1282,10 @@ fn indicators(
 
 fn indicator(id: String, row: RowDraft, names: &mut Names) -> Indicator {
     Indicator {
-        id,
+        id: id.into(),
         level1: names.name(&row.level1),
         level2: names.name(&row.level2),
-        name: row.name,
+        name: row.name.into(),
         target: row.target,
         deadline: row.deadline,
         direction: None,
@@ -1451,7 +1451,7 @@ mod tests {
                 .projects
                 .iter()
                 .flat_map(|p| &p.indicators)
-                .find(|i| i.name == "组织活动次数")
+                .find(|i| &*i.name == "组织活动次数")
                 .unwrap();
             assert_eq!(indicator.target.to_string(), expected, "{value}");
         }

@@ -239,10 +239,10 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
         None => None,
     };
     Ok(Indicator {
-        id: this.id,
+        id: this.id.into(),
         level1: names.name(&this.level1),
         level2: names.name(&this.level2),
-        name: this.name,
+        name: this.name.into(),
         target,
         deadline,
         direction,

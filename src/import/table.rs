@@ -516,10 +516,10 @@ impl TableReader<'_> {
 
 fn indicator(id: String, draft: Draft, names: &mut Names) -> Indicator {
     Indicator {
-        id,
+        id: id.into(),
         level1: names.name(&draft.level1),
         level2: names.name(&draft.level2),
-        name: draft.name,
+        name: draft.name.into(),
         target: draft.target,
         deadline: draft.deadline,
         direction: None,

@@ -430,7 +430,7 @@ pub fn allowed_by(finding: &Finding, department: &Department) -> Option<AllowedB
             .iter()
             .flat_map(|u| &u.indicators)
             .chain(department.projects.iter().flat_map(|p| &p.indicators));
-        if rows.filter(|i| i.id == id).any(|i| allows(&i.allow)) {
+        if rows.filter(|i| *i.id == *id).any(|i| allows(&i.allow)) {
             return Some(AllowedBy::Indicator);
         }
     }

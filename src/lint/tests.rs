@@ -24,7 +24,7 @@ fn at(line: u32) -> Option<Provenance> {
 
 fn row(level1: &str, level2: &str, name: &str, raw: &str) -> Indicator {
     Indicator {
-        id: format!("p-{name}"),
+        id: format!("p-{name}").into(),
         level1: level1.into(),
         level2: level2.into(),
         name: name.into(),

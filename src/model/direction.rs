@@ -192,7 +192,7 @@ mod tests {
 
     fn row(level2: &str, name: &str, op: Operator, value: i64, unit: &str) -> Indicator {
         Indicator {
-            id: String::new(),
+            id: Box::default(),
             level1: "产出指标".into(),
             level2: level2.into(),
             name: name.into(),

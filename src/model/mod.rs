@@ -112,14 +112,14 @@ pub struct Category {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     /// Stable id ([`id`]).
-    pub id: String,
+    pub id: Box<str>,
     /// 一级指标 (产出指标, 效益指标, 满意度指标; 履职效能 … in 表16), shared by the
     /// category's indicators.
     pub level1: Name,
     /// 二级指标 (数量指标, 质量指标 …).
     pub level2: Name,
     /// 三级指标: the indicator's own name.
-    pub name: String,
+    pub name: Box<str>,
     pub target: Target,
     /// 完成时限.
     pub deadline: Option<Deadline>,

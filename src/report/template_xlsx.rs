@@ -161,7 +161,7 @@ fn build(
         .iter()
         .flat_map(|u| &u.indicators)
         .chain(model.projects.iter().flat_map(|p| &p.indicators))
-        .map(|i| (i.id.as_str(), &i.target))
+        .map(|i| (&*i.id, &i.target))
         .collect();
 
     let mut g = Grid::new();

@@ -177,10 +177,10 @@ mod tests {
 
     fn indicator(id: &str) -> Indicator {
         Indicator {
-            id: id.to_owned(),
+            id: id.into(),
             level1: "产出指标".into(),
             level2: "数量指标".into(),
-            name: id.to_owned(),
+            name: id.into(),
             target: Target::NotApplicable,
             deadline: None,
             direction: None,
@@ -374,12 +374,12 @@ mod tests {
             }
             let mut queries = queries;
             for u in &model.units {
-                queries.extend(u.indicators.iter().map(|i| i.id.clone()));
+                queries.extend(u.indicators.iter().map(|i| i.id.to_string()));
             }
             for p in &model.projects {
                 queries.push(p.id.clone());
                 queries.push(budget_id(&p.id));
-                queries.extend(p.indicators.iter().map(|i| i.id.clone()));
+                queries.extend(p.indicators.iter().map(|i| i.id.to_string()));
             }
             for query in queries {
                 let key = match_key(&query);

@@ -118,10 +118,10 @@ impl<'m> Index<'m> {
         let projects = model.projects.iter().flat_map(|p| {
             p.indicators
                 .iter()
-                .map(|i| i.id.clone())
+                .map(|i| i.id.to_string())
                 .chain(std::iter::once(budget_id(&p.id)))
         });
-        units.map(|i| i.id.clone()).chain(projects).collect()
+        units.map(|i| i.id.to_string()).chain(projects).collect()
     }
 
     pub(crate) fn model(&self) -> &'m Department {
@@ -140,7 +140,7 @@ impl<'m> Index<'m> {
             ),
             _ => self
                 .indicator(subject)
-                .map_or(Cow::Borrowed(""), |i| Cow::Borrowed(i.id.as_str())),
+                .map_or(Cow::Borrowed(""), |i| Cow::Borrowed(&*i.id)),
         }
     }
 
@@ -343,7 +343,7 @@ impl<'m> Index<'m> {
                 format!(
                     "expected an indicator of {scope}, found `{}`{}",
                     names.indicator,
-                    closest_text(names.indicator, indicators.iter().map(|i| i.name.as_str()))
+                    closest_text(names.indicator, indicators.iter().map(|i| &*i.name))
                 ),
             ));
         }
@@ -487,7 +487,7 @@ impl<'m> Index<'m> {
         match self.indicator(subject) {
             Some(i) => {
                 let checks = [
-                    (Field::Indicator, names.indicator, i.name.as_str()),
+                    (Field::Indicator, names.indicator, &*i.name),
                     (Field::Level1, names.level1, i.level1.as_str()),
                     (Field::Level2, names.level2, i.level2.as_str()),
                 ];

@@ -424,10 +424,10 @@ pub(crate) mod fixture {
 
     fn indicator(id: &str, level1: &str, level2: &str, name: &str, target: Target) -> Indicator {
         Indicator {
-            id: id.to_owned(),
+            id: id.into(),
             level1: level1.into(),
             level2: level2.into(),
-            name: name.to_owned(),
+            name: name.into(),
             target,
             deadline: Some(Deadline::Month {
                 year: 2024,

@@ -626,15 +626,15 @@ impl<'a> SpecParser<'a> {
             let at = c.offset();
             let id = c.token("an indicator id or the indicator's name in quotes")?;
             self.reserve(c, at, id)?;
-            Some(id.to_owned())
+            Some(id)
         };
         let name = c.string("the indicator's name in quotes")?;
         let target = self.target(c)?;
         let mut indicator = Indicator {
-            id: id.clone().unwrap_or_default(),
+            id: id.unwrap_or_default().into(),
             level1,
             level2,
-            name,
+            name: name.into(),
             target,
             deadline: None,
             direction: None,
@@ -831,7 +831,7 @@ impl<'a> SpecParser<'a> {
                 }
                 Block::None => continue,
             };
-            indicator.id = project_ids.unique(derived);
+            indicator.id = project_ids.unique(derived).into();
         }
     }
 }

@@ -226,10 +226,10 @@ mod tests {
 
     fn indicator(target: Target) -> Indicator {
         Indicator {
-            id: "xm-1".to_owned(),
+            id: "xm-1".into(),
             level1: "产出指标".into(),
             level2: "数量指标".into(),
-            name: "名称 \"引号\"\n换行\t\u{1}".to_owned(),
+            name: "名称 \"引号\"\n换行\t\u{1}".into(),
             target,
             deadline: None,
             direction: None,
