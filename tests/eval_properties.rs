@@ -430,7 +430,7 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
     let profile = profile_of(case.profile);
     let indicator_points = Decimal::ONE_HUNDRED - profile.budget_points;
     let mut department = Department {
-        allow: Vec::new(),
+        allow: Default::default(),
         name: "部门".to_owned(),
         year: Some(2024),
         units: vec![Unit {
@@ -457,7 +457,7 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
                 deadline: row.deadline,
                 direction: row.direction,
                 weight: weight.filter(|_| !row.weight_in_actuals),
-                allow: Vec::new(),
+                allow: Default::default(),
                 source: None,
             });
             let in_actuals = weight.filter(|_| row.weight_in_actuals);
@@ -512,7 +512,7 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
             });
         }
         department.projects.push(Project {
-            allow: Vec::new(),
+            allow: Default::default(),
             id: format!("000001-p{p}"),
             name: format!("项目{p}"),
             unit: "000001".to_owned(),

@@ -226,18 +226,18 @@ fn indicator(id: &str, level1: String, target: Target) -> Indicator {
         }),
         direction: None,
         weight: None,
-        allow: Vec::new(),
+        allow: Default::default(),
         source: None,
     }
 }
 
 fn hostile_department() -> Department {
     Department {
-        allow: Vec::new(),
+        allow: Default::default(),
         name: hostile("部门"),
         year: Some(2024),
         units: vec![Unit {
-            allow: Vec::new(),
+            allow: Default::default(),
             code: hostile("558001"),
             name: hostile("单位"),
             goal: None,
@@ -255,7 +255,7 @@ fn hostile_department() -> Department {
             source: None,
         }],
         projects: vec![Project {
-            allow: Vec::new(),
+            allow: Default::default(),
             id: "558001-aaaa0001".to_owned(),
             name: hostile("项目"),
             unit: hostile("558001"),

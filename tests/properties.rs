@@ -199,7 +199,7 @@ fn indicator() -> impl Strategy<Value = Indicator> {
                 deadline,
                 direction,
                 weight,
-                allow,
+                allow: allow.into(),
                 source: None,
             },
         )
@@ -227,7 +227,7 @@ fn unit() -> impl Strategy<Value = Unit> {
     )
         .prop_map(
             |(code, name, goal, budget_lines, indicators, empty_categories)| Unit {
-                allow: Vec::new(),
+                allow: Default::default(),
                 code,
                 name,
                 goal,
@@ -251,7 +251,7 @@ fn project() -> impl Strategy<Value = (Index, Project)> {
     )
         .prop_map(|(unit, name, budget, goal, indicators, empty_categories)| {
             let project = Project {
-                allow: Vec::new(),
+                allow: Default::default(),
                 id: String::new(),
                 name,
                 unit: String::new(),
@@ -307,7 +307,7 @@ fn department() -> impl Strategy<Value = Department> {
                 })
                 .collect();
             Department {
-                allow: Vec::new(),
+                allow: Default::default(),
                 name,
                 year,
                 units,

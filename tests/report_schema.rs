@@ -83,7 +83,7 @@ fn indicator(id: &str, level1: &str, level2: &str, name: &str, target: Target) -
         }),
         direction: None,
         weight: None,
-        allow: Vec::new(),
+        allow: Default::default(),
         source: Some(Provenance {
             line: 20,
             start: 0,
@@ -104,7 +104,7 @@ fn compare(op: Operator, value: &str, unit: &str) -> Target {
 /// not applicable, an empty category, names with `|`.
 fn department() -> Department {
     let unit = |code: &str, name: &str, indicators| Unit {
-        allow: Vec::new(),
+        allow: Default::default(),
         code: code.to_owned(),
         name: name.to_owned(),
         goal: None,
@@ -114,7 +114,7 @@ fn department() -> Department {
         source: None,
     };
     Department {
-        allow: Vec::new(),
+        allow: Default::default(),
         name: "沈阳市工业和信息化局".to_owned(),
         year: Some(2024),
         units: vec![
@@ -142,7 +142,7 @@ fn department() -> Department {
         ],
         projects: vec![
             Project {
-                allow: Vec::new(),
+                allow: Default::default(),
                 id: "558001-aaaa0001".to_owned(),
                 name: "智能制造|示范项目".to_owned(),
                 unit: "558001".to_owned(),
@@ -194,7 +194,7 @@ fn department() -> Department {
                 source: None,
             },
             Project {
-                allow: Vec::new(),
+                allow: Default::default(),
                 id: "558001-bbbb0002".to_owned(),
                 name: "=前期工作经费".to_owned(),
                 unit: "558001".to_owned(),

@@ -115,13 +115,16 @@ fn findings_are_silenced_at_every_level_and_kept_by_the_round_trip() {
     let text = "kpi-spec 1\ndepartment \"部门\"\nallow capped-share\nunit 1 \"单位\"\n  allow vague-target\nproject p1 \"项目\"\n  unit 1\n  allow no-outcome missing-quantity\n  category \"产出指标\" \"数量指标\"\n    indicator i1 \"满意度\" <= 100 % by 2024-12 allow capped-share\n";
     let (department, _) =
         kpi::syntax::spec::parse("allow.kpi", text).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(department.allow, ["capped-share"]);
-    assert_eq!(department.units[0].allow, ["vague-target"]);
+    assert_eq!(*department.allow, ["capped-share"]);
+    assert_eq!(*department.units[0].allow, ["vague-target"]);
     assert_eq!(
-        department.projects[0].allow,
+        *department.projects[0].allow,
         ["no-outcome", "missing-quantity"]
     );
-    assert_eq!(department.projects[0].indicators[0].allow, ["capped-share"]);
+    assert_eq!(
+        *department.projects[0].indicators[0].allow,
+        ["capped-share"]
+    );
     let printed = kpi::syntax::spec::print(&department);
     let (back, _) = kpi::syntax::spec::parse("allow.kpi", &printed).unwrap();
     assert_eq!(back.without_provenance(), department.without_provenance());

@@ -431,11 +431,11 @@ fn hostile() -> Department {
         deadline: None,
         direction: None,
         weight: None,
-        allow: Vec::new(),
+        allow: Default::default(),
         source: None,
     };
     Department {
-        allow: Vec::new(),
+        allow: Default::default(),
         name: "+部门".to_owned(),
         year: Some(2024),
         units: vec![Unit {

@@ -304,7 +304,7 @@ mod tests {
             }),
             direction: None,
             weight: None,
-            allow: Vec::new(),
+            allow: Default::default(),
             source: None,
         }
     }

@@ -46,7 +46,7 @@ pub(super) fn department(options: &Options) -> Department {
         year: Some(YEAR),
         units,
         projects,
-        allow: Vec::new(),
+        allow: Default::default(),
     }
 }
 
@@ -148,7 +148,7 @@ fn unit(seed: u64, index: usize, department: &str, taken: &mut HashSet<String>) 
         budget_lines,
         indicators,
         empty_categories: Vec::new(),
-        allow: Vec::new(),
+        allow: Default::default(),
         source: None,
     }
 }
@@ -252,7 +252,7 @@ fn project(rng: &mut Rng, unit: &str, project_ids: &mut IdAllocator) -> Project 
         goal: Some(goal),
         indicators,
         empty_categories,
-        allow: Vec::new(),
+        allow: Default::default(),
         source: None,
     }
 }
@@ -302,7 +302,7 @@ fn indicator(
         deadline: Some(deadline),
         direction: None,
         weight: None,
-        allow: Vec::new(),
+        allow: Default::default(),
         source: None,
     }
 }

@@ -1067,7 +1067,7 @@ impl<'a> Reader<'a> {
             year,
             units: Vec::new(),
             projects: Vec::new(),
-            allow: Vec::new(),
+            allow: Default::default(),
         };
         let mut notes = std::mem::take(&mut self.notes);
         for draft in std::mem::take(&mut self.units) {
@@ -1086,7 +1086,7 @@ impl<'a> Reader<'a> {
                 budget_lines: draft.budget_lines,
                 indicators,
                 empty_categories: draft.table.empty_categories,
-                allow: Vec::new(),
+                allow: Default::default(),
                 source: draft.source,
             });
         }
@@ -1123,7 +1123,7 @@ impl<'a> Reader<'a> {
                     goal: draft.goal,
                     indicators,
                     empty_categories: draft.table.empty_categories,
-                    allow: Vec::new(),
+                    allow: Default::default(),
                     source: draft.source,
                 }
             },
@@ -1290,7 +1290,7 @@ fn indicator(id: String, row: RowDraft, names: &mut Names) -> Indicator {
         deadline: row.deadline,
         direction: None,
         weight: None,
-        allow: Vec::new(),
+        allow: Default::default(),
         source: Some(row.source),
     }
 }

@@ -37,7 +37,7 @@ fn unit(u: UnitDoc, names: &mut Names) -> Result<Unit, String> {
         budget_lines,
         indicators: indicators(u.indicators, names)?,
         empty_categories: u.empty_categories.into_iter().map(category).collect(),
-        allow: u.allow,
+        allow: u.allow.into(),
         source: None,
     })
 }
@@ -58,7 +58,7 @@ fn project(p: ProjectDoc, names: &mut Names) -> Result<Project, String> {
         goal: p.goal,
         indicators: indicators(p.indicators, names)?,
         empty_categories: p.empty_categories.into_iter().map(category).collect(),
-        allow: p.allow,
+        allow: p.allow.into(),
         source: None,
     })
 }
@@ -90,7 +90,7 @@ impl ModelIn {
         Ok(Department {
             name: self.department.name,
             year: self.department.year,
-            allow: self.department.allow,
+            allow: self.department.allow.into(),
             units,
             projects: self.projects.projects,
         })
@@ -143,7 +143,7 @@ fn read_in_shares_of(
     Some(Department {
         name: raw.department.name,
         year: raw.department.year,
-        allow: raw.department.allow,
+        allow: raw.department.allow.into(),
         units,
         projects: projects.into_iter().collect::<Option<_>>()?,
     })
@@ -247,7 +247,7 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
         deadline,
         direction,
         weight,
-        allow: this.allow,
+        allow: this.allow.into(),
         source: None,
     })
 }

@@ -476,7 +476,7 @@ impl TableReader<'_> {
                 goal: None,
                 indicators,
                 empty_categories: Vec::new(),
-                allow: Vec::new(),
+                allow: Default::default(),
                 source: Some(draft.source),
             });
         }
@@ -524,7 +524,7 @@ fn indicator(id: String, draft: Draft, names: &mut Names) -> Indicator {
         deadline: draft.deadline,
         direction: None,
         weight: draft.weight,
-        allow: Vec::new(),
+        allow: Default::default(),
         source: Some(draft.source),
     }
 }

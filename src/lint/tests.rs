@@ -32,7 +32,7 @@ fn row(level1: &str, level2: &str, name: &str, raw: &str) -> Indicator {
         deadline: None,
         direction: None,
         weight: None,
-        allow: Vec::new(),
+        allow: Default::default(),
         source: at(100),
     }
 }

@@ -289,7 +289,7 @@ impl ModelDoc {
             department: DepartmentDoc {
                 name: department.name.clone(),
                 year: department.year,
-                allow: department.allow.clone(),
+                allow: department.allow.to_vec(),
             },
             units: department
                 .units
@@ -316,7 +316,7 @@ impl ModelDoc {
                         .iter()
                         .map(|c| CategoryDoc::new(c, text))
                         .collect(),
-                    allow: u.allow.clone(),
+                    allow: u.allow.to_vec(),
                     source: source_doc(u.source, None),
                 })
                 .collect(),
@@ -339,7 +339,7 @@ impl ModelDoc {
                         .iter()
                         .map(|c| CategoryDoc::new(c, text))
                         .collect(),
-                    allow: p.allow.clone(),
+                    allow: p.allow.to_vec(),
                     source: source_doc(p.source, None),
                 })
                 .collect(),
@@ -369,7 +369,7 @@ mod tests {
         let mut weighted = first.clone();
         weighted.weight = Some("12.5".parse().expect("a decimal"));
         weighted.direction = Some(Direction::Lower);
-        weighted.allow = vec!["capped-share".to_owned()];
+        weighted.allow = vec!["capped-share".to_owned()].into();
         weighted.deadline = None;
         weighted.source = None;
         let mut range = first.clone();

@@ -186,11 +186,11 @@ mod tests {
             deadline: Some(Deadline::YearEnd(Some(2024))),
             direction: None,
             weight: Some(dec!(20)),
-            allow: Vec::new(),
+            allow: Default::default(),
             source: None,
         };
         let model = Department {
-            allow: Vec::new(),
+            allow: Default::default(),
             name: "d".into(),
             year: Some(2024),
             units: vec![Unit {

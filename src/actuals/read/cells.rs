@@ -1137,7 +1137,7 @@ mod tests {
             deadline,
             direction: None,
             weight: None,
-            allow: Vec::new(),
+            allow: Default::default(),
             source: None,
         }
     }

@@ -185,7 +185,7 @@ mod tests {
             deadline: None,
             direction: None,
             weight: None,
-            allow: Vec::new(),
+            allow: Default::default(),
             source: None,
         }
     }

@@ -435,7 +435,7 @@ pub(crate) mod fixture {
             }),
             direction: None,
             weight: None,
-            allow: Vec::new(),
+            allow: Default::default(),
             source: None,
         }
     }
@@ -463,11 +463,11 @@ pub(crate) mod fixture {
             end: 0,
         });
         Department {
-            allow: Vec::new(),
+            allow: Default::default(),
             name: "沈阳市工业和信息化局".to_owned(),
             year: Some(2024),
             units: vec![Unit {
-                allow: Vec::new(),
+                allow: Default::default(),
                 code: "558001".to_owned(),
                 name: "沈阳市工业和信息化局本级".to_owned(),
                 goal: None,
@@ -493,7 +493,7 @@ pub(crate) mod fixture {
             }],
             projects: vec![
                 Project {
-                    allow: Vec::new(),
+                    allow: Default::default(),
                     id: "558001-aaaa0001".to_owned(),
                     name: "智能制造|示范项目".to_owned(),
                     unit: "558001".to_owned(),
@@ -524,7 +524,7 @@ pub(crate) mod fixture {
                     source: None,
                 },
                 Project {
-                    allow: Vec::new(),
+                    allow: Default::default(),
                     id: "558001-bbbb0002".to_owned(),
                     name: "=前期工作经费".to_owned(),
                     unit: "558001".to_owned(),

@@ -639,7 +639,7 @@ impl<'a> SpecParser<'a> {
             deadline: None,
             direction: None,
             weight: None,
-            allow: Vec::new(),
+            allow: Default::default(),
             source: Some(source),
         };
         self.attributes(c, &mut indicator)?;

@@ -89,7 +89,7 @@ fn indicators(out: &mut String, indicators: &[Indicator], empty: &[Category]) {
         if let Some(direction) = indicator.direction {
             let _ = write!(out, " direction {}", direction.keyword());
         }
-        for code in &indicator.allow {
+        for code in indicator.allow.iter() {
             let _ = write!(out, " allow {code}");
         }
         out.push('\n');

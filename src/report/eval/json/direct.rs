@@ -234,7 +234,7 @@ mod tests {
             deadline: None,
             direction: None,
             weight: None,
-            allow: Vec::new(),
+            allow: Default::default(),
             source: None,
         }
     }
@@ -270,7 +270,7 @@ mod tests {
             });
             full.direction = Some(Direction::Lower);
             full.weight = Some(Decimal::new(125, 1));
-            full.allow = vec!["unit-slip".to_owned(), "引号\"".to_owned()];
+            full.allow = vec!["unit-slip".to_owned(), "引号\"".to_owned()].into();
             full.source = Some(Provenance {
                 line: 86467,
                 start: 0,
