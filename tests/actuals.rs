@@ -49,13 +49,15 @@ fn located(result: kpi::Result<Actuals>) -> LocatedError {
 /// The id of what a row reports on.
 fn id_of(model: &Department, subject: Subject) -> String {
     match subject {
-        Subject::UnitIndicator { unit, indicator } => {
-            model.units[unit].indicators[indicator].id.to_string()
-        }
-        Subject::ProjectIndicator { project, indicator } => {
-            model.projects[project].indicators[indicator].id.to_string()
-        }
-        Subject::Budget { project } => format!("{}#budget", model.projects[project].id),
+        Subject::UnitIndicator { unit, indicator } => model.units[unit as usize].indicators
+            [indicator as usize]
+            .id
+            .to_string(),
+        Subject::ProjectIndicator { project, indicator } => model.projects[project as usize]
+            .indicators[indicator as usize]
+            .id
+            .to_string(),
+        Subject::Budget { project } => format!("{}#budget", model.projects[project as usize].id),
     }
 }
 

@@ -466,8 +466,8 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
                 actuals.rows.push(ActualRow {
                     line,
                     subject: Subject::ProjectIndicator {
-                        project: p,
-                        indicator: i,
+                        project: p as u32,
+                        indicator: i as u32,
                     },
                     actual: actual_of(&profile, &row.actual),
                     completed: row.completed,
@@ -498,7 +498,7 @@ fn build(case: &Case) -> (Department, Actuals, Profile) {
             line += 1;
             actuals.rows.push(ActualRow {
                 line,
-                subject: Subject::Budget { project: p },
+                subject: Subject::Budget { project: p as u32 },
                 actual,
                 completed: None,
                 note: project.budget_note.map(Box::from),

@@ -585,7 +585,7 @@ impl<'a> Reader<'a> {
                         .index
                         .model()
                         .projects
-                        .get(project)
+                        .get(project as usize)
                         .and_then(|p| p.budget);
                     cells::check_budget_target(target, budget, id)?;
                 }

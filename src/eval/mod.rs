@@ -177,11 +177,13 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
     let mut budget_rows: Vec<Option<&ActualRow>> = vec![None; model.projects.len()];
     for row in &actuals.rows {
         let slot = match row.subject {
-            Subject::UnitIndicator { unit, indicator } => unit_rows.get_mut(unit, indicator),
-            Subject::ProjectIndicator { project, indicator } => {
-                project_rows.get_mut(project, indicator)
+            Subject::UnitIndicator { unit, indicator } => {
+                unit_rows.get_mut(unit as usize, indicator as usize)
             }
-            Subject::Budget { project } => budget_rows.get_mut(project),
+            Subject::ProjectIndicator { project, indicator } => {
+                project_rows.get_mut(project as usize, indicator as usize)
+            }
+            Subject::Budget { project } => budget_rows.get_mut(project as usize),
         };
         if let Some(slot) = slot {
             *slot = Some(row);

@@ -320,7 +320,7 @@ fn the_actuals_read_without_error_and_evaluate() {
         let crate::actuals::Subject::ProjectIndicator { project, indicator } = row.subject else {
             continue;
         };
-        let target = &model.projects[project].indicators[indicator];
+        let target = &model.projects[project as usize].indicators[indicator as usize];
         let (Some(measure), Actual::Quantity { written, .. }) =
             (target.target.measure(), &row.actual)
         else {

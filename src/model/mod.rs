@@ -47,7 +47,10 @@ pub fn exact<T>(v: &mut Vec<T>) {
 /// Lint codes silenced on purpose (`allow CODE` in a spec). Few rows silence any, so none
 /// costs one word instead of an empty vector's three (a province holds a million indicators).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[allow(clippy::box_collection, reason = "one word where an empty vector is three")]
+#[allow(
+    clippy::box_collection,
+    reason = "one word where an empty vector is three"
+)]
 pub struct Allowed(Option<Box<Vec<String>>>);
 
 impl Allowed {

@@ -52,10 +52,15 @@ impl<'m> Slots<'m> {
     /// A subject's number.
     pub(crate) fn slot(&self, subject: Subject) -> usize {
         match subject {
-            Subject::UnitIndicator { unit, indicator } => self.units[unit] + indicator,
-            Subject::ProjectIndicator { project, indicator } => self.projects[project] + indicator,
+            Subject::UnitIndicator { unit, indicator } => {
+                self.units[unit as usize] + indicator as usize
+            }
+            Subject::ProjectIndicator { project, indicator } => {
+                self.projects[project as usize] + indicator as usize
+            }
             Subject::Budget { project } => {
-                self.projects[project] + self.model.projects[project].indicators.len()
+                self.projects[project as usize]
+                    + self.model.projects[project as usize].indicators.len()
             }
         }
     }
@@ -69,15 +74,20 @@ impl<'m> Slots<'m> {
             let project = self.projects.partition_point(|&start| start <= slot) - 1;
             let indicator = slot - self.projects[project];
             if indicator == self.model.projects[project].indicators.len() {
-                Subject::Budget { project }
+                Subject::Budget {
+                    project: project as u32,
+                }
             } else {
-                Subject::ProjectIndicator { project, indicator }
+                Subject::ProjectIndicator {
+                    project: project as u32,
+                    indicator: indicator as u32,
+                }
             }
         } else {
             let unit = self.units.partition_point(|&start| start <= slot) - 1;
             Subject::UnitIndicator {
-                unit,
-                indicator: slot - self.units[unit],
+                unit: unit as u32,
+                indicator: (slot - self.units[unit]) as u32,
             }
         }
     }
@@ -85,9 +95,9 @@ impl<'m> Slots<'m> {
     /// The [`match_key`] of the subject's id.
     fn key(&self, slot: usize) -> Cow<'m, str> {
         match self.subject(slot) {
-            Subject::Budget { project } => {
-                Cow::Owned(match_key(&budget_id(&self.model.projects[project].id)).into_owned())
-            }
+            Subject::Budget { project } => Cow::Owned(
+                match_key(&budget_id(&self.model.projects[project as usize].id)).into_owned(),
+            ),
             subject => match_key(self.indicator_id(subject)),
         }
     }
@@ -99,7 +109,7 @@ impl<'m> Slots<'m> {
         match self.subject(slot) {
             Subject::Budget { project } => key
                 .strip_suffix(BUDGET_SUFFIX)
-                .is_some_and(|head| *match_key(&self.model.projects[project].id) == *head),
+                .is_some_and(|head| *match_key(&self.model.projects[project as usize].id) == *head),
             subject => *match_key(self.indicator_id(subject)) == *key,
         }
     }
@@ -108,10 +118,10 @@ impl<'m> Slots<'m> {
     fn indicator_id(&self, subject: Subject) -> &'m str {
         match subject {
             Subject::UnitIndicator { unit, indicator } => {
-                &self.model.units[unit].indicators[indicator].id
+                &self.model.units[unit as usize].indicators[indicator as usize].id
             }
             Subject::ProjectIndicator { project, indicator } => {
-                &self.model.projects[project].indicators[indicator].id
+                &self.model.projects[project as usize].indicators[indicator as usize].id
             }
             Subject::Budget { .. } => "",
         }
@@ -318,16 +328,24 @@ mod tests {
         for (unit, u) in model.units.iter().enumerate() {
             for (indicator, i) in u.indicators.iter().enumerate() {
                 ids.entry(match_key(&i.id).into_owned())
-                    .or_insert(Subject::UnitIndicator { unit, indicator });
+                    .or_insert(Subject::UnitIndicator {
+                        unit: unit as u32,
+                        indicator: indicator as u32,
+                    });
             }
         }
         for (project, p) in model.projects.iter().enumerate() {
             for (indicator, i) in p.indicators.iter().enumerate() {
                 ids.entry(match_key(&i.id).into_owned())
-                    .or_insert(Subject::ProjectIndicator { project, indicator });
+                    .or_insert(Subject::ProjectIndicator {
+                        project: project as u32,
+                        indicator: indicator as u32,
+                    });
             }
             ids.entry(match_key(&budget_id(&p.id)).into_owned())
-                .or_insert(Subject::Budget { project });
+                .or_insert(Subject::Budget {
+                    project: project as u32,
+                });
         }
         ids
     }

@@ -134,7 +134,7 @@ impl<'m> Index<'m> {
             Subject::Budget { project } => Cow::Owned(
                 self.model
                     .projects
-                    .get(project)
+                    .get(project as usize)
                     .map(|p| budget_id(&p.id))
                     .unwrap_or_default(),
             ),
@@ -146,12 +146,18 @@ impl<'m> Index<'m> {
 
     pub(crate) fn indicator(&self, subject: Subject) -> Option<&'m Indicator> {
         match subject {
-            Subject::UnitIndicator { unit, indicator } => {
-                self.model.units.get(unit)?.indicators.get(indicator)
-            }
-            Subject::ProjectIndicator { project, indicator } => {
-                self.model.projects.get(project)?.indicators.get(indicator)
-            }
+            Subject::UnitIndicator { unit, indicator } => self
+                .model
+                .units
+                .get(unit as usize)?
+                .indicators
+                .get(indicator as usize),
+            Subject::ProjectIndicator { project, indicator } => self
+                .model
+                .projects
+                .get(project as usize)?
+                .indicators
+                .get(indicator as usize),
             Subject::Budget { .. } => None,
         }
     }
@@ -203,16 +209,16 @@ impl<'m> Index<'m> {
             let u = &self.model.units[unit];
             let at = self.indicator_by_names(&u.indicators, names, &format!("unit {}", u.code))?;
             return Ok(Subject::UnitIndicator {
-                unit,
-                indicator: at,
+                unit: unit as u32,
+                indicator: at as u32,
             });
         }
         let project = self.project(names.project, unit)?;
         let p = &self.model.projects[project];
         let at = self.indicator_by_names(&p.indicators, names, &format!("project `{}`", p.name))?;
         Ok(Subject::ProjectIndicator {
-            project,
-            indicator: at,
+            project: project as u32,
+            indicator: at as u32,
         })
     }
 
@@ -428,7 +434,9 @@ impl<'m> Index<'m> {
             }
         }
         let project = self.project(names.project, unit)?;
-        Ok(Subject::Budget { project })
+        Ok(Subject::Budget {
+            project: project as u32,
+        })
     }
 
     /// A row with an id: the id decides; the names beside it must agree with it.
@@ -476,9 +484,11 @@ impl<'m> Index<'m> {
             _ => {}
         }
         let (unit_code, project) = match subject {
-            Subject::UnitIndicator { unit, .. } => (self.model.units[unit].code.as_str(), None),
+            Subject::UnitIndicator { unit, .. } => {
+                (self.model.units[unit as usize].code.as_str(), None)
+            }
             Subject::ProjectIndicator { project, .. } | Subject::Budget { project } => {
-                let p = &self.model.projects[project];
+                let p = &self.model.projects[project as usize];
                 (p.unit.as_str(), Some(p))
             }
         };
