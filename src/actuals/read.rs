@@ -47,20 +47,12 @@ pub fn read(
     profile: &Profile,
     options: &ReadOptions,
 ) -> Result<Actuals> {
-    read_in_parts_of(
-        file,
-        bytes,
-        |_, _| {},
-        model,
-        profile,
-        options,
-        jobs::PART_BYTES,
-    )
+    read_releasing(file, bytes, |_, _| {}, model, profile, options)
 }
 
 /// Like [`read`], calling `release` with ranges of `bytes` whose rows have been read, so that
 /// bytes mapped from a file can give their pages back while the rest are read: a province's
-/// actuals are a third of the memory `kpi eval` holds (BENCHMARKS.md). `release` must leave the
+/// actuals were a quarter of the memory `kpi eval` held (BENCHMARKS.md). `release` must leave the
 /// bytes as they are: a released range may be read again (the rows are read again in one piece
 /// when the parts disagree, and an error quotes its line). Not called when the text had to be
 /// decoded into a copy.

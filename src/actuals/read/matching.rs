@@ -145,21 +145,17 @@ impl<'m> Index<'m> {
     }
 
     pub(crate) fn indicator(&self, subject: Subject) -> Option<&'m Indicator> {
-        match subject {
-            Subject::UnitIndicator { unit, indicator } => self
-                .model
-                .units
-                .get(unit as usize)?
-                .indicators
-                .get(indicator as usize),
-            Subject::ProjectIndicator { project, indicator } => self
-                .model
-                .projects
-                .get(project as usize)?
-                .indicators
-                .get(indicator as usize),
-            Subject::Budget { .. } => None,
-        }
+        let (indicators, indicator) = match subject {
+            Subject::UnitIndicator { unit, indicator } => {
+                (&self.model.units.get(unit as usize)?.indicators, indicator)
+            }
+            Subject::ProjectIndicator { project, indicator } => (
+                &self.model.projects.get(project as usize)?.indicators,
+                indicator,
+            ),
+            Subject::Budget { .. } => return None,
+        };
+        indicators.get(indicator as usize)
     }
 
     /// What a row reports on; `guess` is the slot to try first for an id (the one after the
