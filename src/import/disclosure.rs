@@ -691,14 +691,18 @@ impl<'a> Reader<'a> {
             return Ok(());
         };
         self.accounting.rows_seen += 1;
-        let mut cells: Vec<Cell> = cells.to_vec();
-
-        let deadline = match cells.last().map(|c| parse_deadline(&c.text)) {
-            Some(Some(deadline)) => {
-                cells.pop();
-                Some(deadline)
+        // The row is read in slices of its cells: copied, a province's million rows each
+        // copied their cells twice more.
+        let mut cells = cells;
+        let deadline = match cells.split_last() {
+            Some((last, before)) => {
+                let deadline = parse_deadline(&last.text);
+                if deadline.is_some() {
+                    cells = before;
+                }
+                deadline
             }
-            _ => None,
+            None => None,
         };
         let operator_at = cells
             .iter()
@@ -707,8 +711,8 @@ impl<'a> Reader<'a> {
             .rev()
             .find(|(_, c)| parse_operator(&c.text).is_some())
             .map(|(i, _)| i);
-        let (names, target_cells): (Vec<Cell>, Vec<Cell>) = match operator_at {
-            Some(at) => (cells[..at].to_vec(), cells[at..].to_vec()),
+        let (names, target_cells): (&[Cell], &[Cell]) = match operator_at {
+            Some(at) => cells.split_at(at),
             None => match cells.last() {
                 Some(last)
                     if cells.len() >= 2
@@ -722,9 +726,9 @@ impl<'a> Reader<'a> {
                     } else {
                         cells.len() - 1
                     };
-                    (cells[..split].to_vec(), cells[split..].to_vec())
+                    cells.split_at(split)
                 }
-                _ => (cells.clone(), Vec::new()),
+                _ => (cells, &[]),
             },
         };
 
@@ -754,7 +758,7 @@ impl<'a> Reader<'a> {
                     )
             });
             if categories {
-                return self.category_row(line, &names, &header);
+                return self.category_row(line, names, &header);
             }
         }
         if target_cells.is_empty() || names.is_empty() {
@@ -781,7 +785,7 @@ impl<'a> Reader<'a> {
                 format!("name broken by a line wrap, read as `{}`", cell.text),
             );
         }
-        let placement = place_names(&names, &header);
+        let placement = place_names(names, &header);
         for (text, column, level) in &placement.moved {
             self.note(
                 line.number,
