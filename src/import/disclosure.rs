@@ -15,7 +15,8 @@ use super::{Accounting, Imported, Note, SetAside, Severity};
 use crate::error::{LocatedError, Result};
 use crate::model::id::{self, IdAllocator};
 use crate::model::{
-    BudgetLine, Category, Deadline, Department, Indicator, Names, Project, Provenance, Target, Unit,
+    BudgetLine, Category, Deadline, Department, Indicator, Name, Names, Project, Provenance,
+    Target, Unit,
 };
 use crate::syntax::target::{
     TargetCell, decimal, is_leftover, number_text, parse_cell, parse_deadline, parse_operator,
@@ -345,8 +346,8 @@ fn place_names(names: &[Cell], header: &Header) -> Placement {
 /// A row being built, before ids and inferred deadlines.
 #[derive(Debug)]
 struct RowDraft {
-    level1: String,
-    level2: String,
+    level1: Name,
+    level2: Name,
     name: String,
     target: Target,
     deadline: Option<Deadline>,
@@ -367,8 +368,8 @@ struct Table {
     header: Option<Header>,
     rows: Vec<RowDraft>,
     empty_categories: Vec<Category>,
-    level1: Option<String>,
-    level2: Option<String>,
+    level1: Option<Name>,
+    level2: Option<Name>,
     pending: Option<PendingCategory>,
 }
 
@@ -417,6 +418,8 @@ struct Reader<'a> {
     owner: Option<Owner>,
     notes: Vec<Note>,
     accounting: Accounting,
+    /// The category names read so far, shared by the rows under them.
+    names: Names,
 }
 
 impl<'a> Reader<'a> {
@@ -432,6 +435,7 @@ impl<'a> Reader<'a> {
             owner: None,
             notes: Vec::new(),
             accounting: Accounting::default(),
+            names: Names::default(),
         }
     }
 
@@ -893,10 +897,12 @@ impl<'a> Reader<'a> {
         deadline: Option<Deadline>,
     ) {
         let mut notes = Vec::new();
+        let placed1 = placement.level1.as_deref().map(|t| self.names.name(t));
+        let placed2 = placement.level2.as_deref().map(|t| self.names.name(t));
         let Some(table) = self.table() else { return };
-        let new_level1 = placement.level1.is_some();
-        let level1 = placement.level1.or_else(|| table.level1.clone());
-        let level2 = placement.level2.or_else(|| {
+        let new_level1 = placed1.is_some();
+        let level1 = placed1.or_else(|| table.level1.clone());
+        let level2 = placed2.or_else(|| {
             if new_level1 {
                 None
             } else {
@@ -909,7 +915,7 @@ impl<'a> Reader<'a> {
                 "missing-category",
                 "no 一级指标 on this row or above it".to_owned(),
             ));
-            String::new()
+            Name::from("")
         });
         let (level2, name) = match (level2, placement.name) {
             (Some(l2), Some(name)) => (l2, name),
@@ -919,7 +925,8 @@ impl<'a> Reader<'a> {
                     "missing-name",
                     format!("no 三级指标; the row takes its 二级指标 `{l2}` as its name"),
                 ));
-                (l2.clone(), l2)
+                let name = l2.to_string();
+                (l2, name)
             }
             (None, Some(name)) => {
                 notes.push((
@@ -937,7 +944,7 @@ impl<'a> Reader<'a> {
                         "only the 一级指标 `{level1}` is given; it stands for the 二级 and 三级指标"
                     ),
                 ));
-                (level1.clone(), level1.clone())
+                (level1.clone(), level1.to_string())
             }
         };
         let falls_under = |p: &PendingCategory| {
@@ -965,25 +972,29 @@ impl<'a> Reader<'a> {
 
     fn category_row(&mut self, line: &Line<'_>, names: &[Cell], header: &Header) -> Result<()> {
         let placement = place_names(names, header);
+        let placed1 = placement.level1.as_deref().map(|t| self.names.name(t));
+        // A lone name in the 三级指标 column would not be a category; placement of category
+        // names yields levels one and two only.
+        let level2 = placement
+            .level2
+            .or(placement.name)
+            .map(|t| self.names.name(&t));
         let Some(table) = self.table() else {
             return Ok(());
         };
         let previous = table.pending.take();
-        let new_level1 = placement.level1.is_some();
-        if let Some(level1) = placement.level1 {
+        let new_level1 = placed1.is_some();
+        if let Some(level1) = placed1 {
             table.level1 = Some(level1);
         }
-        // A lone name in the 三级指标 column would not be a category; placement of category
-        // names yields levels one and two only.
-        let level2 = placement.level2.or(placement.name);
         table.level2 = if new_level1 {
             level2.clone()
         } else {
             level2.or(table.level2.take())
         };
         let pending = PendingCategory {
-            level1: table.level1.clone().unwrap_or_default(),
-            level2: table.level2.clone(),
+            level1: table.level1.as_deref().unwrap_or_default().to_owned(),
+            level2: table.level2.as_deref().map(str::to_owned),
             source: line.provenance(),
         };
         table.pending = Some(pending);
@@ -1056,7 +1067,6 @@ impl<'a> Reader<'a> {
 
     /// The model of the tables read; a project's indicators are built on up to `jobs` threads.
     fn finish(mut self, jobs: Option<NonZeroUsize>) -> Result<Imported> {
-        let mut names = Names::default();
         self.close_table();
         if self.units.is_empty() && self.projects.is_empty() {
             return Err(crate::Error::Input {
@@ -1080,7 +1090,7 @@ impl<'a> Reader<'a> {
             } else {
                 draft.code
             };
-            let indicators = indicators(draft.table.rows, &mut names, |row| {
+            let indicators = indicators(draft.table.rows, |row| {
                 id::unit_indicator_id(&code, &row.level1, &row.level2, &row.name)
             });
             department.units.push(Unit {
@@ -1114,9 +1124,9 @@ impl<'a> Reader<'a> {
             named,
             jobs,
             PROJECTS_PER_SHARE,
-            Names::default,
-            |names, (draft, unit_code, project_id)| {
-                let indicators = indicators(draft.table.rows, names, |row| {
+            || (),
+            |(), (draft, unit_code, project_id)| {
+                let indicators = indicators(draft.table.rows, |row| {
                     id::project_indicator_id(&project_id, &row.level1, &row.level2, &row.name)
                 });
                 Project {
@@ -1236,8 +1246,8 @@ fn uncross_names(table: &mut Table) -> Vec<(u32, u32, String)> {
             && match_key(&a.level2) == match_key(&b.name)
             && match_key(&b.level2) == match_key(&a.name);
         if crossed {
-            a.name = a.level2.clone();
-            b.name = b.level2.clone();
+            a.name = a.level2.to_string();
+            b.name = b.level2.to_string();
             fixed.push((a.source.line, b.source.line, a.name.clone()));
             fixed.push((b.source.line, a.source.line, b.name.clone()));
         }
@@ -1270,25 +1280,21 @@ fn is_bare_quantity(text: &str) -> bool {
 }
 
 /// A table's rows as indicators, each with the id `derive` gives it, made unique in the table.
-fn indicators(
-    rows: Vec<RowDraft>,
-    names: &mut Names,
-    derive: impl Fn(&RowDraft) -> String,
-) -> Vec<Indicator> {
+fn indicators(rows: Vec<RowDraft>, derive: impl Fn(&RowDraft) -> String) -> Vec<Indicator> {
     let mut ids = IdAllocator::default();
     rows.into_iter()
         .map(|row| {
             let id = ids.unique(derive(&row));
-            indicator(id, row, names)
+            indicator(id, row)
         })
         .collect()
 }
 
-fn indicator(id: String, row: RowDraft, names: &mut Names) -> Indicator {
+fn indicator(id: String, row: RowDraft) -> Indicator {
     Indicator {
         id: id.into(),
-        level1: names.name(&row.level1),
-        level2: names.name(&row.level2),
+        level1: row.level1,
+        level2: row.level2,
         name: row.name.into(),
         target: row.target,
         deadline: row.deadline,
