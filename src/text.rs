@@ -65,17 +65,18 @@ pub fn is_cjk(c: char) -> bool {
 /// A table cell with its white space tidied: trimmed, runs of spaces collapsed to one, and spaces
 /// between two Chinese characters removed (they are line wraps of the PDF, not words).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CleanCell {
-    pub text: String,
+pub struct CleanCell<'a> {
+    /// Borrowed from the raw cell when trimming is all it needs (nearly every cell).
+    pub text: Cow<'a, str>,
     /// Whether a wrap between Chinese characters was joined.
     pub joined_wrap: bool,
 }
 
-pub fn clean_cell(raw: &str) -> CleanCell {
-    let trimmed = raw.trim_matches(|c: char| c.is_whitespace());
-    if !trimmed.contains(|c: char| c.is_whitespace()) {
+pub fn clean_cell(raw: &str) -> CleanCell<'_> {
+    let trimmed = trim(raw);
+    if !trimmed.contains(char::is_whitespace) {
         return CleanCell {
-            text: trimmed.to_owned(),
+            text: Cow::Borrowed(trimmed),
             joined_wrap: false,
         };
     }
@@ -97,7 +98,10 @@ pub fn clean_cell(raw: &str) -> CleanCell {
             _ => text.push(' '),
         }
     }
-    CleanCell { text, joined_wrap }
+    CleanCell {
+        text: Cow::Owned(text),
+        joined_wrap,
+    }
 }
 
 /// `s` without white space at either end, as [`str::trim`]: text whose ends are plain ASCII or

@@ -59,7 +59,10 @@ pub fn read(text: &str) -> Option<BudgetTable> {
         if !inside {
             continue;
         }
-        let cells: Vec<String> = raw.split('\t').map(|c| clean_cell(c).text).collect();
+        let cells: Vec<String> = raw
+            .split('\t')
+            .map(|c| clean_cell(c).text.into_owned())
+            .collect();
         let Some(total) = cells.iter().skip(1).find_map(|c| amount(c)) else {
             continue; // a header row
         };

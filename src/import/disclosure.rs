@@ -6,6 +6,7 @@
 //! stray operator or `%`. Each is repaired the same way every time and reported with its line;
 //! every row is an indicator or set aside with a reason ([`Accounting`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -130,14 +131,15 @@ impl Line<'_> {
 
 /// A non-empty cell: its column, its byte offset in the line, its tidied text.
 #[derive(Debug, Clone)]
-struct Cell {
+struct Cell<'a> {
     column: usize,
     offset: usize,
-    text: String,
+    /// Borrowed from the line unless cleaning changed it.
+    text: Cow<'a, str>,
     joined_wrap: bool,
 }
 
-fn cells(line: &str) -> Vec<Cell> {
+fn cells(line: &str) -> Vec<Cell<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
     for (column, raw) in line.split('\t').enumerate() {
@@ -284,8 +286,8 @@ fn place_names(names: &[Cell], header: &Header) -> Placement {
     if regular {
         for (cell, position) in names.iter().zip(positions) {
             match position {
-                Position::Slot(level) => placement.set(level, cell.text.clone()),
-                _ => placement.extras.push(cell.text.clone()),
+                Position::Slot(level) => placement.set(level, cell.text.to_string()),
+                _ => placement.extras.push(cell.text.to_string()),
             }
         }
         return placement;
@@ -327,7 +329,7 @@ fn place_names(names: &[Cell], header: &Header) -> Placement {
     for (k, &i) in unknown.iter().enumerate() {
         match free.get(k) {
             Some(&level) => assigned.push((i, level)),
-            None => placement.extras.push(names[i].text.clone()),
+            None => placement.extras.push(names[i].text.to_string()),
         }
     }
     assigned.sort();
@@ -336,9 +338,9 @@ fn place_names(names: &[Cell], header: &Header) -> Placement {
         if positions[i] != Position::Slot(level) {
             placement
                 .moved
-                .push((cell.text.clone(), cell.column, level));
+                .push((cell.text.to_string(), cell.column, level));
         }
-        placement.set(level, cell.text.clone());
+        placement.set(level, cell.text.to_string());
     }
     placement
 }
@@ -491,7 +493,7 @@ impl<'a> Reader<'a> {
         };
         let key = match_key(&first.text);
         if self.titled && self.title_lines.len() < TITLE_LINES && !line.text.contains('\t') {
-            self.title_lines.push(first.text.clone());
+            self.title_lines.push(first.text.to_string());
         }
         if is_page_furniture(&key) {
             return Ok(());
@@ -520,7 +522,7 @@ impl<'a> Reader<'a> {
 
     fn start_unit(&mut self, line: &Line<'_>, cells: &[Cell]) -> Result<()> {
         self.close_table();
-        let label = cells.get(1).map(|c| c.text.as_str()).unwrap_or_default();
+        let label = cells.get(1).map(|c| c.text.as_ref()).unwrap_or_default();
         let code: String = label.chars().take_while(char::is_ascii_digit).collect();
         let mut name = label[code.len()..].to_owned();
         // `558001沈阳市工业和信息化局本级-210100000`: the trailing region code is not the name.
@@ -551,7 +553,7 @@ impl<'a> Reader<'a> {
 
     fn start_project(&mut self, line: &Line<'_>, cells: &[Cell]) -> Result<()> {
         self.close_table();
-        let name = cells.get(1).map(|c| c.text.clone()).unwrap_or_default();
+        let name = cells.get(1).map(|c| c.text.to_string()).unwrap_or_default();
         if cells.get(1).is_some_and(|c| c.joined_wrap) {
             self.note(
                 line.number,
@@ -586,7 +588,7 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
             "年度绩效目标" => {
-                let goal = cells.get(1).map(|c| c.text.clone());
+                let goal = cells.get(1).map(|c| c.text.to_string());
                 if let Some(unit) = self.units.last_mut() {
                     unit.goal = goal;
                 }
@@ -604,7 +606,7 @@ impl<'a> Reader<'a> {
             let amount = cells.iter().rev().find_map(|c| amount(&c.text));
             match amount {
                 Some(amount) if cells.len() >= 2 => {
-                    let name = cells[0].text.clone();
+                    let name = cells[0].text.to_string();
                     if let Some(unit) = self.units.last_mut() {
                         unit.budget_lines.push(BudgetLine { name, amount });
                     }
@@ -623,7 +625,7 @@ impl<'a> Reader<'a> {
     }
 
     fn project_line(&mut self, line: &Line<'_>, key: &str, cells: &[Cell]) -> Result<()> {
-        let next = |i: usize| cells.get(i).map(|c| c.text.clone());
+        let next = |i: usize| cells.get(i).map(|c| c.text.to_string());
         match key {
             "主管部门" => {
                 let department = next(1);
@@ -813,15 +815,15 @@ impl<'a> Reader<'a> {
 
         let (op_text, value_cell, unit_text, rest) = match operator_at {
             Some(_) => (
-                target_cells[0].text.as_str(),
+                target_cells[0].text.as_ref(),
                 target_cells.get(1),
-                target_cells.get(2).map(|c| c.text.as_str()),
+                target_cells.get(2).map(|c| c.text.as_ref()),
                 target_cells.get(3..).unwrap_or_default(),
             ),
             None => (
                 "",
                 target_cells.first(),
-                target_cells.get(1).map(|c| c.text.as_str()),
+                target_cells.get(1).map(|c| c.text.as_ref()),
                 target_cells.get(2..).unwrap_or_default(),
             ),
         };
@@ -1383,7 +1385,7 @@ mod tests {
         assert_eq!(format!("{read:?}"), format!("{whole:?}"));
     }
 
-    fn row(line: &str) -> Vec<Cell> {
+    fn row(line: &str) -> Vec<Cell<'_>> {
         cells(line)
     }
 

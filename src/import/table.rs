@@ -189,14 +189,24 @@ impl TableReader<'_> {
         }
         self.accounting.rows_seen += 1;
         if self.department.is_none() {
-            let name = clean_cell(self.cell(record, Field::Department)).text;
+            let name = clean_cell(self.cell(record, Field::Department))
+                .text
+                .into_owned();
             self.department = (!name.is_empty()).then_some(name);
         }
         let unit = self.unit_index(self.cell(record, Field::Unit));
-        let project_name = clean_cell(self.cell(record, Field::Project)).text;
-        let indicator = clean_cell(self.cell(record, Field::Indicator)).text;
-        let level1 = clean_cell(self.cell(record, Field::Level1)).text;
-        let level2 = clean_cell(self.cell(record, Field::Level2)).text;
+        let project_name = clean_cell(self.cell(record, Field::Project))
+            .text
+            .into_owned();
+        let indicator = clean_cell(self.cell(record, Field::Indicator))
+            .text
+            .into_owned();
+        let level1 = clean_cell(self.cell(record, Field::Level1))
+            .text
+            .into_owned();
+        let level2 = clean_cell(self.cell(record, Field::Level2))
+            .text
+            .into_owned();
         let kind = match_key(self.cell(record, Field::Kind));
         let budget_row = kind == "budget"
             || (kind.is_empty()
