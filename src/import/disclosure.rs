@@ -700,16 +700,10 @@ impl<'a> Reader<'a> {
         // The row is read in slices of its cells: copied, a province's million rows each
         // copied their cells twice more.
         let mut cells = cells;
-        let deadline = match cells.split_last() {
-            Some((last, before)) => {
-                let deadline = parse_deadline(&last.text);
-                if deadline.is_some() {
-                    cells = before;
-                }
-                deadline
-            }
-            None => None,
-        };
+        let deadline = cells.last().and_then(|c| parse_deadline(&c.text));
+        if deadline.is_some() {
+            cells = &cells[..cells.len() - 1];
+        }
         let operator_at = cells
             .iter()
             .enumerate()
