@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 /// An immutable name whose clones share one allocation: every indicator of a category holds
 /// the category's names without a copy (a province's model has a million indicators and a few
-/// dozen distinct categories).
+/// dozen distinct categories). One word, where an `Arc<str>` is two: the text is reached through
+/// a second pointer, and a million indicators hold two names each.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Name(Arc<str>);
+pub struct Name(Arc<Box<str>>);
 
 impl Name {
     pub fn as_str(&self) -> &str {
@@ -39,79 +40,79 @@ impl Borrow<str> for Name {
 
 impl From<&str> for Name {
     fn from(text: &str) -> Name {
-        Name(Arc::from(text))
+        Name(Arc::new(Box::from(text)))
     }
 }
 
 impl From<String> for Name {
     fn from(text: String) -> Name {
-        Name(Arc::from(text))
+        Name(Arc::new(text.into_boxed_str()))
     }
 }
 
 impl From<&String> for Name {
     fn from(text: &String) -> Name {
-        Name(Arc::from(text.as_str()))
+        Name::from(text.as_str())
     }
 }
 
 impl From<Name> for String {
     fn from(name: Name) -> String {
-        name.0.as_ref().to_owned()
+        name.as_str().to_owned()
     }
 }
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Name> for str {
     fn eq(&self, other: &Name) -> bool {
-        self == &*other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Name> for &str {
     fn eq(&self, other: &Name) -> bool {
-        *self == &*other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<Name> for String {
     fn eq(&self, other: &Name) -> bool {
-        **self == *other.0
+        self.as_str() == other.as_str()
     }
 }
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(self.as_str(), f)
     }
 }
 
 impl serde::Serialize for Name {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -134,6 +135,12 @@ impl Names {
 mod tests {
     use super::*;
 
+    /// A province holds two names on each of a million indicators.
+    #[test]
+    fn a_name_is_one_word() {
+        assert_eq!(std::mem::size_of::<Name>(), std::mem::size_of::<usize>());
+    }
+
     #[test]
     fn clones_share_the_text_and_compare_as_text() {
         let name = Name::from("产出指标");
@@ -142,7 +149,6 @@ mod tests {
         assert_eq!(name, "产出指标");
         assert_eq!("产出指标".to_owned(), name);
         assert_eq!(format!("{name} {name:?}"), "产出指标 \"产出指标\"");
-        assert_eq!(std::mem::size_of::<Name>(), 16);
     }
 
     #[test]
