@@ -577,7 +577,7 @@ fn check_bounds(
         let table = &result.table;
         prop_assert_eq!(table.rows.len(), project.indicators.len());
         for row in &table.rows {
-            let name = &project.indicators[row.indicator].name;
+            let name = &project.indicators[row.indicator as usize].name;
             prop_assert!(
                 row.weight >= Decimal::ZERO,
                 "{}: weight {} < 0",
@@ -629,7 +629,7 @@ fn check_bounds(
             let rows: Vec<&RowResult> = table
                 .rows
                 .iter()
-                .filter(|r| project.indicators[r.indicator].level1 == category.level1)
+                .filter(|r| project.indicators[r.indicator as usize].level1 == category.level1)
                 .collect();
             let weight: Decimal = rows.iter().map(|r| r.weight).sum();
             let score: Decimal = rows.iter().map(|r| r.score).sum();

@@ -313,7 +313,7 @@ fn find_row<'a>(
         table
             .rows
             .iter()
-            .find(|r| *indicators[r.indicator].name == *name)
+            .find(|r| *indicators[r.indicator as usize].name == *name)
     };
     evaluation
         .projects

@@ -60,7 +60,7 @@ fn link_rows(table: &mut TableResult, rows: &[Option<&ActualRow>], all: &[Actual
     let size = std::mem::size_of::<ActualRow>().max(1);
     for result in &mut table.rows {
         result.row = rows
-            .get(result.indicator)
+            .get(result.indicator as usize)
             .copied()
             .flatten()
             .and_then(|row| {
@@ -311,7 +311,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
                     .iter()
                     .filter(|r| r.status == Status::NotReported)
                     .map(|r| {
-                        model.projects[p.project].indicators[r.indicator]
+                        model.projects[p.project].indicators[r.indicator as usize]
                             .name
                             .as_ref()
                     })
@@ -321,7 +321,11 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
                     t.rows
                         .iter()
                         .filter(|r| r.status == Status::NotReported)
-                        .map(|r| model.units[u.unit].indicators[r.indicator].name.as_ref())
+                        .map(|r| {
+                            model.units[u.unit].indicators[r.indicator as usize]
+                                .name
+                                .as_ref()
+                        })
                 })
             }))
     };

@@ -202,8 +202,9 @@ impl GradeCounts {
 /// One indicator row, scored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowResult {
-    /// Index of the indicator in its unit's or project's `indicators`.
-    pub indicator: usize,
+    /// Index of the indicator in its unit's or project's `indicators` (32 bits, as a row's
+    /// subject: a result is 84 bytes, not 88).
+    pub indicator: u32,
     /// Index of the actuals row it was scored from in [`Actuals::rows`]; none when no row names
     /// it. What the row says (its text, note, claim, deduction, date and line) is read from there,
     /// not copied: a province holds a million of each.
@@ -386,7 +387,7 @@ mod tests {
     #[test]
     fn a_result_stays_small() {
         let size = std::mem::size_of::<RowResult>();
-        assert!(size <= 88, "RowResult is {size} bytes");
+        assert!(size <= 84, "RowResult is {size} bytes");
     }
 
     #[test]

@@ -353,7 +353,7 @@ fn row_result(
         }
     }
     RowResult {
-        indicator: index,
+        indicator: index as u32,
         // Linked to its row by the caller, which knows where the rows are.
         row: None,
         status: outcome.status,

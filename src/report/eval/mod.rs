@@ -343,7 +343,7 @@ pub(crate) fn rows<'a>(
     table
         .rows
         .iter()
-        .filter_map(|row| indicators.get(row.indicator).map(|i| (i, row)))
+        .filter_map(|row| indicators.get(row.indicator as usize).map(|i| (i, row)))
 }
 
 /// The cells of one indicator row in the text and Markdown tables: 一级指标, 二级指标, 三级指标,
