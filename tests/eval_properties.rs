@@ -1050,7 +1050,7 @@ fn without_claims(actuals: &Actuals) -> Actuals {
     copy
 }
 
-fn has_note(note: Option<&String>) -> bool {
+fn has_note(note: Option<&str>) -> bool {
     note.is_some_and(|n| !n.trim().is_empty())
 }
 
@@ -1293,10 +1293,10 @@ proptest! {
             prop_assert!(!ib.accepted_claimed);
             prop_assert_eq!(ab.rule_score, rb.rule_score);
             if ab.accepted_claimed {
-                let claim = ab.claimed.unwrap_or(Decimal::NEGATIVE_ONE);
+                let claim = ab.claimed(&actuals).unwrap_or(Decimal::NEGATIVE_ONE);
                 prop_assert!(claim >= Decimal::ZERO && claim <= ab.points);
                 prop_assert_eq!(ab.score, claim);
-                prop_assert!(has_note(ab.note.as_ref()));
+                prop_assert!(has_note(ab.note(&actuals)));
             } else {
                 prop_assert_eq!(ab.score, ab.rule_score);
             }

@@ -53,22 +53,23 @@ impl Options {
     }
 }
 
-/// Scores `actuals` against `model`.
 /// Points each result at the actuals row it was scored from, by the row's place in `all`.
 fn link_rows(table: &mut TableResult, rows: &[Option<&ActualRow>], all: &[ActualRow]) {
-    let start = all.as_ptr().addr();
-    let size = std::mem::size_of::<ActualRow>().max(1);
     for result in &mut table.rows {
         result.row = rows
             .get(result.indicator as usize)
             .copied()
             .flatten()
-            .and_then(|row| {
-                let at = (std::ptr::from_ref(row).addr() - start) / size;
-                debug_assert!(std::ptr::eq(&all[at], row), "the row is one of `all`");
-                u32::try_from(at).ok()
-            });
+            .and_then(|row| index_in(row, all));
     }
+}
+
+/// The place of `row`, one of `all`, in `all`.
+fn index_in(row: &ActualRow, all: &[ActualRow]) -> Option<u32> {
+    let size = std::mem::size_of::<ActualRow>().max(1);
+    let at = (std::ptr::from_ref(row).addr() - all.as_ptr().addr()) / size;
+    debug_assert!(std::ptr::eq(&all[at], row), "the row is one of `all`");
+    u32::try_from(at).ok()
 }
 
 /// By default, fewer projects than this per core are scored on one thread: a thread costs more.
@@ -147,6 +148,7 @@ impl<'r> RowsOf<'r> {
     }
 }
 
+/// Scores `actuals` against `model`.
 pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Result<Evaluation> {
     let year = options
         .year
@@ -456,8 +458,7 @@ fn budget(
     let base = adjusted.or(project.budget);
     let note = row
         .and_then(|r| r.note.as_deref())
-        .filter(|n| !n.trim().is_empty())
-        .map(str::to_owned);
+        .filter(|n| !n.trim().is_empty());
     let hundred = Decimal::ONE_HUNDRED;
     let (spent, rate) = match row.map(|r| &r.actual) {
         None | Some(Actual::Missing) => (None, None),
@@ -527,17 +528,12 @@ fn budget(
         adjusted: adjusted.is_some(),
         spent,
         rate: rate.map(round2),
-        actual: row
-            .map(|r| r.actual.written().to_owned())
-            .unwrap_or_default(),
+        row: row.and_then(|r| index_in(r, &actuals.rows)),
         status,
         flags,
         score,
         rule_score,
-        claimed,
         accepted_claimed,
-        note,
-        line: row.map(|r| r.line),
     })
 }
 

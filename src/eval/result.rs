@@ -224,9 +224,20 @@ pub struct RowResult {
     pub accepted_claimed: bool,
 }
 
+/// The actuals row `row` of `actuals`: a result's, which it reads what the row says from.
+fn actual_row(row: Option<u32>, actuals: &Actuals) -> Option<&ActualRow> {
+    actuals.rows.get(usize::try_from(row?).ok()?)
+}
+
+/// 偏差原因, when one is written.
+fn note_of(row: Option<&ActualRow>) -> Option<&str> {
+    row.and_then(|r| r.note.as_deref())
+        .filter(|n| !n.trim().is_empty())
+}
+
 impl RowResult {
     fn actual_row<'a>(&self, actuals: &'a Actuals) -> Option<&'a ActualRow> {
-        actuals.rows.get(usize::try_from(self.row?).ok()?)
+        actual_row(self.row, actuals)
     }
 
     /// The actual as written; empty when none. `actuals` are those the row was scored from.
@@ -236,9 +247,7 @@ impl RowResult {
 
     /// 偏差原因, when one is written.
     pub fn note<'a>(&self, actuals: &'a Actuals) -> Option<&'a str> {
-        self.actual_row(actuals)
-            .and_then(|r| r.note.as_deref())
-            .filter(|n| !n.trim().is_empty())
+        note_of(self.actual_row(actuals))
     }
     /// 得分 the unit claims (S16).
     pub fn claimed(&self, actuals: &Actuals) -> Option<Decimal> {
@@ -282,15 +291,36 @@ pub struct BudgetResult {
     pub spent: Option<Decimal>,
     /// spent / budget, in percent, 2 decimals.
     pub rate: Option<Decimal>,
-    pub actual: String,
+    /// Index of the budget row in [`Actuals::rows`], as a row result's: its actual, note,
+    /// claim and line are read from there.
+    pub row: Option<u32>,
     pub status: Status,
     pub flags: Flags,
     pub score: Decimal,
     pub rule_score: Decimal,
-    pub claimed: Option<Decimal>,
     pub accepted_claimed: bool,
-    pub note: Option<String>,
-    pub line: Option<u32>,
+}
+
+impl BudgetResult {
+    /// The actual as written (`34.5万元`, `96%`); empty when none.
+    pub fn actual<'a>(&self, actuals: &'a Actuals) -> &'a str {
+        actual_row(self.row, actuals).map_or("", |r| r.actual.written())
+    }
+
+    /// 偏差原因, when one is written.
+    pub fn note<'a>(&self, actuals: &'a Actuals) -> Option<&'a str> {
+        note_of(actual_row(self.row, actuals))
+    }
+
+    /// 得分 the unit claims (S16).
+    pub fn claimed(&self, actuals: &Actuals) -> Option<Decimal> {
+        actual_row(self.row, actuals).and_then(ActualRow::claimed)
+    }
+
+    /// The line of the actuals file the budget row came from.
+    pub fn line(&self, actuals: &Actuals) -> Option<u32> {
+        actual_row(self.row, actuals).map(|r| r.line)
+    }
 }
 
 /// A scored table of indicators: a project's (with budget execution) or a unit's 表16.

@@ -66,13 +66,13 @@ pub fn render(report: &Report<'_>) -> String {
             b.budget
                 .map(|v| format!("{} 万元", money(v)))
                 .unwrap_or_default(),
-            b.actual.clone(),
+            b.actual(report.actuals).to_owned(),
             fixed2(b.points),
             fixed2(b.score),
-            b.claimed.map(fixed2).unwrap_or_default(),
+            b.claimed(report.actuals).map(fixed2).unwrap_or_default(),
             b.status.label().to_owned(),
             flag_list(b.flags),
-            b.note.clone().unwrap_or_default(),
+            b.note(report.actuals).unwrap_or_default().to_owned(),
         ]);
     }
     for result in &report.evaluation.units {

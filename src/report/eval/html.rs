@@ -549,7 +549,7 @@ fn projects(out: &mut String, report: &Report<'_>) {
             &format!("{} 的绩效指标", clean(&project.name)),
         );
         incomplete(out, &project.empty_categories);
-        let mut budget = esc(&budget_parts(b).join(" · "));
+        let mut budget = esc(&budget_parts(b, report.actuals).join(" · "));
         budget.push_str(" · ");
         budget.push_str(&status_badge(b.status));
         if !b.flags.is_empty() {
@@ -560,7 +560,7 @@ fn projects(out: &mut String, report: &Report<'_>) {
             );
         }
         let _ = writeln!(out, "<p class=\"budget\"><b>预算执行率</b> {budget}</p>");
-        if let Some(note) = &b.note {
+        if let Some(note) = b.note(report.actuals) {
             let _ = writeln!(
                 out,
                 "<p class=\"budget-note\">预算执行说明：{}</p>",

@@ -396,7 +396,7 @@ fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec
         let Some(project) = project_of(report, result) else {
             continue;
         };
-        render_element(&project_doc(project, result), out);
+        render_element(&project_doc(project, result, report.actuals), out);
         debug_assert!(
             out.ends_with(CLOSE),
             "a project object ends on its own line"
@@ -554,7 +554,11 @@ impl serde_json::ser::Formatter for Indented {
     }
 }
 
-fn project_doc<'a>(project: &'a Project, result: &'a ProjectResult) -> ProjectDoc<'a> {
+fn project_doc<'a>(
+    project: &'a Project,
+    result: &'a ProjectResult,
+    actuals: &'a Actuals,
+) -> ProjectDoc<'a> {
     let table = &result.table;
     ProjectDoc {
         id: &project.id,
@@ -566,7 +570,7 @@ fn project_doc<'a>(project: &'a Project, result: &'a ProjectResult) -> ProjectDo
         flags: labels(table.flags),
         categories: categories(&table.categories),
         empty_categories: empty_categories(&project.empty_categories),
-        budget_execution: budget(&result.budget),
+        budget_execution: budget(&result.budget, actuals),
     }
 }
 
@@ -676,8 +680,8 @@ fn claim(claimed: Option<Decimal>, accepted: bool) -> (Option<Fixed2>, Option<bo
     }
 }
 
-fn budget(b: &BudgetResult) -> BudgetDoc<'_> {
-    let (claimed, accepted_claimed) = claim(b.claimed, b.accepted_claimed);
+fn budget<'a>(b: &'a BudgetResult, actuals: &'a Actuals) -> BudgetDoc<'a> {
+    let (claimed, accepted_claimed) = claim(b.claimed(actuals), b.accepted_claimed);
     BudgetDoc {
         budget: b.budget.map(money),
         adjusted: b.adjusted,
@@ -688,11 +692,11 @@ fn budget(b: &BudgetResult) -> BudgetDoc<'_> {
         rule_score: fixed2(b.rule_score),
         status: b.status.label(),
         flags: labels(b.flags),
-        actual: &b.actual,
+        actual: b.actual(actuals),
         claimed,
         accepted_claimed,
-        note: b.note.as_deref(),
-        line: b.line,
+        note: b.note(actuals),
+        line: b.line(actuals),
     }
 }
 
@@ -787,7 +791,7 @@ mod tests {
         let projects = e.projects.iter().filter_map(|r| {
             let project = project_of(report, r)?;
             Some(WholeProject {
-                doc: project_doc(project, r),
+                doc: project_doc(project, r, report.actuals),
                 indicators: indicators(&project.indicators, &r.table, report.actuals),
             })
         });

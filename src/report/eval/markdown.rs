@@ -48,13 +48,13 @@ pub fn render(report: &Report<'_>) -> String {
             report.actuals,
         );
         let b = &result.budget;
-        let mut budget = budget_parts(b);
+        let mut budget = budget_parts(b, report.actuals);
         budget.push(b.status.label().to_owned());
         if !b.flags.is_empty() {
             budget.push(flag_list(b.flags));
         }
         items.push(format!("预算执行率：{}", md(&budget.join(" · "))));
-        if let Some(note) = &b.note {
+        if let Some(note) = b.note(report.actuals) {
             items.push(format!("预算执行说明：{}", md(note)));
         }
         items.extend(totals(&result.table, "合计"));

@@ -150,11 +150,11 @@ pub(crate) fn row_score_cell(row: &RowResult, actuals: &Actuals) -> String {
     )
 }
 
-pub(crate) fn budget_score_cell(budget: &BudgetResult) -> String {
+pub(crate) fn budget_score_cell(budget: &BudgetResult, actuals: &Actuals) -> String {
     score_cell(
         budget.score,
         budget.rule_score,
-        budget.claimed,
+        budget.claimed(actuals),
         budget.accepted_claimed,
         None,
     )
@@ -162,7 +162,7 @@ pub(crate) fn budget_score_cell(budget: &BudgetResult) -> String {
 
 /// The parts of a budget execution line before its status: `预算 35.88 万元`, `支出 34 万元`,
 /// `执行率 94.76%`, `实际 34万元`, `分值 10.00`, `得分 9.48`.
-pub(crate) fn budget_parts(budget: &BudgetResult) -> Vec<String> {
+pub(crate) fn budget_parts(budget: &BudgetResult, actuals: &Actuals) -> Vec<String> {
     let dash = || "—".to_owned();
     let base = match budget.budget {
         Some(b) if budget.adjusted => format!("{} 万元（调整后）", money(b)),
@@ -173,10 +173,9 @@ pub(crate) fn budget_parts(budget: &BudgetResult) -> Vec<String> {
         .spent
         .map_or_else(dash, |s| format!("{} 万元", money(s)));
     let rate = budget.rate.map_or_else(dash, |r| format!("{}%", fixed2(r)));
-    let actual = if budget.actual.is_empty() {
-        dash()
-    } else {
-        clean(&budget.actual)
+    let actual = match budget.actual(actuals) {
+        "" => dash(),
+        actual => clean(actual),
     };
     vec![
         format!("预算 {base}"),
@@ -184,7 +183,7 @@ pub(crate) fn budget_parts(budget: &BudgetResult) -> Vec<String> {
         format!("执行率 {rate}"),
         format!("实际 {actual}"),
         format!("分值 {}", fixed2(budget.points)),
-        format!("得分 {}", budget_score_cell(budget)),
+        format!("得分 {}", budget_score_cell(budget, actuals)),
     ]
 }
 

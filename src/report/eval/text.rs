@@ -52,7 +52,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
             paint,
         );
         let b = &result.budget;
-        let mut line = format!("预算执行率  {}", budget_parts(b).join("  "));
+        let mut line = format!("预算执行率  {}", budget_parts(b, report.actuals).join("  "));
         line.push_str("  ");
         line.push_str(&paint.status(b.status));
         if !b.flags.is_empty() {
@@ -60,7 +60,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
             line.push_str(&paint.flags(b.flags));
         }
         let _ = writeln!(out, "{line}");
-        if let Some(note) = &b.note {
+        if let Some(note) = b.note(report.actuals) {
             let _ = writeln!(out, "  预算执行说明：{}", clean(note));
         }
         subtotals(&mut out, &result.table, "合计", paint);

@@ -371,7 +371,7 @@ fn project_sheet<'f>(
     project: &Project,
 ) -> (Grid<'f>, Layout) {
     let b = &result.budget;
-    let claims = b.claimed.is_some()
+    let claims = b.claimed(report.actuals).is_some()
         || result
             .table
             .rows
@@ -402,7 +402,7 @@ fn project_sheet<'f>(
         &f.text,
     );
 
-    budget_block(&mut g, f, &layout, 4, project, b);
+    budget_block(&mut g, f, &layout, 4, project, b, report.actuals);
 
     g.merge_text(6, SECTION, 7, SECTION, "年度总体目标", &f.label);
     g.merge_text(6, LEVEL1, 6, TARGET, "预期目标", &f.label);
@@ -443,6 +443,7 @@ fn budget_block<'f>(
     r: u32,
     project: &Project,
     b: &BudgetResult,
+    actuals: &Actuals,
 ) {
     g.merge_text(r, SECTION, r + 1, SECTION, "项目资金（万元）", &f.label);
     let header = [
@@ -470,9 +471,9 @@ fn budget_block<'f>(
     g.number(r, SCORE, b.score, &f.number);
     if let Some(c) = layout.claim {
         g.text(r - 1, c, "申报得分", &f.header);
-        g.money(r, c, b.claimed, &f.number);
+        g.money(r, c, b.claimed(actuals), &f.number);
     }
-    let note = b.note.as_deref().map(multi_line).unwrap_or_default();
+    let note = b.note(actuals).map(multi_line).unwrap_or_default();
     g.text(r, layout.note, &note, &f.text);
     g.text(r, layout.status, b.status.label(), &f.center);
     g.text(r, layout.flags, &flag_list(b.flags), &f.text);
