@@ -188,25 +188,17 @@ impl TableReader<'_> {
             return Ok(());
         }
         self.accounting.rows_seen += 1;
-        if self.department.is_none() {
-            let name = clean_cell(self.cell(record, Field::Department))
-                .text
-                .into_owned();
-            self.department = (!name.is_empty()).then_some(name);
+        let cleaned = |field| clean_cell(self.cell(record, field)).text.into_owned();
+        let department = self
+            .department
+            .is_none()
+            .then(|| cleaned(Field::Department));
+        let (project_name, indicator) = (cleaned(Field::Project), cleaned(Field::Indicator));
+        let (level1, level2) = (cleaned(Field::Level1), cleaned(Field::Level2));
+        if let Some(name) = department.filter(|n| !n.is_empty()) {
+            self.department = Some(name);
         }
         let unit = self.unit_index(self.cell(record, Field::Unit));
-        let project_name = clean_cell(self.cell(record, Field::Project))
-            .text
-            .into_owned();
-        let indicator = clean_cell(self.cell(record, Field::Indicator))
-            .text
-            .into_owned();
-        let level1 = clean_cell(self.cell(record, Field::Level1))
-            .text
-            .into_owned();
-        let level2 = clean_cell(self.cell(record, Field::Level2))
-            .text
-            .into_owned();
         let kind = match_key(self.cell(record, Field::Kind));
         let budget_row = kind == "budget"
             || (kind.is_empty()
