@@ -109,6 +109,11 @@ impl RowNumbers {
 }
 
 impl ActualRow {
+    /// 偏差原因, when it says anything (S9: a blank note explains nothing).
+    pub fn written_note(&self) -> Option<&str> {
+        self.note.as_deref().filter(|n| !n.trim().is_empty())
+    }
+
     /// 调整后预算数 in 万元 (S12).
     pub fn budget(&self) -> Option<Decimal> {
         self.numbers.as_ref().and_then(|n| n.budget)

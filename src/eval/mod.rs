@@ -456,9 +456,7 @@ fn budget(
     let points = profile.budget_points;
     let adjusted = row.and_then(|r| r.budget());
     let base = adjusted.or(project.budget);
-    let note = row
-        .and_then(|r| r.note.as_deref())
-        .filter(|n| !n.trim().is_empty());
+    let note = row.and_then(ActualRow::written_note);
     let hundred = Decimal::ONE_HUNDRED;
     let (spent, rate) = match row.map(|r| &r.actual) {
         None | Some(Actual::Missing) => (None, None),

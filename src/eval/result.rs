@@ -229,12 +229,6 @@ fn actual_row(row: Option<u32>, actuals: &Actuals) -> Option<&ActualRow> {
     actuals.rows.get(usize::try_from(row?).ok()?)
 }
 
-/// 偏差原因, when one is written.
-fn note_of(row: Option<&ActualRow>) -> Option<&str> {
-    row.and_then(|r| r.note.as_deref())
-        .filter(|n| !n.trim().is_empty())
-}
-
 impl RowResult {
     fn actual_row<'a>(&self, actuals: &'a Actuals) -> Option<&'a ActualRow> {
         actual_row(self.row, actuals)
@@ -247,7 +241,7 @@ impl RowResult {
 
     /// 偏差原因, when one is written.
     pub fn note<'a>(&self, actuals: &'a Actuals) -> Option<&'a str> {
-        note_of(self.actual_row(actuals))
+        self.actual_row(actuals).and_then(ActualRow::written_note)
     }
     /// 得分 the unit claims (S16).
     pub fn claimed(&self, actuals: &Actuals) -> Option<Decimal> {
@@ -309,7 +303,7 @@ impl BudgetResult {
 
     /// 偏差原因, when one is written.
     pub fn note<'a>(&self, actuals: &'a Actuals) -> Option<&'a str> {
-        note_of(actual_row(self.row, actuals))
+        actual_row(self.row, actuals).and_then(ActualRow::written_note)
     }
 
     /// 得分 the unit claims (S16).

@@ -67,9 +67,7 @@ pub fn judge(
     ctx: &Context<'_>,
 ) -> Result<Outcome, RowError> {
     let actual = row.map_or(&Actual::Missing, |r| &r.actual);
-    let note = row
-        .and_then(|r| r.note.as_deref())
-        .filter(|n| !n.trim().is_empty());
+    let note = row.and_then(ActualRow::written_note);
     let last_day = indicator.deadline.map(|d| d.last_day(ctx.year));
     let before_deadline = last_day.is_some_and(|d| ctx.as_of < d);
     let mut flags = Flags::default();

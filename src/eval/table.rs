@@ -336,9 +336,7 @@ fn row_result(
     }
     let rule_score = score;
     let claimed = row.and_then(|r| r.claimed());
-    let note = row
-        .and_then(|r| r.note.as_deref())
-        .filter(|n| !n.trim().is_empty());
+    let note = row.and_then(ActualRow::written_note);
     let mut accepted_claimed = false;
     // S16: every difference is flagged; with --accept-claimed a claim within [0, weight] that
     // has a note replaces the rule score.
