@@ -26,5 +26,16 @@ fn main() -> std::process::ExitCode {
             libmimalloc_sys::mi_option_set(PURGE_DELAY, 10);
         }
     }
+    // No transparent huge pages: mimalloc asks for them on its arenas, and a huge page is
+    // zeroed whole on its first touch and again after a purge of any part of it. On the
+    // million rows that was twice the system time (2.2 against 0.9 s) and 20 MB more peak
+    // (BENCHMARKS.md). The process flag, not mimalloc's option: its first arena is mapped
+    // before `main`, and the kernel checks the flag at each fault. Its result is ignored: a
+    // kernel without it keeps huge pages, which cost time, not correctness.
+    #[cfg(all(target_os = "linux", not(feature = "system-alloc")))]
+    // SAFETY: a plain system call on the calling process with integer arguments.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     cli::main()
 }
