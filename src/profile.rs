@@ -3,6 +3,9 @@
 //! `national` (the default) and `hubei` are built in from `specs/profiles/*.toml`; a user's file
 //! in the same format may set every choice.
 
+use std::cell::OnceCell;
+use std::sync::OnceLock;
+
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -56,9 +59,22 @@ pub struct Tier {
     /// Whether the tier counts as 达标.
     #[serde(default)]
     pub met: bool,
+    /// `match_key` of each word, made once: a province's qualitative actuals ask for them
+    /// hundreds of thousands of times.
+    #[serde(skip)]
+    word_keys: OnceLock<Box<[String]>>,
 }
 
 impl Tier {
+    fn word_keys(&self) -> &[String] {
+        self.word_keys.get_or_init(|| {
+            self.words
+                .iter()
+                .map(|w| match_key(w).into_owned())
+                .collect()
+        })
+    }
+
     pub fn admits(&self, share: Decimal) -> bool {
         share >= self.low && (share < self.high || self.high_inclusive && share == self.high)
     }
@@ -192,17 +208,17 @@ impl Profile {
     /// The tier a qualitative actual names, and the rest of the text after the tier word.
     pub fn tier_of<'a>(&self, actual: &'a str, target_text: &str) -> Option<(&Tier, &'a str)> {
         let key = match_key(actual);
-        let target = match_key(target_text);
+        let target = OnceCell::new();
         // The longest word wins: 基本达成 is not 达成, 未完成 is not 完成.
         let mut best: Option<(&Tier, usize)> = None;
         for tier in &self.tiers {
-            let words = tier
-                .words
-                .iter()
-                .map(|w| match_key(w))
-                .chain((tier.target_text && !target.is_empty()).then(|| target.clone()));
+            let target = tier
+                .target_text
+                .then(|| &**target.get_or_init(|| match_key(target_text)))
+                .filter(|t| !t.is_empty());
+            let words = tier.word_keys().iter().map(String::as_str).chain(target);
             for word in words {
-                if key.starts_with(&*word) && best.is_none_or(|(_, len)| word.len() > len) {
+                if key.starts_with(word) && best.is_none_or(|(_, len)| word.len() > len) {
                     best = Some((tier, word.len()));
                 }
             }

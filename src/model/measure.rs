@@ -3,8 +3,8 @@
 //! `0.1 万户` and `1000 户` are the same quantity; `9 亿元` is `90000 万元`. Every conversion of the
 //! project happens here, exactly, in [`Decimal`] (scoring.md S8).
 
+use hashbrown::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
 
