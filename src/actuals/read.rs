@@ -94,7 +94,7 @@ fn read_in_parts_of<B: AsRef<[u8]> + Sync>(
             let lines = memchr::memchr_iter(b'\n', loaded.text.as_bytes()).count();
             Ok::<_, Error>((loaded, lines))
         },
-        || Index::new(model),
+        || Index::new(model, options.jobs),
     );
     let (loaded, lines) = loaded?;
     // Where the text starts in the bytes, when it is the bytes themselves.
@@ -1342,7 +1342,7 @@ mod tests {
         /// Whether the parts were joined, without reading again in one piece.
         fn joined(model: &Department, text: &str, parts: usize) -> bool {
             let source = TableSource::new("a.csv", text);
-            let index = Index::new(model);
+            let index = Index::new(model, None);
             let profile = Profile::national();
             let mut head = Reader::new(&source, &index, &|_| {}, &profile, "UTF-8", 0);
             let body = head.read_header().expect("a header");

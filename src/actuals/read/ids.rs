@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
+use std::num::NonZeroUsize;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
@@ -10,6 +11,11 @@ use crate::model::id::budget_id;
 use crate::text::match_key;
 
 use super::super::Subject;
+
+/// Projects whose ids are hashed together, and such chunks a thread takes at least: below
+/// 8 192 projects a thread costs more.
+const PROJECTS_A_CHUNK: usize = 1 << 12;
+const CHUNKS_PER_THREAD: usize = 2;
 
 /// What every budget execution id ends with: `<project id>#budget`.
 const BUDGET_SUFFIX: &str = "#budget";
@@ -102,6 +108,39 @@ impl<'m> Slots<'m> {
         }
     }
 
+    /// The hash of every slot's key, in slot order; the model's projects hashed in shares on up
+    /// to `jobs` threads. Walked in model order: finding each slot's subject by its number
+    /// would search the blocks a million times.
+    fn key_hashes(&self, hasher: &DefaultHashBuilder, jobs: Option<NonZeroUsize>) -> Vec<u64> {
+        let model = self.model;
+        let hash = |id: &str| hasher.hash_one(&*match_key(id));
+        let mut hashes: Vec<u64> = model
+            .units
+            .iter()
+            .flat_map(|u| u.indicators.iter().map(|i| hash(&i.id)))
+            .collect();
+        let chunks: Vec<_> = model.projects.chunks(PROJECTS_A_CHUNK).collect();
+        let per_chunk = crate::jobs::map_in_shares(
+            chunks,
+            jobs,
+            CHUNKS_PER_THREAD,
+            || (),
+            |(), chunk| {
+                let mut hashes = Vec::with_capacity(chunk.len() * 11);
+                for p in chunk {
+                    hashes.extend(p.indicators.iter().map(|i| hash(&i.id)));
+                    hashes.push(hasher.hash_one(&*match_key(&budget_id(&p.id))));
+                }
+                hashes
+            },
+        );
+        hashes.reserve_exact(self.count - hashes.len());
+        for chunk in per_chunk {
+            hashes.extend(chunk);
+        }
+        hashes
+    }
+
     /// Whether the subject's id has the key `key`, without building a budget id: the key of
     /// `<id>#budget` is the key of `<id>` and the suffix, which has nothing to fold (tested for
     /// every character).
@@ -139,20 +178,22 @@ pub(crate) struct Ids {
 }
 
 impl Ids {
-    pub(crate) fn new(slots: &Slots<'_>) -> Ids {
+    pub(crate) fn new(slots: &Slots<'_>, jobs: Option<NonZeroUsize>) -> Ids {
         let hasher = DefaultHashBuilder::default();
+        let hashes = slots.key_hashes(&hasher, jobs);
         let mut table = HashTable::with_capacity(slots.count());
         let mut shadowed = vec![false; slots.count()];
-        for (slot, shadow) in shadowed.iter_mut().enumerate() {
-            let key = slots.key(slot);
-            let hash = hasher.hash_one(&*key);
-            if table
-                .find(hash, |&other| slots.has_key(other, &key))
-                .is_some()
-            {
+        for (slot, (shadow, &hash)) in shadowed.iter_mut().zip(&hashes).enumerate() {
+            // The slot's key is made only for a slot already there with a like hash.
+            let mut key = None;
+            let mut same = |other: usize| {
+                let key = key.get_or_insert_with(|| slots.key(slot));
+                slots.has_key(other, key)
+            };
+            if table.find(hash, |&other| same(other)).is_some() {
                 *shadow = true;
             } else {
-                table.insert_unique(hash, slot, |&other| hasher.hash_one(&*slots.key(other)));
+                table.insert_unique(hash, slot, |&other| hashes[other]);
             }
         }
         Ids {
@@ -287,7 +328,7 @@ mod tests {
     fn ids_find_the_first_subject_of_a_key_whatever_the_guess() {
         let model = model();
         let slots = Slots::new(&model);
-        let ids = Ids::new(&slots);
+        let ids = Ids::new(&slots, None);
         let mut first: std::collections::HashMap<String, usize> = Default::default();
         for slot in 0..slots.count() {
             first.entry(slots.key(slot).into_owned()).or_insert(slot);
@@ -385,7 +426,7 @@ mod tests {
                 ..Department::default()
             };
             let slots = Slots::new(&model);
-            let ids = Ids::new(&slots);
+            let ids = Ids::new(&slots, None);
             let expected = first_subjects(&model);
             for slot in 0..slots.count() {
                 proptest::prop_assert_eq!(slots.slot(slots.subject(slot)), slot);
@@ -406,6 +447,55 @@ mod tests {
                     let found = ids.find(&slots, &key, guess).map(|slot| slots.subject(slot));
                     proptest::prop_assert_eq!(found, wanted, "{:?} guessing {:?}", query, guess);
                 }
+            }
+        }
+    }
+
+    /// A model large enough to be hashed on several threads: the hashes are the one thread's,
+    /// in slot order, and each id finds the first subject with its key (ids repeat across
+    /// projects and fold together: `I-7` and `i-7`).
+    #[test]
+    fn ids_hashed_on_several_threads_are_those_of_one() {
+        let projects = PROJECTS_A_CHUNK * CHUNKS_PER_THREAD * 3 + 5;
+        let model = Department {
+            units: model().units,
+            projects: (0..projects)
+                .map(|p| Project {
+                    id: format!("P{p}"),
+                    indicators: vec![
+                        indicator(&format!("P{p}-a")),
+                        indicator(&if p % 2 == 0 {
+                            format!("I-{}", p % 97)
+                        } else {
+                            format!("i-{}", p % 97)
+                        }),
+                    ],
+                    ..Project::default()
+                })
+                .collect(),
+            ..Department::default()
+        };
+        let slots = Slots::new(&model);
+        let hasher = DefaultHashBuilder::default();
+        let one = slots.key_hashes(&hasher, NonZeroUsize::new(1));
+        let three = slots.key_hashes(&hasher, NonZeroUsize::new(3));
+        let each: Vec<u64> = (0..slots.count())
+            .map(|slot| hasher.hash_one(&*slots.key(slot)))
+            .collect();
+        assert_eq!(one, each);
+        assert_eq!(three, each);
+        let ids = Ids::new(&slots, NonZeroUsize::new(3));
+        let expected = first_subjects(&model);
+        assert_eq!(ids.shadowed.iter().filter(|&&s| s).count(), projects - 97);
+        for p in (0..projects).step_by(101) {
+            for query in [
+                format!("p{p}-A"),
+                format!("i-{}", p % 97),
+                budget_id(&format!("P{p}")),
+            ] {
+                let key = match_key(&query);
+                let found = ids.find(&slots, &key, None).map(|slot| slots.subject(slot));
+                assert_eq!(found, expected.get(&*key).copied(), "{query}");
             }
         }
     }

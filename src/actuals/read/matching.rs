@@ -1,7 +1,10 @@
 //! Rows → subjects: by id, or by names compared with [`match_key`]; budget execution (S12).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::OnceLock;
+
+use hashbrown::HashMap;
 
 use crate::model::id::budget_id;
 use crate::model::{Department, Indicator, Project, Unit};
@@ -61,12 +64,14 @@ pub(crate) struct Index<'m> {
     unit_code_keys: HashMap<String, usize>,
     /// `match_key(name)` → units of that name, in model order.
     unit_names: HashMap<String, Vec<usize>>,
-    /// `match_key` of a project's id and of its name → projects, in model order.
-    projects: HashMap<String, Vec<usize>>,
+    /// `match_key` of a project's id and of its name → projects, in model order. Made on first
+    /// use: rows that give their id never ask, and a province has a hundred thousand projects.
+    projects: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl<'m> Index<'m> {
-    pub(crate) fn new(model: &'m Department) -> Index<'m> {
+    /// The index of `model`, its ids hashed on up to `jobs` threads.
+    pub(crate) fn new(model: &'m Department, jobs: Option<NonZeroUsize>) -> Index<'m> {
         let mut unit_codes = HashMap::new();
         let mut unit_code_keys = HashMap::new();
         let mut unit_names: HashMap<String, Vec<usize>> = HashMap::new();
@@ -80,25 +85,31 @@ impl<'m> Index<'m> {
                 .or_default()
                 .push(at);
         }
-        let mut projects: HashMap<String, Vec<usize>> = HashMap::new();
-        for (at, p) in model.projects.iter().enumerate() {
-            let id = match_key(&p.id);
-            let name = match_key(&p.name);
-            if name != id {
-                projects.entry(name.into_owned()).or_default().push(at);
-            }
-            projects.entry(id.into_owned()).or_default().push(at);
-        }
         let slots = Slots::new(model);
         Index {
             model,
-            ids: Ids::new(&slots),
+            ids: Ids::new(&slots, jobs),
             slots,
             unit_codes,
             unit_code_keys,
             unit_names,
-            projects,
+            projects: OnceLock::new(),
         }
+    }
+
+    fn projects(&self) -> &HashMap<String, Vec<usize>> {
+        self.projects.get_or_init(|| {
+            let mut projects: HashMap<String, Vec<usize>> = HashMap::new();
+            for (at, p) in self.model.projects.iter().enumerate() {
+                let id = match_key(&p.id);
+                let name = match_key(&p.name);
+                if name != id {
+                    projects.entry(name.into_owned()).or_default().push(at);
+                }
+                projects.entry(id.into_owned()).or_default().push(at);
+            }
+            projects
+        })
     }
 
     /// How many subjects the model has: every indicator and every project's budget execution.
@@ -274,7 +285,7 @@ impl<'m> Index<'m> {
         let key = match_key(cell);
         let projects = &self.model.projects;
         // A project whose id is another's name is found under both.
-        let mut named: Vec<usize> = self.projects.get(&*key).cloned().unwrap_or_default();
+        let mut named: Vec<usize> = self.projects().get(&*key).cloned().unwrap_or_default();
         named.sort_unstable();
         named.dedup();
         let unit = unit.map(|at| &self.model.units[at]);
