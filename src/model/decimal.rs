@@ -17,6 +17,9 @@ impl DecimalText {
         // Zero has no digits of its own: only the ones its scale asks for.
         let digits = if mantissa == 0 {
             ""
+        } else if let Ok(small) = u64::try_from(mantissa) {
+            // Nearly every value: formatting a u128 divides in 128 bits.
+            digits.format(small)
         } else {
             digits.format(mantissa)
         };
@@ -51,7 +54,16 @@ impl DecimalText {
         debug_assert!(places <= 8, "room for 8 places");
         // A mantissa that could not take the missing zeros is rescaled as far as it goes by
         // `rescale`: its text comes from there.
-        let room = 10u128.pow(28 - places as u32);
+        const ROOM: [u128; 9] = {
+            let mut room = [0; 9];
+            let mut places = 0;
+            while places < 9 {
+                room[places] = 10u128.pow(28 - places as u32);
+                places += 1;
+            }
+            room
+        };
+        let room = ROOM[places];
         if value.mantissa().unsigned_abs() >= room {
             let mut value = value.normalize();
             if value.scale() < places as u32 {
