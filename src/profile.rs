@@ -38,6 +38,20 @@ pub struct Group {
     /// A category that receives these points when the project has no row in this group (S1).
     #[serde(default)]
     pub absent_to: Option<String>,
+    /// `category_key` of each category, made once: every row of a province asks.
+    #[serde(skip)]
+    category_keys: OnceLock<Box<[String]>>,
+}
+
+impl Group {
+    fn category_keys(&self) -> &[String] {
+        self.category_keys.get_or_init(|| {
+            self.categories
+                .iter()
+                .map(|c| category_key(c).into_owned())
+                .collect()
+        })
+    }
 }
 
 /// S7: a tier of qualitative actuals.
@@ -202,7 +216,7 @@ impl Profile {
         let key = category_key(level1);
         self.groups
             .iter()
-            .position(|g| g.categories.iter().any(|c| category_key(c) == key))
+            .position(|g| g.category_keys().iter().any(|c| *c == key))
     }
 
     /// The tier a qualitative actual names, and the rest of the text after the tier word.

@@ -376,9 +376,13 @@ fn categories(
 ) -> Vec<CategoryResult> {
     let mut out: Vec<CategoryResult> = Vec::new();
     // An indicator's category shares its name; a category named elsewhere gets its own.
+    // No two categories in `out` share a key, so one of the same text is the one.
     let find = |level1: &str, shared: Option<&Name>, out: &mut Vec<CategoryResult>| -> usize {
-        let k = category_key(level1);
-        match out.iter().position(|c| category_key(&c.level1) == k) {
+        let same = || {
+            let k = category_key(level1);
+            out.iter().position(|c| category_key(&c.level1) == k)
+        };
+        match out.iter().position(|c| *c.level1 == *level1).or_else(same) {
             Some(i) => i,
             None => {
                 out.push(CategoryResult {

@@ -707,6 +707,21 @@ pub fn parse_operator(cell: &str) -> Option<Operator> {
 
 /// deadline = year sep month [sep day] | year 年 month 月 [day 日] [suffix] | [year 年] (底|末)
 pub fn parse_deadline(cell: &str) -> Option<Deadline> {
+    // `2024-12`, nearly every deadline of a table, read without folding or the grammar.
+    if let &[y0, y1, y2, y3, b'-', m0, m1] = cell.trim().as_bytes()
+        && [y0, y1, y2, y3, m0, m1].iter().all(u8::is_ascii_digit)
+    {
+        let digit = |b: u8| i32::from(b - b'0');
+        let year = digit(y0) * 1000 + digit(y1) * 100 + digit(y2) * 10 + digit(y3);
+        let month = (digit(m0) * 10 + digit(m1)) as u32;
+        if (1..=12).contains(&month) {
+            return Some(Deadline::Month { year, month });
+        }
+    }
+    deadline_by_grammar(cell)
+}
+
+fn deadline_by_grammar(cell: &str) -> Option<Deadline> {
     let folded = fold(cell.trim());
     all_consuming(deadline)
         .parse(folded.trim())
@@ -1069,6 +1084,31 @@ mod tests {
         // `＞＝` is 6 bytes raw and 2 bytes folded.
         let err = parse_cell("＞＝1e40").unwrap_err();
         assert_eq!(err.offset, "＞＝".len());
+    }
+
+    #[test]
+    fn a_year_and_month_read_at_once_as_the_grammar_reads_them() {
+        for year in ["0000", "1999", "2024", "9999"] {
+            for month in 0..100 {
+                for cell in [
+                    format!("{year}-{month:02}"),
+                    format!(" {year}-{month:02}\t"),
+                ] {
+                    assert_eq!(
+                        parse_deadline(&cell),
+                        deadline_by_grammar(&cell),
+                        "{cell:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            parse_deadline("2024-12"),
+            Some(Deadline::Month {
+                year: 2024,
+                month: 12
+            })
+        );
     }
 
     #[test]
