@@ -104,21 +104,72 @@ pub fn clean_cell(raw: &str) -> CleanCell<'_> {
     }
 }
 
-/// `s` without white space at either end, as [`str::trim`]: text whose ends are plain ASCII or
-/// CJK (nearly every cell) is returned without the `char`-by-`char` scan.
+/// `s` without white space at either end, as [`str::trim`], the very same slice: text whose ends
+/// are plain ASCII or CJK (nearly every cell) is returned as it is, and ASCII spaces are skipped
+/// byte by byte; only other white space takes the `char`-by-`char` scan.
 pub fn trim(s: &str) -> &str {
-    let bytes = s.as_bytes();
-    // No White_Space character starts with a byte of E4–EF (U+4000–U+FFFF): ideographs, and
-    // full-width forms.
-    let plain_start = |b: u8| (b.is_ascii() && !is_ascii_space(b)) || (0xE4..=0xEF).contains(&b);
-    let plain_end = match bytes {
-        [.., b] if b.is_ascii() => !is_ascii_space(*b),
+    let plain = match s.as_bytes() {
+        [first, .., last] => starts_plain(*first) && ends_plain(s.as_bytes(), *last),
+        [only] => starts_plain(*only),
+        [] => true,
+    };
+    if plain {
+        return s;
+    }
+    match trim_start(s) {
+        // As `str::trim`, the empty slice at the start: callers measure offsets from it.
+        "" => &s[..0],
+        rest => trim_end(rest),
+    }
+}
+
+/// Whether a text starting with byte `b` starts with no white space. No White_Space character
+/// starts with a byte of E4–EF (U+4000–U+FFFF): ideographs, and full-width forms.
+fn starts_plain(b: u8) -> bool {
+    (b.is_ascii() && !is_ascii_space(b)) || (0xE4..=0xEF).contains(&b)
+}
+
+/// Whether `bytes`, whose last byte is `last`, end with no white space.
+fn ends_plain(bytes: &[u8], last: u8) -> bool {
+    match bytes {
+        _ if last.is_ascii() => !is_ascii_space(last),
+        // A lead byte of E4–EF three bytes from the end starts the last character.
         [.., lead, _, _] => (0xE4..=0xEF).contains(lead),
         _ => false,
-    };
-    match bytes.first() {
-        Some(&first) if plain_start(first) && plain_end => s,
-        _ => s.trim(),
+    }
+}
+
+/// `s` without white space at its start, as [`str::trim_start`], the same way as [`trim`].
+pub fn trim_start(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    if bytes.first().is_some_and(|&b| starts_plain(b)) {
+        return s;
+    }
+    let spaces = bytes.iter().take_while(|&&b| is_ascii_space(b)).count();
+    match bytes.get(spaces) {
+        None => &s[spaces..],
+        Some(&b) if starts_plain(b) => &s[spaces..],
+        Some(_) => s[spaces..].trim_start(),
+    }
+}
+
+/// `s` without white space at its end, as [`str::trim_end`], the same way as [`trim`].
+pub fn trim_end(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    if bytes.last().is_some_and(|&b| ends_plain(bytes, b)) {
+        return s;
+    }
+    let spaces = bytes
+        .iter()
+        .rev()
+        .take_while(|&&b| is_ascii_space(b))
+        .count();
+    let rest = &bytes[..bytes.len() - spaces];
+    let s = &s[..rest.len()];
+    match rest.last() {
+        None => s,
+        Some(&last) if ends_plain(rest, last) => s,
+        Some(_) => s.trim_end(),
     }
 }
 
@@ -270,9 +321,17 @@ mod tests {
         #[test]
         fn trim_is_str_trim(s in "\\PC{0,6}", ends in "[ \t\u{b}\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}a中ＡＡ]{0,2}") {
             for text in [format!("{ends}{s}"), format!("{s}{ends}"), format!("{ends}{s}{ends}")] {
-                proptest::prop_assert_eq!(trim(&text), text.trim());
+                // The same slices, not only the same text: callers take offsets from them.
+                proptest::prop_assert_eq!(span(trim(&text)), span(text.trim()));
+                proptest::prop_assert_eq!(span(trim_start(&text)), span(text.trim_start()));
+                proptest::prop_assert_eq!(span(trim_end(&text)), span(text.trim_end()));
             }
         }
+    }
+
+    /// Where a slice starts and how long it is.
+    fn span(s: &str) -> (*const u8, usize) {
+        (s.as_ptr(), s.len())
     }
 
     #[test]
@@ -286,12 +345,28 @@ mod tests {
                 format!("完成率{space}"),
                 format!("{space}5{space}"),
             ] {
-                assert_eq!(trim(&text), text.trim(), "{:?}", space);
+                assert_eq!(span(trim(&text)), span(text.trim()), "{:?}", space);
+                assert_eq!(
+                    span(trim_start(&text)),
+                    span(text.trim_start()),
+                    "{space:?}"
+                );
+                assert_eq!(span(trim_end(&text)), span(text.trim_end()), "{space:?}");
+                let blank = format!("{space} {space}");
+                assert_eq!(span(trim(&blank)), span(blank.trim()), "{space:?}");
+                assert_eq!(
+                    span(trim_start(&blank)),
+                    span(blank.trim_start()),
+                    "{space:?}"
+                );
+                assert_eq!(span(trim_end(&blank)), span(blank.trim_end()), "{space:?}");
             }
         }
         assert_eq!(trim("100%"), "100%");
         assert_eq!(trim("　企业户数　"), "企业户数");
         assert_eq!(trim(""), "");
+        assert_eq!(trim(" \t "), "");
+        assert_eq!(trim("  category \"产出\" \r"), "category \"产出\"");
     }
 
     #[test]

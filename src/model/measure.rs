@@ -3,12 +3,14 @@
 //! `0.1 万户` and `1000 户` are the same quantity; `9 亿元` is `90000 万元`. Every conversion of the
 //! project happens here, exactly, in [`Decimal`] (scoring.md S8).
 
-use hashbrown::HashMap;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
+use hashbrown::HashMap;
 use rust_decimal::Decimal;
+
+use crate::text::trim;
 
 /// What a unit measures. Quantities convert only within one dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -282,7 +284,7 @@ impl Measure {
     /// it; see [`Measure::unknown`].
     pub fn known(symbol: &str) -> Option<Measure> {
         KNOWN
-            .get(symbol.trim())
+            .get(trim(symbol))
             .map(|data| Measure(Repr::Known(data)))
     }
 
@@ -305,7 +307,7 @@ impl Measure {
 
     /// The known unit, or the unit kept as written.
     pub fn parse(symbol: &str) -> Measure {
-        Measure::known(symbol).unwrap_or_else(|| Measure::unknown(symbol.trim()))
+        Measure::known(symbol).unwrap_or_else(|| Measure::unknown(trim(symbol)))
     }
 
     pub fn percent() -> Measure {

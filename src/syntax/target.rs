@@ -20,7 +20,7 @@ use nom::{
 use rust_decimal::Decimal;
 
 use crate::model::{Deadline, Measure, Operator, Target};
-use crate::text::fold;
+use crate::text::{fold, trim};
 
 /// What one target cell holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -383,11 +383,11 @@ fn read_quantity(folded: &str) -> Result<Reading, TargetError> {
         }
         Err(_) => (rest, None),
     };
-    let rest = rest.trim();
+    let rest = trim(rest);
     let (unit_part, post) = split_postfix(rest);
-    let measure = match unit_text(unit_part.trim()) {
+    let measure = match unit_text(trim(unit_part)) {
         Some(m) => Some(m),
-        None if unit_part.trim().is_empty() => low_percent.then(Measure::percent),
+        None if trim(unit_part).is_empty() => low_percent.then(Measure::percent),
         None => return Ok(Reading::Text(op.filter(|_| !word_operator))),
     };
     if low_percent && measure.as_ref().is_some_and(|m| m.symbol() != "%") {
@@ -438,7 +438,7 @@ fn bracketed_range(rest: &str) -> Option<Result<Interval, TargetError>> {
     let (inside, after) = body.split_once(']')?;
     let (low_text, high_text) = inside.split_once(',')?;
     let bound = |text: &str| -> Option<Result<Decimal, TargetError>> {
-        let text = text.trim();
+        let text = trim(text);
         match number_text(text) {
             Ok(("", number)) => Some(decimal(number).map_err(|expected| TargetError {
                 offset: 0,
@@ -449,7 +449,7 @@ fn bracketed_range(rest: &str) -> Option<Result<Interval, TargetError>> {
         }
     };
     let (low, high) = (bound(low_text)?, bound(high_text)?);
-    let unit = after.trim();
+    let unit = trim(after);
     let measure = if unit.is_empty() {
         None
     } else {
@@ -459,7 +459,7 @@ fn bracketed_range(rest: &str) -> Option<Result<Interval, TargetError>> {
         (Ok(low), Ok(high)) if high < low => Err(TargetError {
             offset: 0,
             expected: format!("a range whose upper bound is at least its lower bound {low}"),
-            found: format!("`{}`", rest.trim()),
+            found: format!("`{}`", trim(rest)),
         }),
         (Ok(low), Ok(high)) => Ok((low, high, measure)),
         (Err(e), _) | (_, Err(e)) => Err(e),
@@ -488,8 +488,8 @@ fn split_postfix(rest: &str) -> (&str, Option<Operator>) {
 
 /// Reads a one-cell target (年度指标值): `≥50个`, `=100%`, `10～15个`, `确保稳定`, `/`.
 pub fn parse_cell(raw: &str) -> Result<ParsedTarget, TargetError> {
-    let folded = fold(raw.trim());
-    let folded = folded.trim();
+    let folded = fold(trim(raw));
+    let folded = trim(&folded);
     if folded.is_empty() {
         return Err(TargetError {
             offset: 0,
@@ -506,7 +506,7 @@ pub fn parse_cell(raw: &str) -> Result<ParsedTarget, TargetError> {
             notes: Vec::new(),
         });
     }
-    let reading = read_quantity(folded).map_err(|e| e.mapped_to(raw.trim()))?;
+    let reading = read_quantity(folded).map_err(|e| e.mapped_to(trim(raw)))?;
     Ok(match reading {
         Reading::Text(op) => {
             let numeric = folded.starts_with(|c: char| c.is_ascii_digit())
@@ -522,18 +522,18 @@ pub fn parse_cell(raw: &str) -> Result<ParsedTarget, TargetError> {
                     .unwrap_or(folded),
                 None => folded,
             };
-            let text = raw_text_for(raw.trim(), folded, text);
+            let text = raw_text_for(trim(raw), folded, text);
             let mut notes: Vec<TargetNote> =
                 op.map(TargetNote::StrayOperator).into_iter().collect();
             if numeric {
-                notes.push(TargetNote::NumericText(raw.trim().to_owned()));
+                notes.push(TargetNote::NumericText(trim(raw).to_owned()));
             }
             ParsedTarget {
                 cell: TargetCell::Target(Target::Qualitative(text)),
                 notes,
             }
         }
-        Reading::Quantity(q) => quantity_target(q, raw.trim()),
+        Reading::Quantity(q) => quantity_target(q, trim(raw)),
     })
 }
 
@@ -543,7 +543,7 @@ fn raw_text_for(raw: &str, folded: &str, kept: &str) -> String {
     if kept.len() == folded.len() {
         raw.to_owned()
     } else {
-        kept.trim().to_owned()
+        trim(kept).to_owned()
     }
 }
 
@@ -596,15 +596,15 @@ pub fn parse_split(
     value_cell: &str,
     unit_cell: &str,
 ) -> Result<ParsedTarget, TargetError> {
-    let op = match fold(op_cell.trim()).trim() {
+    let op = match fold(trim(op_cell)).trim() {
         "" => None,
         folded => Some(parse_operator(folded).ok_or_else(|| TargetError {
             offset: 0,
             expected: "an operator (>=, >, <=, <, = or 不低于 …)".to_owned(),
-            found: describe_found(op_cell.trim()),
+            found: describe_found(trim(op_cell)),
         })?),
     };
-    let unit = match fold(unit_cell.trim()).trim() {
+    let unit = match fold(trim(unit_cell)).trim() {
         "" => None,
         folded => Some(Measure::parse(folded)),
     };
@@ -645,7 +645,7 @@ pub fn parse_split(
                     return Err(TargetError {
                         offset: 0,
                         expected: format!("the operator of the 运算符号 column (`{op}`)"),
-                        found: format!("`{inline_op}` in the value `{}`", value_cell.trim()),
+                        found: format!("`{inline_op}` in the value `{}`", trim(value_cell)),
                     });
                 }
                 _ => inline_op,
@@ -688,7 +688,7 @@ fn merge_units(
                 Err(TargetError {
                     offset: 0,
                     expected: format!("the unit of the 度量单位 column (`{b}`)"),
-                    found: format!("`{a}` in the value `{}`", value_cell.trim()),
+                    found: format!("`{a}` in the value `{}`", trim(value_cell)),
                 })
             }
         }
@@ -698,9 +698,9 @@ fn merge_units(
 
 /// A whole cell that is an operator (`>=`, `＞`, `不低于`), or `None`.
 pub fn parse_operator(cell: &str) -> Option<Operator> {
-    let folded = fold(cell.trim());
+    let folded = fold(trim(cell));
     all_consuming(operator)
-        .parse(folded.trim())
+        .parse(trim(&folded))
         .ok()
         .map(|(_, op)| op)
 }
@@ -708,7 +708,7 @@ pub fn parse_operator(cell: &str) -> Option<Operator> {
 /// deadline = year sep month [sep day] | year 年 month 月 [day 日] [suffix] | [year 年] (底|末)
 pub fn parse_deadline(cell: &str) -> Option<Deadline> {
     // `2024-12`, nearly every deadline of a table, read without folding or the grammar.
-    if let &[y0, y1, y2, y3, b'-', m0, m1] = cell.trim().as_bytes()
+    if let &[y0, y1, y2, y3, b'-', m0, m1] = trim(cell).as_bytes()
         && [y0, y1, y2, y3, m0, m1].iter().all(u8::is_ascii_digit)
     {
         let digit = |b: u8| i32::from(b - b'0');
@@ -722,9 +722,9 @@ pub fn parse_deadline(cell: &str) -> Option<Deadline> {
 }
 
 fn deadline_by_grammar(cell: &str) -> Option<Deadline> {
-    let folded = fold(cell.trim());
+    let folded = fold(trim(cell));
     all_consuming(deadline)
-        .parse(folded.trim())
+        .parse(trim(&folded))
         .ok()
         .map(|(_, d)| d)
 }

@@ -49,7 +49,7 @@ type CellResult<T> = Result<T, CellError>;
 /// `不适用` or `/` (and the spellings the target grammar accepts for them, but for dashes, which
 /// may mean zero in a spreadsheet: they are an error rather than a silent 不适用).
 pub(crate) fn is_not_applicable(cell: &str) -> bool {
-    let cell = cell.trim();
+    let cell = trim(cell);
     // Folding leaves ASCII alone: most cells, numbers above all, are answered without it.
     if cell.is_ascii() {
         return ["/", "\\", "n/a", "na"]
@@ -106,11 +106,11 @@ fn number(cell: &str) -> Result<Number<'_>, NumberError> {
 fn number_error(field: Field, what: &str, cell: &str, error: NumberError) -> CellError {
     match error {
         NumberError::NotANumber => {
-            CellError::new(field, format!("expected {what}, found `{}`", cell.trim()))
+            CellError::new(field, format!("expected {what}, found `{}`", trim(cell)))
         }
         NumberError::OutOfRange(expected) => CellError::new(
             field,
-            format!("expected {expected}, found `{}`", cell.trim()),
+            format!("expected {expected}, found `{}`", trim(cell)),
         ),
     }
 }
@@ -118,7 +118,7 @@ fn number_error(field: Field, what: &str, cell: &str, error: NumberError) -> Cel
 /// A unit written after a number or in the `measure` column: known, or kept as written when it
 /// is the target's own unknown unit.
 fn unit_of(text: &str, target: Option<&Measure>) -> Option<Measure> {
-    let text = text.trim();
+    let text = trim(text);
     if text.is_empty() {
         return None;
     }
@@ -161,7 +161,7 @@ fn number_with_unit(
                 format!(
                     "expected {}, found `{}` (`{}` is not a unit of measure)",
                     expected(),
-                    cell.trim(),
+                    trim(cell),
                     n.rest
                 ),
             )
@@ -174,10 +174,7 @@ fn number_with_unit(
         Some(unit_of(&folded_measure, target).ok_or_else(|| {
             CellError::new(
                 Field::Measure,
-                format!(
-                    "expected a unit of measure, found `{}`",
-                    measure_cell.trim()
-                ),
+                format!("expected a unit of measure, found `{}`", trim(measure_cell)),
             )
         })?)
     };
@@ -187,7 +184,7 @@ fn number_with_unit(
                 Field::Measure,
                 format!(
                     "expected the unit of the actual `{}` ({a}), found `{b}` in the measure column",
-                    cell.trim()
+                    trim(cell)
                 ),
             )
             .help("write the unit in one place, or make the two agree"));
@@ -312,7 +309,7 @@ fn unit_slip(value: Decimal, low: Decimal, high: Decimal) -> Option<&'static str
 /// The actual of a qualitative target (S7): a tier word, an optional share, an optional
 /// description.
 pub(crate) fn tier(cell: &str, target_text: &str, profile: &Profile) -> CellResult<Actual> {
-    let written = cell.trim();
+    let written = trim(cell);
     let words = || {
         let mut words: Vec<String> = profile
             .tier_words()
@@ -449,14 +446,14 @@ pub(crate) fn wan(field: Field, cell: &str) -> CellResult<Decimal> {
             .ok_or_else(|| {
                 CellError::new(
                     field,
-                    format!("expected {expected}, found `{}`", cell.trim()),
+                    format!("expected {expected}, found `{}`", trim(cell)),
                 )
             })?
     };
     if value.is_sign_negative() && !value.is_zero() {
         return Err(CellError::new(
             field,
-            format!("expected {expected} of 0 or more, found `{}`", cell.trim()),
+            format!("expected {expected} of 0 or more, found `{}`", trim(cell)),
         ));
     }
     Ok(value)
@@ -469,13 +466,13 @@ pub(crate) fn points(field: Field, cell: &str, non_negative: bool) -> CellResult
     if !(n.rest.is_empty() || n.rest == "分") {
         return Err(CellError::new(
             field,
-            format!("expected {expected}, found `{}`", cell.trim()),
+            format!("expected {expected}, found `{}`", trim(cell)),
         ));
     }
     if non_negative && n.value.is_sign_negative() && !n.value.is_zero() {
         return Err(CellError::new(
             field,
-            format!("expected {expected} of 0 or more, found `{}`", cell.trim()),
+            format!("expected {expected} of 0 or more, found `{}`", trim(cell)),
         ));
     }
     Ok(n.value)
@@ -489,12 +486,12 @@ pub(crate) fn completed(cell: &str, year: Option<i32>) -> CellResult<NaiveDate> 
             Field::Completed,
             format!(
                 "expected a date like 2024-11-30 or 2024年11月30日, found `{}`",
-                cell.trim()
+                trim(cell)
             ),
         )
     };
     // A spreadsheet's date-time (`2024-11-04 12:00:00`): the day is what counts.
-    let day = match cell.trim().split_once(' ') {
+    let day = match trim(cell).split_once(' ') {
         Some((date, time)) if time.chars().all(|c| c.is_ascii_digit() || c == ':') => date,
         _ => cell,
     };
@@ -550,7 +547,7 @@ impl ReferenceCells {
     /// Whether `cell` states the indicator's target.
     pub(crate) fn check_target(&mut self, cell: &str, indicator: &Indicator) -> CellResult<()> {
         let read = || read_once(&mut self.targets, cell, read_target_cell);
-        check_parsed_target(cell, read, cell.trim(), indicator)
+        check_parsed_target(cell, read, trim(cell), indicator)
     }
 
     /// Whether `cell` states the indicator's deadline, in the evaluated `year`.
@@ -572,7 +569,7 @@ pub(crate) fn check_split_target(
     unit: &str,
     indicator: &Indicator,
 ) -> CellResult<()> {
-    let shown = [op.trim(), value.trim(), unit.trim()]
+    let shown = [trim(op), trim(value), trim(unit)]
         .iter()
         .filter(|s| !s.is_empty())
         .copied()
@@ -683,7 +680,7 @@ fn check_parsed_deadline(
         format!(
             "expected the deadline of {} ({expected}), found `{}`",
             indicator.id,
-            cell.trim()
+            trim(cell)
         ),
     )
     .help(
@@ -702,7 +699,7 @@ pub(crate) fn check_budget_target(cell: &str, budget: Option<Decimal>, id: &str)
         Field::Target,
         format!(
             "expected the budget of {id} ({expected}), found `{}`",
-            cell.trim()
+            trim(cell)
         ),
     )
     .help(

@@ -18,7 +18,7 @@ use crate::model::{
 use crate::syntax::target::{
     decimal, describe_found, number_text, operator, parse_deadline, raw_offset,
 };
-use crate::text::fold;
+use crate::text::{fold, trim, trim_start};
 
 /// Something a spec says that deserves a warning (an unknown unit), with its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub fn looks_like_spec(text: &str) -> bool {
     let Some(line) = text
         .trim_start_matches('\u{feff}')
         .lines()
-        .find(|l| !l.trim_start().is_empty() && !l.trim_start().starts_with('#'))
+        .find(|l| !trim_start(l).is_empty() && !trim_start(l).starts_with('#'))
     else {
         return false;
     };
@@ -123,7 +123,7 @@ fn parse_in_parts(file: &str, text: &str, parts: usize) -> Option<(Department, V
 
 /// Whether `line` is a `project` statement, which closes what the lines before it opened.
 fn is_project_statement(line: &str) -> bool {
-    line.trim_start()
+    trim_start(line)
         .strip_prefix("project")
         .is_some_and(|rest| rest.starts_with([' ', '\t']))
 }
@@ -218,11 +218,11 @@ impl<'a> Cursor<'a> {
     }
 
     fn skip_space(&mut self) {
-        self.rest = self.rest.trim_start();
+        self.rest = trim_start(self.rest);
     }
 
     fn at_end(&self) -> bool {
-        self.rest.trim().is_empty()
+        trim(self.rest).is_empty()
     }
 
     fn end(&mut self) -> Result<(), Box<LocatedError>> {
@@ -416,7 +416,7 @@ impl<'a> SpecParser<'a> {
         source: Provenance,
     ) -> Result<(), Box<LocatedError>> {
         let body = strip_comment(line);
-        if body.trim().is_empty() {
+        if trim(body).is_empty() {
             return Ok(());
         }
         let mut c = Cursor {
@@ -429,7 +429,7 @@ impl<'a> SpecParser<'a> {
         let keyword = c.token("a statement")?;
         if !self.seen_magic {
             if keyword != MAGIC {
-                c.rest = body.trim_start();
+                c.rest = trim_start(body);
                 return Err(c.error(&format!("`{MAGIC} 1` as the first statement")));
             }
             let version = c.token("the spec version 1")?;
@@ -526,7 +526,7 @@ impl<'a> SpecParser<'a> {
                 Ok(())
             }
             _ => {
-                c.rest = body.trim_start();
+                c.rest = trim_start(body);
                 Err(c.error(
                     "a statement (department, year, unit, project, goal, line, budget, category, indicator, allow)",
                 ))
