@@ -183,6 +183,15 @@ fn is_ascii_space(b: u8) -> bool {
 ///
 /// Borrows `s` when it is its own key (the common case), so comparing keys allocates nothing.
 pub fn match_key(s: &str) -> Cow<'_, str> {
+    // An id (`558001-b1a60cf7-1be228`) is plain ASCII: checked whole, many bytes a step.
+    if s.as_bytes().first().is_some_and(u8::is_ascii) {
+        let odd = s.bytes().fold(false, |odd, b| {
+            odd | !b.is_ascii() | is_ascii_space(b) | b.is_ascii_uppercase()
+        });
+        if !odd {
+            return Cow::Borrowed(s);
+        }
+    }
     let ascii_key = |b: u8| !(is_ascii_space(b) || b.is_ascii_uppercase());
     let other_key = |c: char| !c.is_ascii() && nfkc_stable(c);
     if all_chars(s, ascii_key, other_key) {
