@@ -89,7 +89,7 @@ fn read_in_parts_of<B: AsRef<[u8]> + Sync>(
     let (loaded, index) = jobs::both(
         options.jobs,
         || {
-            let loaded = load(file, bytes.as_ref(), options.encoding)?;
+            let loaded = load(file, bytes.as_ref(), options.encoding, options.jobs)?;
             // At most a row a line: reserved once, instead of doubling past a million rows.
             let lines = memchr::memchr_iter(b'\n', loaded.text.as_bytes()).count();
             Ok::<_, Error>((loaded, lines))

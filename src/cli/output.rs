@@ -33,7 +33,7 @@ impl Targets {
     pub fn text(&self) -> Result<Option<std::borrow::Cow<'_, str>>> {
         match &self.source {
             Source::Embedded(text) => Ok(Some((*text).into())),
-            Source::Text(bytes) => decode(&self.name, bytes).map(Some),
+            Source::Text(bytes) => decode(&self.name, bytes, None).map(Some),
             Source::Workbook => Ok(None),
         }
     }
@@ -64,7 +64,7 @@ pub fn read_targets(
             source: Source::Workbook,
         });
     }
-    let imported = kpi::import::import_with_jobs(&name, &decode(&name, &bytes)?, jobs)?;
+    let imported = kpi::import::import_with_jobs(&name, &decode(&name, &bytes, jobs)?, jobs)?;
     Ok(Targets {
         name,
         imported,
@@ -149,8 +149,13 @@ pub fn read_bytes(path: &Path) -> Result<FileBytes> {
     Ok(FileBytes::Read(bytes))
 }
 
-fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>> {
-    let (text, _) = kpi::text::decode(bytes, None).map_err(|e| Error::Input {
+/// A file's text; a large one checked on up to `jobs` threads.
+fn decode<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    jobs: Option<std::num::NonZeroUsize>,
+) -> Result<std::borrow::Cow<'a, str>> {
+    let (text, _) = kpi::text::decode_with_jobs(bytes, None, jobs).map_err(|e| Error::Input {
         file: name.to_owned(),
         message: e.to_string(),
         help: Some("save the file as UTF-8, or as GB18030/GBK".to_owned()),
@@ -160,7 +165,7 @@ fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>> 
 
 /// A file's text, decoded from UTF-8 or GB18030.
 pub fn read_text(path: &Path) -> Result<String> {
-    decode(&path.display().to_string(), &read_bytes(path)?).map(std::borrow::Cow::into_owned)
+    decode(&path.display().to_string(), &read_bytes(path)?, None).map(std::borrow::Cow::into_owned)
 }
 
 /// Writes `content` to `path` through a temporary file and a rename, so an error never leaves a

@@ -63,7 +63,7 @@ pub fn import_bytes(
     bytes: &[u8],
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Imported> {
-    let loaded = crate::syntax::table::load(file, bytes, forced)?;
+    let loaded = crate::syntax::table::load(file, bytes, forced, None)?;
     let mut imported = read(loaded.source(file))?;
     imported.places = loaded.places();
     Ok(imported)
@@ -71,7 +71,8 @@ pub fn import_bytes(
 
 /// Whether a file's bytes are a spreadsheet or text whose table carries its own targets.
 pub fn bytes_carry_targets(bytes: &[u8], forced: Option<&'static encoding_rs::Encoding>) -> bool {
-    crate::syntax::table::load("", bytes, forced).is_ok_and(|loaded| carries_targets(&loaded.text))
+    crate::syntax::table::load("", bytes, forced, None)
+        .is_ok_and(|loaded| carries_targets(&loaded.text))
 }
 
 fn read(source: TableSource<'_>) -> Result<Imported> {

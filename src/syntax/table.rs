@@ -78,13 +78,15 @@ fn has_header(rows: &[Vec<String>]) -> bool {
 /// Reads a table file: a spreadsheet's first sheet whose first row names columns, or its
 /// self-evaluation forms; or text (UTF-8 with or without BOM, or GB18030/GBK; `forced` overrides
 /// the detection), a table or forms.
+/// A large text is checked as UTF-8 on up to `jobs` threads.
 pub(crate) fn load<'a>(
     file: &str,
     bytes: &'a [u8],
     forced: Option<&'static encoding_rs::Encoding>,
+    jobs: Option<std::num::NonZeroUsize>,
 ) -> Result<Loaded<'a>> {
     if !super::workbook::is_workbook(bytes) {
-        let (text, encoding) = decode_table(file, bytes, forced)?;
+        let (text, encoding) = decode_table(file, bytes, forced, jobs)?;
         // A CSV saved from a 自评表 is a form, not a table.
         let first = text
             .lines()
@@ -272,9 +274,10 @@ pub(crate) fn decode_table<'a>(
     file: &str,
     bytes: &'a [u8],
     forced: Option<&'static encoding_rs::Encoding>,
+    jobs: Option<std::num::NonZeroUsize>,
 ) -> Result<(Cow<'a, str>, &'static str)> {
-    let (text, encoding) =
-        crate::text::decode(bytes, forced).map_err(|e| decode_error(file, bytes, &e))?;
+    let (text, encoding) = crate::text::decode_with_jobs(bytes, forced, jobs)
+        .map_err(|e| decode_error(file, bytes, &e))?;
     let text = match text {
         Cow::Borrowed(text) => Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)),
         Cow::Owned(text) => match text.strip_prefix('\u{feff}') {
