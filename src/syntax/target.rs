@@ -124,6 +124,13 @@ pub fn describe_found(rest: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// operator = symbol | word (grammar/target.ebnf).
+/// The characters an operator starts with once folded: every symbol and word of [`operator`]
+/// (a new word's first character goes here; `every_operator_word` tests them all).
+const OPERATOR_STARTS: [char; 20] = [
+    '<', '>', '=', '≥', '≧', '⩾', '≤', '≦', '⩽', '大', '不', '达', '至', '小', '高', '多', '超',
+    '低', '少', '等',
+];
+
 pub fn operator(i: &str) -> IResult<&str, Operator> {
     // The ASCII forms are most of a table's operators: read without trying every word form,
     // the longer before the shorter as below.
@@ -699,10 +706,13 @@ fn merge_units(
 /// A whole cell that is an operator (`>=`, `＞`, `不低于`), or `None`.
 pub fn parse_operator(cell: &str) -> Option<Operator> {
     let folded = fold(trim(cell));
-    all_consuming(operator)
-        .parse(trim(&folded))
-        .ok()
-        .map(|(_, op)| op)
+    let folded = trim(&folded);
+    // A disclosure's row is searched for its operator cell from the end: its units, values and
+    // names are answered here instead of by every word of the grammar.
+    if !folded.starts_with(OPERATOR_STARTS) {
+        return None;
+    }
+    all_consuming(operator).parse(folded).ok().map(|(_, op)| op)
 }
 
 /// deadline = year sep month [sep day] | year 年 month 月 [day 日] [suffix] | [year 年] (底|末)
@@ -871,12 +881,15 @@ mod tests {
             ("=>", Operator::Ge),
             ("≥", Operator::Ge),
             ("≧", Operator::Ge),
+            ("⩾", Operator::Ge),
             ("＞＝", Operator::Ge),
             (">", Operator::Gt),
             ("＞", Operator::Gt),
             ("<=", Operator::Le),
             ("≤", Operator::Le),
             ("≦", Operator::Le),
+            ("⩽", Operator::Le),
+            ("=<", Operator::Le),
             ("<", Operator::Lt),
             ("＜", Operator::Lt),
             ("=", Operator::Eq),
@@ -891,18 +904,27 @@ mod tests {
     #[test]
     fn every_operator_word() {
         for (text, op) in [
+            ("大于或等于", Operator::Ge),
             ("不低于", Operator::Ge),
             ("不少于", Operator::Ge),
+            ("不小于", Operator::Ge),
             ("大于等于", Operator::Ge),
             ("达到", Operator::Ge),
+            ("至少", Operator::Ge),
             ("大于", Operator::Gt),
             ("高于", Operator::Gt),
+            ("多于", Operator::Gt),
+            ("超过", Operator::Gt),
+            ("小于或等于", Operator::Le),
             ("不高于", Operator::Le),
             ("不超过", Operator::Le),
             ("不大于", Operator::Le),
+            ("不多于", Operator::Le),
             ("小于等于", Operator::Le),
+            ("至多", Operator::Le),
             ("小于", Operator::Lt),
             ("低于", Operator::Lt),
+            ("少于", Operator::Lt),
             ("等于", Operator::Eq),
         ] {
             assert_eq!(parse_operator(text), Some(op), "{text}");
