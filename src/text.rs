@@ -111,7 +111,7 @@ pub struct CleanCell<'a> {
 
 pub fn clean_cell(raw: &str) -> CleanCell<'_> {
     let trimmed = trim(raw);
-    if !trimmed.contains(char::is_whitespace) {
+    if !has_white_space(trimmed) {
         return CleanCell {
             text: Cow::Borrowed(trimmed),
             joined_wrap: false,
@@ -139,6 +139,16 @@ pub fn clean_cell(raw: &str) -> CleanCell<'_> {
         text: Cow::Owned(text),
         joined_wrap,
     }
+}
+
+/// Whether `s` has a White_Space character: a text with no ASCII blank and none of the bytes
+/// that lead the others (C2, E1, E2, E3) has none, which a pass over its bytes finds many at a
+/// step; only the rest is scanned a character at a time.
+fn has_white_space(s: &str) -> bool {
+    let may = s.bytes().fold(false, |may, b| {
+        may | is_ascii_space(b) | matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+    });
+    may && s.contains(char::is_whitespace)
 }
 
 /// `s` without white space at either end, as [`str::trim`], the very same slice: text whose ends
@@ -488,6 +498,20 @@ mod tests {
                 let pair = format!("{a}{b}");
                 let by_each: String = pair.chars().filter_map(fold_alone).collect();
                 assert_eq!(pair.nfkc().collect::<String>(), by_each, "{pair:?}");
+            }
+        }
+    }
+
+    /// Every White_Space character starts with an ASCII blank or a byte of C2, E1, E2 or E3.
+    #[test]
+    fn white_space_is_found_by_its_leading_bytes() {
+        for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("完成{c}率"), format!("a{c}")] {
+                assert_eq!(
+                    has_white_space(&text),
+                    text.contains(char::is_whitespace),
+                    "{c:?}"
+                );
             }
         }
     }

@@ -25,7 +25,7 @@ use crate::syntax::target::{
 };
 use std::num::NonZeroUsize;
 
-use crate::text::{clean_cell, match_key};
+use crate::text::{clean_cell, match_key, trim_start};
 
 /// The lines without tabs at the top of a disclosure where its department and year are looked
 /// for.
@@ -142,10 +142,13 @@ struct Cell<'a> {
 fn cells(line: &str) -> Vec<Cell<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
-    for (column, raw) in line.split('\t').enumerate() {
+    // Split at tabs by the memchr crate: `str::split` searches for each tab on its own.
+    let ends = memchr::memchr_iter(b'\t', line.as_bytes()).chain([line.len()]);
+    for (column, end) in ends.enumerate() {
+        let raw = &line[offset..end];
         let cleaned = clean_cell(raw);
         if !cleaned.text.is_empty() {
-            let lead = raw.len() - raw.trim_start().len();
+            let lead = raw.len() - trim_start(raw).len();
             out.push(Cell {
                 column,
                 offset: offset + lead,
