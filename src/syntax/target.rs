@@ -147,8 +147,10 @@ pub fn operator(i: &str) -> IResult<&str, Operator> {
     if let Some((symbol, op)) = ASCII.iter().find(|(symbol, _)| i.starts_with(symbol)) {
         return Ok((&i[symbol.len()..], *op));
     }
-    if i.starts_with(|c: char| c.is_ascii()) {
-        // Every other form starts with a character beyond ASCII.
+    // Every other form starts with a character beyond ASCII, and one of a few: a disclosure's
+    // row is searched for its operator cell from the end, and its units, values and names are
+    // turned away here instead of by every word below.
+    if i.starts_with(|c: char| c.is_ascii()) || !i.starts_with(OPERATOR_STARTS) {
         return Err(nom::Err::Error(nom::error::Error::new(
             i,
             nom::error::ErrorKind::Tag,
