@@ -151,6 +151,24 @@ fn has_white_space(s: &str) -> bool {
     may && s.contains(char::is_whitespace)
 }
 
+/// Where `s`'s first White_Space character is, as `s.find(char::is_whitespace)`: found by its
+/// byte (an ASCII blank, or a byte that leads the others) and only there checked as a character.
+pub fn find_white_space(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    loop {
+        let at = from
+            + bytes[from..]
+                .iter()
+                .position(|&b| is_ascii_space(b) || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3))?;
+        let c = s[at..].chars().next()?;
+        if c.is_whitespace() {
+            return Some(at);
+        }
+        from = at + c.len_utf8();
+    }
+}
+
 /// `s` without white space at either end, as [`str::trim`], the very same slice: text whose ends
 /// are plain ASCII or CJK (nearly every cell) is returned as it is, and ASCII spaces are skipped
 /// byte by byte; only other white space takes the `char`-by-`char` scan.

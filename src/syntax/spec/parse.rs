@@ -1,6 +1,7 @@
 //! Spec text → model. Errors carry file, line, column, what was expected and what was found.
 
 use hashbrown::HashSet;
+use std::borrow::Cow;
 use std::num::NonZeroUsize;
 
 use nom::Parser;
@@ -237,10 +238,7 @@ impl<'a> Cursor<'a> {
     /// A run of characters up to white space.
     fn token(&mut self, expected: &str) -> Result<&'a str, Box<LocatedError>> {
         self.skip_space();
-        let end = self
-            .rest
-            .find(char::is_whitespace)
-            .unwrap_or(self.rest.len());
+        let end = crate::text::find_white_space(self.rest).unwrap_or(self.rest.len());
         if end == 0 {
             return Err(self.error(expected));
         }
@@ -308,7 +306,11 @@ impl<'a> Cursor<'a> {
         match number_text(&folded) {
             Ok((after, text)) => {
                 let value = decimal(text).map_err(|e| self.error(&e))?;
-                let consumed = raw_offset(self.rest, folded.len() - after.len());
+                let consumed = match folded {
+                    // Nothing folded: the offsets are the text's own.
+                    Cow::Borrowed(_) => folded.len() - after.len(),
+                    Cow::Owned(_) => raw_offset(self.rest, folded.len() - after.len()),
+                };
                 self.rest = &self.rest[consumed..];
                 Ok(value)
             }
@@ -346,7 +348,18 @@ impl<'a> SpecParser<'a> {
         line: usize,
     ) -> Result<(), Box<LocatedError>> {
         let mut start = from;
-        for (index, raw) in text[from..until].split_inclusive('\n').enumerate() {
+        // Lines found by the memchr crate: `split_inclusive` searches for each on its own.
+        let part = &text[from..until];
+        let ends = memchr::memchr_iter(b'\n', part.as_bytes())
+            .map(|at| at + 1)
+            .chain((!part.ends_with('\n') && !part.is_empty()).then_some(part.len()));
+        let mut line_start = 0;
+        let raws = ends.map(|end| {
+            let raw = &part[line_start..end];
+            line_start = end;
+            raw
+        });
+        for (index, raw) in raws.enumerate() {
             let body = raw.trim_end_matches(['\n', '\r']);
             let source = Provenance {
                 line: u32::try_from(line + index).unwrap_or(u32::MAX),
