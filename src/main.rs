@@ -35,7 +35,10 @@ fn main() -> std::process::ExitCode {
     #[cfg(all(target_os = "linux", not(feature = "system-alloc")))]
     // SAFETY: a plain system call on the calling process with integer arguments.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        // The kernel reads each argument as an unsigned long.
+        let (set, on, unused): (libc::c_int, libc::c_ulong, libc::c_ulong) =
+            (libc::PR_SET_THP_DISABLE, 1, 0);
+        libc::prctl(set, on, unused, unused, unused);
     }
     cli::main()
 }

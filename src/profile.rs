@@ -3,6 +3,7 @@
 //! `national` (the default) and `hubei` are built in from `specs/profiles/*.toml`; a user's file
 //! in the same format may set every choice.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::sync::OnceLock;
 
@@ -33,24 +34,51 @@ pub enum DoubtfulDirection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// Keyed on first use: change a used profile's categories on a clone.
     pub categories: Vec<String>,
     pub points: Decimal,
     /// A category that receives these points when the project has no row in this group (S1).
     #[serde(default)]
     pub absent_to: Option<String>,
-    /// `category_key` of each category, made once: every row of a province asks.
+    /// `category_key` of each category, made on first use: every row of a province asks.
     #[serde(skip)]
-    category_keys: OnceLock<Box<[String]>>,
+    category_keys: Keys,
+}
+
+/// Keys made once from a list a profile holds, when first asked for. A profile is data and
+/// its keys are not: they take no part in comparing or printing it, and a clone makes its own
+/// (so that a clone may be changed). The list must not change once its keys are made.
+#[derive(Default)]
+struct Keys(OnceLock<Box<[String]>>);
+
+impl Keys {
+    fn of(&self, list: &[String], key: impl Fn(&str) -> Cow<'_, str>) -> &[String] {
+        self.0
+            .get_or_init(|| list.iter().map(|item| key(item).into_owned()).collect())
+    }
+}
+
+impl Clone for Keys {
+    fn clone(&self) -> Keys {
+        Keys::default()
+    }
+}
+
+impl PartialEq for Keys {
+    fn eq(&self, _: &Keys) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys")
+    }
 }
 
 impl Group {
     fn category_keys(&self) -> &[String] {
-        self.category_keys.get_or_init(|| {
-            self.categories
-                .iter()
-                .map(|c| category_key(c).into_owned())
-                .collect()
-        })
+        self.category_keys.of(&self.categories, category_key)
     }
 }
 
@@ -59,6 +87,7 @@ impl Group {
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     pub name: String,
+    /// Keyed on first use: change a used profile's words on a clone.
     pub words: Vec<String>,
     /// Whether the target's own text names this tier (达成 when the actual repeats the target).
     #[serde(default)]
@@ -73,20 +102,15 @@ pub struct Tier {
     /// Whether the tier counts as 达标.
     #[serde(default)]
     pub met: bool,
-    /// `match_key` of each word, made once: a province's qualitative actuals ask for them
-    /// hundreds of thousands of times.
+    /// `match_key` of each word, made on first use: a province's qualitative actuals ask for
+    /// them hundreds of thousands of times.
     #[serde(skip)]
-    word_keys: OnceLock<Box<[String]>>,
+    word_keys: Keys,
 }
 
 impl Tier {
     fn word_keys(&self) -> &[String] {
-        self.word_keys.get_or_init(|| {
-            self.words
-                .iter()
-                .map(|w| match_key(w).into_owned())
-                .collect()
-        })
+        self.word_keys.of(&self.words, match_key)
     }
 
     pub fn admits(&self, share: Decimal) -> bool {
@@ -284,6 +308,28 @@ mod tests {
         assert_eq!(p.group_of("产出"), Some(0));
         assert_eq!(p.group_of("产出指标"), Some(0));
         assert_eq!(p.group_of("成本指标"), None);
+    }
+
+    /// Keys made on first use leave a profile equal to one never used, and a clone keys its
+    /// own words, so a clone may be changed.
+    #[test]
+    fn keys_made_on_use_are_no_part_of_a_profile() {
+        let used = Profile::national();
+        let fresh = Profile::national();
+        assert!(used.tier_of("达成", "").is_some());
+        assert!(used.group_of("产出指标").is_some());
+        assert_eq!(used, fresh);
+        assert_eq!(format!("{used:?}"), format!("{fresh:?}"));
+        let mut changed = used.clone();
+        changed.tiers[0].words = vec!["圆满完成".to_owned()];
+        let (tier, _) = changed
+            .tier_of("圆满完成", "")
+            .expect("the clone's new word");
+        assert_eq!(tier.name, changed.tiers[0].name);
+        assert!(
+            used.tier_of("圆满完成", "")
+                .is_none_or(|(t, _)| t.name != used.tiers[0].name)
+        );
     }
 
     #[test]

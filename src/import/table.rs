@@ -7,6 +7,7 @@
 //! project's 预算资金情况. Such a table may also carry actuals: then `kpi eval` reads it on its own.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 
 use rust_decimal::Decimal;
 
@@ -63,7 +64,8 @@ pub fn import_bytes(
     bytes: &[u8],
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Imported> {
-    let loaded = crate::syntax::table::load(file, bytes, forced, None)?;
+    // On one thread, as before `load` took jobs: these have no `--jobs` to follow.
+    let loaded = crate::syntax::table::load(file, bytes, forced, NonZeroUsize::new(1))?;
     let mut imported = read(loaded.source(file))?;
     imported.places = loaded.places();
     Ok(imported)
@@ -71,7 +73,7 @@ pub fn import_bytes(
 
 /// Whether a file's bytes are a spreadsheet or text whose table carries its own targets.
 pub fn bytes_carry_targets(bytes: &[u8], forced: Option<&'static encoding_rs::Encoding>) -> bool {
-    crate::syntax::table::load("", bytes, forced, None)
+    crate::syntax::table::load("", bytes, forced, NonZeroUsize::new(1))
         .is_ok_and(|loaded| carries_targets(&loaded.text))
 }
 
