@@ -19,7 +19,7 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     }
     // Chinese prose with full-width punctuation: folded a character at a time, without the
     // normalizer (a tenth of a disclosure's import went there).
-    if s.chars().all(|c| fold_alone(c).is_some()) {
+    if each_folds_alone(s) {
         return if s.chars().all(|c| fold_alone(c) == Some(c)) {
             Cow::Borrowed(s)
         } else {
@@ -55,6 +55,11 @@ fn fold_alone(c: char) -> Option<char> {
         | '\u{201D}' => Some(c),
         _ => None,
     }
+}
+
+/// Whether NFKC folds `s` a character at a time ([`fold_alone`]).
+fn each_folds_alone(s: &str) -> bool {
+    s.chars().all(|c| fold_alone(c).is_some())
 }
 
 /// Whether every character of `s` passes: ASCII bytes by `ascii`, the ideographs U+5000–U+9FFF
@@ -263,7 +268,7 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     // Every character folds alone, and those that stay are ASCII or have no lower case.
-    if s.chars().all(|c| fold_alone(c).is_some()) {
+    if each_folds_alone(s) {
         return Cow::Owned(
             s.chars()
                 .filter_map(fold_alone)

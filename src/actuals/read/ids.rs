@@ -126,7 +126,8 @@ impl<'m> Slots<'m> {
             CHUNKS_PER_THREAD,
             || (),
             |(), chunk| {
-                let mut hashes = Vec::with_capacity(chunk.len() * 11);
+                let slots = chunk.iter().map(|p| p.indicators.len() + 1).sum();
+                let mut hashes = Vec::with_capacity(slots);
                 for p in chunk {
                     hashes.extend(p.indicators.iter().map(|i| hash(&i.id)));
                     hashes.push(hasher.hash_one(&*match_key(&budget_id(&p.id))));
