@@ -228,6 +228,32 @@ fn is_digit(c: char) -> bool {
 
 /// number = [sign] digits [fraction] [exponent]; digits may carry thousands separators.
 pub fn number_text(i: &str) -> IResult<&str, &str> {
+    // `[+-]digits[.digits]` followed by anything but a thousands comma or an exponent, nearly
+    // every number: read by its bytes, as the grammar below reads it.
+    let bytes = i.as_bytes();
+    let sign = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
+    let digits = |from: usize| {
+        bytes.get(from..).map_or(0, |rest| {
+            rest.iter().take_while(|b| b.is_ascii_digit()).count()
+        })
+    };
+    let whole = digits(sign);
+    if whole > 0 {
+        let mut end = sign + whole;
+        if bytes.get(end) == Some(&b'.') {
+            let fraction = digits(end + 1);
+            if fraction > 0 {
+                end += 1 + fraction;
+            }
+        }
+        if !matches!(bytes.get(end), Some(b',' | b'e' | b'E')) {
+            return Ok((&i[end..], &i[..end]));
+        }
+    }
+    number_text_by_grammar(i)
+}
+
+fn number_text_by_grammar(i: &str) -> IResult<&str, &str> {
     let grouped = recognize(pair(
         take_while_m_n(1, 3, is_digit),
         many1(pair(char(','), take_while_m_n(3, 3, is_digit))),
@@ -1133,6 +1159,14 @@ mod tests {
                 month: 12
             })
         );
+    }
+
+    proptest::proptest! {
+        /// Numbers read by their bytes are read as the grammar reads them.
+        #[test]
+        fn numbers_read_at_once_as_the_grammar_reads_them(text in "[-+0-9.,eE %万a]{0,10}") {
+            proptest::prop_assert_eq!(number_text(&text).ok(), number_text_by_grammar(&text).ok());
+        }
     }
 
     #[test]
