@@ -150,10 +150,16 @@ pub fn clean_cell(raw: &str) -> CleanCell<'_> {
 /// that lead the others (C2, E1, E2, E3) has none, which a pass over its bytes finds many at a
 /// step; only the rest is scanned a character at a time.
 fn has_white_space(s: &str) -> bool {
-    let may = s.bytes().fold(false, |may, b| {
-        may | is_ascii_space(b) | matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
-    });
+    let may = s
+        .bytes()
+        .fold(false, |may, b| may | may_start_white_space(b));
     may && s.contains(char::is_whitespace)
+}
+
+/// Whether a White_Space character may start with byte `b`: an ASCII blank, or a byte that
+/// leads the others (C2, E1, E2, E3).
+fn may_start_white_space(b: u8) -> bool {
+    is_ascii_space(b) || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
 }
 
 /// Where `s`'s first White_Space character is, as `s.find(char::is_whitespace)`: found by its
@@ -165,7 +171,7 @@ pub fn find_white_space(s: &str) -> Option<usize> {
         let at = from
             + bytes[from..]
                 .iter()
-                .position(|&b| is_ascii_space(b) || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3))?;
+                .position(|&b| may_start_white_space(b))?;
         let c = s[at..].chars().next()?;
         if c.is_whitespace() {
             return Some(at);
@@ -316,25 +322,17 @@ fn utf8_in_parts(bytes: &[u8], jobs: Option<NonZeroUsize>, part: usize) -> Optio
     }
     // Each part but the last ends after a line break at or past its share; a `\n` is never
     // inside a character, so a text is UTF-8 if and only if each part is.
-    let mut ends = Vec::with_capacity(parts);
+    let mut pieces: Vec<&[u8]> = Vec::with_capacity(parts);
     let mut start = 0;
     for k in 1..parts {
         let share = (bytes.len() * k / parts).max(start);
         if let Some(at) = memchr::memchr(b'\n', &bytes[share..]) {
-            ends.push(share + at + 1);
-            start = share + at + 1;
+            let end = share + at + 1;
+            pieces.push(&bytes[start..end]);
+            start = end;
         }
     }
-    ends.push(bytes.len());
-    let mut from = 0;
-    let pieces: Vec<&[u8]> = ends
-        .iter()
-        .map(|&end| {
-            let piece = &bytes[from..end];
-            from = end;
-            piece
-        })
-        .collect();
+    pieces.push(&bytes[start..]);
     let valid =
         crate::jobs::each_on_a_thread(pieces, |piece| simdutf8::basic::from_utf8(piece).is_ok());
     if !valid.iter().all(|&v| v) {

@@ -439,6 +439,10 @@ fn render_element(element: &impl Serialize, out: &mut Vec<u8>) {
         .expect("writing to memory cannot fail");
 }
 
+/// A comma, a line break and the indentation of up to 31 levels: a line of the pretty formatter,
+/// after a comma or not, is a slice of it.
+const COMMA_LINE: &[u8; 64] = b",\n                                                              ";
+
 /// serde_json's pretty formatter (two spaces a level) for a value that starts `depth` levels
 /// in, so that an array's elements are written in place instead of indented after.
 struct Indented {
@@ -457,16 +461,14 @@ impl Indented {
     /// `before` (a line break, after a comma or not) and the indentation, in one write where the
     /// depth allows: a report's million indicators are thirty million lines.
     fn line<W: ?Sized + std::io::Write>(&self, out: &mut W, before: &[u8]) -> std::io::Result<()> {
-        const SPACES: &[u8; 64] = &[b' '; 64];
-        let mut line = [0; 66];
-        match SPACES.get(..2 * self.depth) {
-            Some(spaces) if before.len() <= 2 => {
-                let end = before.len() + spaces.len();
-                line[..before.len()].copy_from_slice(before);
-                line[before.len()..end].copy_from_slice(spaces);
-                out.write_all(&line[..end])
-            }
-            _ => {
+        let from = match before {
+            b",\n" => Some(0),
+            b"\n" => Some(1),
+            _ => None,
+        };
+        match from.and_then(|from| COMMA_LINE.get(from..2 + 2 * self.depth)) {
+            Some(line) => out.write_all(line),
+            None => {
                 out.write_all(before)?;
                 for _ in 0..self.depth {
                     out.write_all(b"  ")?;
@@ -498,6 +500,7 @@ impl Indented {
         out.write_all(bracket)
     }
 
+    /// The line an array's element or an object's key starts on.
     fn next<W: ?Sized + std::io::Write>(&self, out: &mut W, first: bool) -> std::io::Result<()> {
         self.line(out, if first { b"\n" } else { b",\n" })
     }

@@ -6,14 +6,10 @@
 
 use rust_decimal::Decimal;
 
-use super::{Fixed2, IndicatorResultDoc, Iso};
+use super::{Fixed2, Indented, IndicatorResultDoc, Iso};
 use crate::model::Deadline;
 use crate::model::decimal::DecimalText;
 use crate::model::json::{DecimalString, Shown, TargetValue};
-
-/// A comma, a line break and the indentation of up to 31 levels: a line of the pretty
-/// formatter is a slice of it.
-const COMMA_LINE: &[u8; 64] = b",\n                                                              ";
 
 /// A JSON object being written at a depth, its keys one level further in.
 struct Object<'o> {
@@ -34,30 +30,18 @@ impl<'o> Object<'o> {
 
     /// A line break and the indentation of `depth` levels, as the serde formatter writes them.
     fn line(out: &mut Vec<u8>, depth: usize) {
-        match COMMA_LINE.get(1..2 + 2 * depth) {
-            Some(line) => out.extend_from_slice(line),
-            None => {
-                out.push(b'\n');
-                out.resize(out.len() + 2 * depth, b' ');
-            }
-        }
+        Indented::at(depth)
+            .line(out, b"\n")
+            .expect("writing to memory cannot fail");
     }
 
     /// Starts the value of `key`; what is written next is that value.
     fn key(&mut self, key: &str) -> &mut Vec<u8> {
         // The comma (after the first key), the line break and the indentation in one piece.
-        let from = usize::from(self.first);
+        Indented::at(self.depth + 1)
+            .next(self.out, self.first)
+            .expect("writing to memory cannot fail");
         self.first = false;
-        let depth = self.depth + 1;
-        match COMMA_LINE.get(from..2 + 2 * depth) {
-            Some(line) => self.out.extend_from_slice(line),
-            None => {
-                if from == 0 {
-                    self.out.push(b',');
-                }
-                Object::line(self.out, depth);
-            }
-        }
         self.out.push(b'"');
         self.out.extend_from_slice(key.as_bytes());
         self.out.extend_from_slice(b"\": ");
@@ -244,7 +228,7 @@ mod tests {
     use rust_decimal::Decimal;
     use serde::Serialize;
 
-    use super::super::{Indented, Labels};
+    use super::super::Labels;
     use super::*;
     use crate::eval::{Flag, Flags};
     use crate::model::json::IndicatorView;
