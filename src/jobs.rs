@@ -120,9 +120,9 @@ pub(crate) fn parts_for(requested: Option<NonZeroUsize>, len: usize, part_bytes:
 }
 
 /// Where the parts of `text[from..]` start: `from`, then, for each further part, the first line
-/// from its share of the lines on that `starts_part` accepts (given the line without its `\n`).
-/// Fewer starts than `parts` when there are fewer such lines. Shares are counted in lines, not
-/// bytes: a line is a row or a statement, and a unit's long goal lines are quick to read.
+/// from its share of the bytes on that `starts_part` accepts (given the line without its `\n`).
+/// Fewer starts than `parts` when there are fewer such lines. Shares are counted in bytes, which
+/// costs nothing: counting lines took a pass over the whole text before any part could start.
 pub(crate) fn part_starts(
     text: &str,
     from: usize,
@@ -131,31 +131,25 @@ pub(crate) fn part_starts(
 ) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut starts = vec![from];
-    if parts < 2 {
-        return starts;
-    }
-    let lines = memchr::memchr_iter(b'\n', &bytes[from..]).count();
-    // The line each further part's share begins with, as the byte after a line break.
-    let mut breaks = memchr::memchr_iter(b'\n', &bytes[from..]).map(|i| from + i + 1);
-    let mut taken = 0;
-    for k in 1..parts {
-        // Line `share` (from 0) begins the k-th share: it follows line break `share - 1`.
-        let share = lines * k / parts;
-        if share == 0 || share <= taken {
-            continue;
-        }
-        let Some(mut at) = breaks.nth(share - 1 - taken) else {
-            break;
+    let from = from.min(bytes.len());
+    for k in 1..parts.max(1) {
+        let share = from + (bytes.len() - from) * k / parts;
+        // The first line that begins at or after the share's first byte.
+        let mut at = if share == 0 || bytes[share - 1] == b'\n' {
+            share
+        } else {
+            memchr::memchr(b'\n', &bytes[share..]).map_or(bytes.len(), |i| share + i + 1)
         };
-        taken = share;
+        let last = *starts.last().unwrap_or(&from);
+        at = at.max(last);
         while at < bytes.len() {
             let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-            if starts_part(&text[at..end]) {
+            if at > last && starts_part(&text[at..end]) {
                 break;
             }
             at = end + 1;
         }
-        if at < bytes.len() && at > *starts.last().unwrap_or(&from) {
+        if at < bytes.len() && at > last {
             starts.push(at);
         }
     }
@@ -278,14 +272,16 @@ mod tests {
     fn parts_start_at_accepted_lines_after_their_share_in_order() {
         let text = "head\na\nb\nproject 1\nc\nproject 2\nd\n";
         assert_eq!(part_starts(text, 5, 1, |_| true), vec![5]);
-        // The six lines `a … d` in halves: the second starts after the third line break, at `c`.
+        // The 28 bytes from `a` in halves: the second share begins at byte 19, a line's start.
         assert_eq!(part_starts(text, 5, 2, |_| true), vec![5, 19]);
         let project = |line: &str| line.starts_with("project");
-        // Seven lines from `head`: a share that begins at `b` or `c` moves to the next project.
-        assert_eq!(part_starts(text, 0, 2, project), vec![0, 9]);
-        assert_eq!(part_starts(text, 0, 3, project), vec![0, 9, 21]);
-        // Shares that move to the same project are one part; the last share (at `d`) has no
-        // project after it: fewer parts.
+        // The 33 bytes from `head` in halves: the share begins inside `project 1`; the next line,
+        // `c`, is no project, so the part starts at `project 2`.
+        assert_eq!(part_starts(text, 0, 2, project), vec![0, 21]);
+        // In thirds: the second share moves to `project 2` too; the third (from `project 2`'s
+        // line) has no project after it: fewer parts.
+        assert_eq!(part_starts(text, 0, 3, project), vec![0, 21]);
+        // In sevenths: shares that move to the same project are one part.
         assert_eq!(part_starts(text, 0, 7, project), vec![0, 9, 21]);
         assert_eq!(part_starts("a\nb\nc\n", 0, 3, |_| false), vec![0]);
         // More parts than lines: each start once, in order.

@@ -373,7 +373,9 @@ impl<'t> TableSource<'t> {
             .from_reader(&text.as_bytes()[from..]);
         // Byte records, checked as UTF-8 whole (utf8_cells) rather than cell by cell.
         let mut record = csv::ByteRecord::new();
-        let mut lines = LineCounter::at(text, from);
+        // The csv crate counts the line breaks it reads, as `line_at` does: the line of `from`
+        // and its count give each record's line without counting the text again.
+        let from_line = crate::text::line_at(text, from);
         let mut first = None;
         loop {
             let more = csv.read_byte_record(&mut record).map_err(|e| {
@@ -390,7 +392,9 @@ impl<'t> TableSource<'t> {
                     next: text.len(),
                 });
             }
-            let position = from + record.position().map_or(0, |p| p.byte() as usize);
+            let (position, csv_line) = record
+                .position()
+                .map_or((from, 1), |p| (from + p.byte() as usize, p.line() as usize));
             let start = record_start(text, position);
             first.get_or_insert(start);
             if start >= until {
@@ -399,7 +403,11 @@ impl<'t> TableSource<'t> {
                     next: start,
                 });
             }
-            let line = lines.line_at(text, start);
+            let skipped = text.as_bytes()[position.min(start)..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            let line = from_line + (csv_line - 1) + skipped;
             let cells = utf8_cells(&record)
                 .and_then(|cells| {
                     // Sized once: collected through `Option`, the vector grew three times a row.
@@ -686,35 +694,6 @@ pub(crate) struct Reach {
     pub(crate) next: usize,
 }
 
-/// Counts lines forward through the text.
-struct LineCounter {
-    at: usize,
-    line: usize,
-}
-
-impl LineCounter {
-    /// A counter standing at byte `at` of `text`.
-    fn at(text: &str, at: usize) -> LineCounter {
-        LineCounter {
-            at,
-            line: crate::text::line_at(text, at),
-        }
-    }
-
-    fn line_at(&mut self, text: &str, at: usize) -> usize {
-        let bytes = text.as_bytes();
-        let at = at.min(bytes.len());
-        let newlines = |range: &[u8]| memchr::memchr_iter(b'\n', range).count();
-        if at >= self.at {
-            self.line += newlines(&bytes[self.at..at]);
-        } else {
-            self.line = newlines(&bytes[..at]) + 1;
-        }
-        self.at = at;
-        self.line
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -748,5 +727,44 @@ mod tests {
         record.push_field("调查".as_bytes());
         record.push_field(b"\xe8\xb0");
         assert!(utf8_cells(&record).is_none());
+    }
+
+    proptest::proptest! {
+        /// A record's line is the line its first character is on, counted in the text, whether
+        /// the reading starts at the text's start or at a later record's: through quoted line
+        /// breaks, blank lines, `\r\n` and lone `\r`.
+        #[test]
+        fn a_records_line_is_the_line_of_its_start(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "指标", ",", "\n", "\r\n", "\r", "\n\n", "\"两\n行\"", "\"x\"\"y\"", "\"\r\n\"",
+                ]),
+                0..40,
+            ),
+            pick in 0usize..64,
+        ) {
+            let text: String = pieces.concat();
+            let source = TableSource::new("t.csv", &text);
+            let lines_from = |from: usize| {
+                let mut lines = Vec::new();
+                source
+                    .records_between(from, usize::MAX, |row| {
+                        lines.push((row.start, row.line));
+                        Ok(ControlFlow::Continue(()))
+                    })
+                    .map(|_| lines)
+            };
+            // A quote never closed is an error of its own; no record's line is at stake.
+            let Ok(lines) = lines_from(0) else {
+                return Ok(());
+            };
+            for &(start, line) in &lines {
+                proptest::prop_assert_eq!(line, crate::text::line_at(&text, start));
+            }
+            if let Some(&(from, _)) = lines.get(pick % lines.len().max(1)) {
+                let later = lines_from(from).expect("read from the start");
+                proptest::prop_assert_eq!(&later[..], &lines[pick % lines.len()..]);
+            }
+        }
     }
 }
