@@ -249,7 +249,7 @@ struct Reader<'a> {
     unnamed_warned: Vec<usize>,
     reference: ReferenceCells,
     /// The slot of the row read last, for guessing the next row's.
-    previous: Option<usize>,
+    previous: Option<(usize, Subject)>,
 }
 
 impl<'a> Reader<'a> {
@@ -451,14 +451,16 @@ impl<'a> Reader<'a> {
             level2: self.cell(row, Field::Level2),
             indicator: self.cell(row, Field::Indicator),
         };
-        let guess = self.previous.map(|slot| slot + 1);
+        let guess = self
+            .previous
+            .and_then(|(slot, subject)| self.index.next(slot, subject));
         let subject = self
             .index
             .subject(&names, guess)
             .map_err(|e| self.located(row, e))?;
         let id = self.index.id_of(subject);
         let slot = self.index.slot(subject);
-        self.previous = Some(slot);
+        self.previous = Some((slot, subject));
         if self.seen.is_empty() {
             self.seen = vec![0; self.index.slots()];
         }

@@ -98,6 +98,50 @@ impl<'m> Slots<'m> {
         }
     }
 
+    /// The slot after `slot` and its subject, given `slot`'s subject: found without a search,
+    /// for guessing that rows follow the model's order.
+    pub(crate) fn next(&self, slot: usize, subject: Subject) -> Option<(usize, Subject)> {
+        let next = slot + 1;
+        if next >= self.count {
+            return None;
+        }
+        let projects = &self.model.projects;
+        let following = match subject {
+            Subject::ProjectIndicator { project, indicator } => {
+                if indicator as usize + 1 < projects[project as usize].indicators.len() {
+                    Subject::ProjectIndicator {
+                        project,
+                        indicator: indicator + 1,
+                    }
+                } else {
+                    Subject::Budget { project }
+                }
+            }
+            // A budget execution ends its project, and a slot follows: the next project's.
+            Subject::Budget { project } => {
+                let project = project + 1;
+                if projects[project as usize].indicators.is_empty() {
+                    Subject::Budget { project }
+                } else {
+                    Subject::ProjectIndicator {
+                        project,
+                        indicator: 0,
+                    }
+                }
+            }
+            Subject::UnitIndicator { unit, indicator }
+                if (indicator as usize + 1) < self.model.units[unit as usize].indicators.len() =>
+            {
+                Subject::UnitIndicator {
+                    unit,
+                    indicator: indicator + 1,
+                }
+            }
+            Subject::UnitIndicator { .. } => self.subject(next),
+        };
+        Some((next, following))
+    }
+
     /// The [`match_key`] of the subject's id.
     fn key(&self, slot: usize) -> Cow<'m, str> {
         match self.subject(slot) {
@@ -146,7 +190,11 @@ impl<'m> Slots<'m> {
     /// `<id>#budget` is the key of `<id>` and the suffix, which has nothing to fold (tested for
     /// every character).
     fn has_key(&self, slot: usize, key: &str) -> bool {
-        match self.subject(slot) {
+        self.subject_has_key(self.subject(slot), key)
+    }
+
+    fn subject_has_key(&self, subject: Subject, key: &str) -> bool {
+        match subject {
             Subject::Budget { project } => key
                 .strip_suffix(BUDGET_SUFFIX)
                 .is_some_and(|head| *match_key(&self.model.projects[project as usize].id) == *head),
@@ -204,21 +252,27 @@ impl Ids {
         }
     }
 
-    /// The first slot whose id has the key `key`. `guess` is tried first: rows are mostly in
-    /// model order (a filled-in `kpi template`), and a guess checked against the model costs
-    /// less than a probe into a table the size of the model.
-    pub(crate) fn find(&self, slots: &Slots<'_>, key: &str, guess: Option<usize>) -> Option<usize> {
-        if let Some(guess) = guess
-            && guess < slots.count()
-            && !self.shadowed[guess]
-            && slots.has_key(guess, key)
+    /// The first slot whose id has the key `key`, and its subject. `guess`, a slot and its
+    /// subject, is tried first: rows are mostly in model order (a filled-in `kpi template`),
+    /// and a guess checked against the model costs less than a probe into a table the size of
+    /// the model.
+    pub(crate) fn find(
+        &self,
+        slots: &Slots<'_>,
+        key: &str,
+        guess: Option<(usize, Subject)>,
+    ) -> Option<(usize, Subject)> {
+        if let Some((slot, subject)) = guess
+            && slot < slots.count()
+            && !self.shadowed[slot]
+            && slots.subject_has_key(subject, key)
         {
-            return Some(guess);
+            return Some((slot, subject));
         }
         let hash = self.hasher.hash_one(key);
         self.table
             .find(hash, |&slot| slots.has_key(slot, key))
-            .copied()
+            .map(|&slot| (slot, slots.subject(slot)))
     }
 }
 
@@ -321,6 +375,8 @@ mod tests {
         for (slot, subject) in expected.into_iter().enumerate() {
             assert_eq!(slots.subject(slot), subject, "slot {slot}");
             assert_eq!(slots.slot(subject), slot, "{subject:?}");
+            let after = expected.get(slot + 1).map(|&next| (slot + 1, next));
+            assert_eq!(slots.next(slot, subject), after, "after {subject:?}");
         }
     }
 
@@ -354,9 +410,14 @@ mod tests {
         for query in queries {
             let key = match_key(query);
             let expected = first.get(&*key).copied();
-            for guess in std::iter::once(None).chain((0..=slots.count()).map(Some)) {
+            let guesses = (0..slots.count()).map(|slot| Some((slot, slots.subject(slot))));
+            for guess in std::iter::once(None).chain(guesses) {
+                let found = ids.find(&slots, &key, guess);
+                if let Some((slot, subject)) = found {
+                    assert_eq!(subject, slots.subject(slot));
+                }
                 assert_eq!(
-                    ids.find(&slots, &key, guess),
+                    found.map(|(slot, _)| slot),
                     expected,
                     "{query} guessing {guess:?}"
                 );
@@ -431,6 +492,8 @@ mod tests {
             let expected = first_subjects(&model);
             for slot in 0..slots.count() {
                 proptest::prop_assert_eq!(slots.slot(slots.subject(slot)), slot);
+                let after = (slot + 1 < slots.count()).then(|| (slot + 1, slots.subject(slot + 1)));
+                proptest::prop_assert_eq!(slots.next(slot, slots.subject(slot)), after);
             }
             let mut queries = queries;
             for u in &model.units {
@@ -444,8 +507,9 @@ mod tests {
             for query in queries {
                 let key = match_key(&query);
                 let wanted = expected.get(&*key).copied();
-                for guess in std::iter::once(None).chain((0..=slots.count() + 1).map(Some)) {
-                    let found = ids.find(&slots, &key, guess).map(|slot| slots.subject(slot));
+                let guesses = (0..slots.count()).map(|slot| Some((slot, slots.subject(slot))));
+                for guess in std::iter::once(None).chain(guesses) {
+                    let found = ids.find(&slots, &key, guess).map(|(_, subject)| subject);
                     proptest::prop_assert_eq!(found, wanted, "{:?} guessing {:?}", query, guess);
                 }
             }
@@ -495,7 +559,7 @@ mod tests {
                 budget_id(&format!("P{p}")),
             ] {
                 let key = match_key(&query);
-                let found = ids.find(&slots, &key, None).map(|slot| slots.subject(slot));
+                let found = ids.find(&slots, &key, None).map(|(_, subject)| subject);
                 assert_eq!(found, expected.get(&*key).copied(), "{query}");
             }
         }

@@ -117,6 +117,11 @@ impl<'m> Index<'m> {
         self.slots.count()
     }
 
+    /// The slot after `slot` (whose subject is `subject`) and its subject.
+    pub(crate) fn next(&self, slot: usize, subject: Subject) -> Option<(usize, Subject)> {
+        self.slots.next(slot, subject)
+    }
+
     /// A subject's number in `0..slots()`, in model order.
     pub(crate) fn slot(&self, subject: Subject) -> usize {
         self.slots.slot(subject)
@@ -169,12 +174,12 @@ impl<'m> Index<'m> {
         indicators.get(indicator as usize)
     }
 
-    /// What a row reports on; `guess` is the slot to try first for an id (the one after the
-    /// previous row's).
+    /// What a row reports on; `guess` is the slot and subject to try first for an id (the one
+    /// after the previous row's).
     pub(crate) fn subject(
         &self,
         names: &Names,
-        guess: Option<usize>,
+        guess: Option<(usize, Subject)>,
     ) -> Result<Subject, CellError> {
         let kind = kind(names.kind)?;
         if !names.id.is_empty() {
@@ -447,7 +452,12 @@ impl<'m> Index<'m> {
     }
 
     /// A row with an id: the id decides; the names beside it must agree with it.
-    fn by_id(&self, names: &Names, kind: Kind, guess: Option<usize>) -> Result<Subject, CellError> {
+    fn by_id(
+        &self,
+        names: &Names,
+        kind: Kind,
+        guess: Option<(usize, Subject)>,
+    ) -> Result<Subject, CellError> {
         // `kind` = budget with the project's own id means that project's budget execution.
         let own = match_key(names.id);
         let found = match (kind, self.ids.find(&self.slots, &own, guess)) {
@@ -457,7 +467,7 @@ impl<'m> Index<'m> {
             }
             (_, found) => found,
         }
-        .map(|slot| self.slots.subject(slot));
+        .map(|(_, subject)| subject);
         let Some(subject) = found else {
             return Err(CellError::new(
                 Field::Id,
