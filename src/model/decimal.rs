@@ -23,26 +23,34 @@ impl DecimalText {
         } else {
             digits.format(mantissa)
         };
-        let scale = value.scale() as usize;
+        DecimalText::laid_out(
+            value.is_sign_negative(),
+            digits.as_bytes(),
+            value.scale() as usize,
+        )
+    }
+
+    /// `digits` (none for zero) as a decimal of `scale` places, after a `-` if `negative`.
+    fn laid_out(negative: bool, digits: &[u8], scale: usize) -> DecimalText {
         let mut text = DecimalText {
             bytes: [0; 40],
             len: 0,
         };
-        if value.is_sign_negative() {
+        if negative {
             text.push(b"-");
         }
         let whole = digits.len().saturating_sub(scale);
         if whole == 0 {
             text.push(b"0");
         } else {
-            text.push(&digits.as_bytes()[..whole]);
+            text.push(&digits[..whole]);
         }
         if scale > 0 {
             text.push(b".");
             for _ in digits.len()..scale {
                 text.push(b"0");
             }
-            text.push(&digits.as_bytes()[whole..]);
+            text.push(&digits[whole..]);
         }
         text
     }
@@ -52,6 +60,22 @@ impl DecimalText {
     /// fewer. Zero is written without a sign. At most 8 places.
     pub(crate) fn with_places(value: Decimal, places: usize) -> DecimalText {
         debug_assert!(places <= 8, "room for 8 places");
+        // Nearly every value (a score, a weight, a rate) has no digit past `places` and a
+        // mantissa of 64 bits: it is rescaled in 64 bits, and its text laid out once.
+        let mantissa = value.mantissa().unsigned_abs();
+        let scale = value.scale() as usize;
+        if let Ok(small) = u64::try_from(mantissa)
+            && small != 0
+            && let Some(rescaled) = rescaled_exactly(small, scale, places)
+        {
+            let mut digits = itoa::Buffer::new();
+            let digits = digits.format(rescaled);
+            return DecimalText::laid_out(value.is_sign_negative(), digits.as_bytes(), places);
+        }
+        DecimalText::with_places_by_trimming(value, places)
+    }
+
+    fn with_places_by_trimming(value: Decimal, places: usize) -> DecimalText {
         // A mantissa that could not take the missing zeros is rescaled as far as it goes by
         // `rescale`: its text comes from there.
         const ROOM: [u128; 9] = {
@@ -102,8 +126,25 @@ impl DecimalText {
         self.len += bytes.len();
     }
 
+    /// The text's bytes: ASCII digits, a sign and a point.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..self.len]).expect("digits, a sign and a point are ASCII")
+    }
+}
+
+/// `mantissa` × 10^(`places` − `scale`) when that is a whole number of 64 bits.
+fn rescaled_exactly(mantissa: u64, scale: usize, places: usize) -> Option<u64> {
+    if scale <= places {
+        10u64
+            .checked_pow((places - scale) as u32)
+            .and_then(|factor| mantissa.checked_mul(factor))
+    } else {
+        let divisor = 10u64.checked_pow((scale - places) as u32)?;
+        mantissa.is_multiple_of(divisor).then(|| mantissa / divisor)
     }
 }
 

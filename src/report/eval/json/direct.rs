@@ -11,6 +11,29 @@ use crate::model::Deadline;
 use crate::model::decimal::DecimalText;
 use crate::model::json::{DecimalString, Shown, TargetValue};
 
+/// The depth [`indicator`] is written at in a report: its keys' lines are prepared for it.
+const INDICATOR_DEPTH: usize = 4;
+
+/// An object's key, with the line it starts at [`INDICATOR_DEPTH`]: the comma, the line break,
+/// the indentation and the quoted key in one slice, one copy where there were four.
+struct Key {
+    name: &'static str,
+    line: &'static [u8],
+}
+
+/// A [`Key`] whose line is made at compile time.
+macro_rules! key {
+    ($name:literal) => {
+        Key {
+            name: $name,
+            line: concat!(",\n          \"", $name, "\": ").as_bytes(),
+        }
+    };
+}
+
+// The prepared lines indent by the depth of an indicator's keys, one level in.
+const _: () = assert!(key!("").line.len() == ",\n".len() + 2 * (INDICATOR_DEPTH + 1) + 4);
+
 /// A JSON object being written at a depth, its keys one level further in.
 struct Object<'o> {
     out: &'o mut Vec<u8>,
@@ -36,14 +59,19 @@ impl<'o> Object<'o> {
     }
 
     /// Starts the value of `key`; what is written next is that value.
-    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+    fn key(&mut self, key: Key) -> &mut Vec<u8> {
+        let first = std::mem::replace(&mut self.first, false);
+        if self.depth == INDICATOR_DEPTH {
+            // The prepared line, without its comma for the first key.
+            self.out.extend_from_slice(&key.line[usize::from(first)..]);
+            return self.out;
+        }
         // The comma (after the first key), the line break and the indentation in one piece.
         Indented::at(self.depth + 1)
-            .next(self.out, self.first)
+            .next(self.out, first)
             .expect("writing to memory cannot fail");
-        self.first = false;
         self.out.push(b'"');
-        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(key.name.as_bytes());
         self.out.extend_from_slice(b"\": ");
         self.out
     }
@@ -52,7 +80,7 @@ impl<'o> Object<'o> {
     /// holds the text.
     fn text(
         &mut self,
-        key: &str,
+        key: Key,
         write: impl FnOnce(&mut String) -> std::fmt::Result,
         scratch: &mut String,
     ) {
@@ -61,36 +89,36 @@ impl<'o> Object<'o> {
         self.string(key, scratch);
     }
 
-    fn string(&mut self, key: &str, value: &str) {
+    fn string(&mut self, key: Key, value: &str) {
         let out = self.key(key);
         string(out, value);
     }
 
-    fn optional_string(&mut self, key: &str, value: Option<&str>) {
+    fn optional_string(&mut self, key: Key, value: Option<&str>) {
         match value {
             Some(value) => self.string(key, value),
             None => self.key(key).extend_from_slice(b"null"),
         }
     }
 
-    fn decimal(&mut self, key: &str, value: Decimal) {
+    fn decimal(&mut self, key: Key, value: Decimal) {
         let out = self.key(key);
-        quoted(out, DecimalText::new(value).as_str());
+        quoted(out, DecimalText::new(value).as_bytes());
     }
 
-    fn fixed2(&mut self, key: &str, value: Fixed2) {
+    fn fixed2(&mut self, key: Key, value: Fixed2) {
         let out = self.key(key);
-        quoted(out, value.text().as_str());
+        quoted(out, value.text().as_bytes());
     }
 
-    fn optional_fixed2(&mut self, key: &str, value: Option<Fixed2>) {
+    fn optional_fixed2(&mut self, key: Key, value: Option<Fixed2>) {
         match value {
             Some(value) => self.fixed2(key, value),
             None => self.key(key).extend_from_slice(b"null"),
         }
     }
 
-    fn strings<'s>(&mut self, key: &str, values: impl IntoIterator<Item = &'s str>) {
+    fn strings<'s>(&mut self, key: Key, values: impl IntoIterator<Item = &'s str>) {
         let depth = self.depth + 1;
         let out = self.key(key);
         out.push(b'[');
@@ -119,23 +147,43 @@ impl<'o> Object<'o> {
 
 /// `value` as a JSON string, escaped by serde_json.
 fn string(out: &mut Vec<u8>, value: &str) {
-    // Nearly every string has nothing to escape: it is copied as it is. Checked without an early
-    // exit, so that the check runs many bytes a step.
+    // Nearly every string has nothing to escape: it is copied as it is.
     let bytes = value.as_bytes();
-    let escapes = bytes.iter().fold(false, |any, &b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if escapes {
+    if needs_escape(bytes) {
         serde_json::to_writer(&mut *out, value).expect("writing to memory cannot fail");
     } else {
-        quoted(out, value);
+        quoted(out, bytes);
     }
 }
 
+/// Whether `bytes` hold a control character, a `"` or a `\\`: what JSON escapes. Eight bytes a
+/// step: a report's strings are a few dozen bytes, too short for a loop the compiler widens.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A byte below `n` (at most 0x80) in `word`: its subtraction borrows into the high bit of
+    // a byte whose own high bit was clear. Exact as a yes or no.
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH_BITS != 0;
+    let mut words = bytes.chunks_exact(8);
+    let mut found = false;
+    for word in &mut words {
+        let word = u64::from_ne_bytes(word.try_into().expect("chunks of eight"));
+        found |= below(word, 0x20)
+            | below(word ^ (ONES * u64::from(b'"')), 1)
+            | below(word ^ (ONES * u64::from(b'\\')), 1);
+    }
+    found
+        || words
+            .remainder()
+            .iter()
+            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// Text that needs no escaping, quoted.
-fn quoted(out: &mut Vec<u8>, text: &str) {
+fn quoted(out: &mut Vec<u8>, text: &[u8]) {
+    out.reserve(text.len() + 2);
     out.push(b'"');
-    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(text);
     out.push(b'"');
 }
 
@@ -149,72 +197,74 @@ pub(super) fn indicator(
 ) {
     let mut o = Object::open(out, depth);
     let view = &doc.indicator;
-    o.string("id", view.id);
-    o.string("level1", view.level1);
-    o.string("level2", view.level2);
-    o.string("name", view.name);
-    o.string("kind", view.kind);
-    o.optional_string("operator", view.operator);
+    o.string(key!("id"), view.id);
+    o.string(key!("level1"), view.level1);
+    o.string(key!("level2"), view.level2);
+    o.string(key!("name"), view.name);
+    o.string(key!("kind"), view.kind);
+    o.optional_string(key!("operator"), view.operator);
     match &view.value {
-        Some(TargetValue::Number(value)) => o.decimal("value", *value),
-        Some(TargetValue::Text(text)) => o.string("value", text),
-        None => o.optional_string("value", None),
+        Some(TargetValue::Number(value)) => o.decimal(key!("value"), *value),
+        Some(TargetValue::Text(text)) => o.string(key!("value"), text),
+        None => o.optional_string(key!("value"), None),
     }
     if let Some(DecimalString(high)) = view.high {
-        o.decimal("high", high);
+        o.decimal(key!("high"), high);
     }
-    o.optional_string("measure", view.measure);
-    o.text("target", |t| view.target.0.write_text(t), scratch);
+    o.optional_string(key!("measure"), view.measure);
+    o.text(key!("target"), |t| view.target.0.write_text(t), scratch);
     match view.deadline {
-        Some(Shown(deadline)) => o.text("deadline", |t| deadline.write_text(t), scratch),
-        None => o.optional_string("deadline", None),
+        Some(Shown(deadline)) => o.text(key!("deadline"), |t| deadline.write_text(t), scratch),
+        None => o.optional_string(key!("deadline"), None),
     }
     if let Some(DecimalString(weight)) = view.weight {
-        o.decimal("weight", weight);
+        o.decimal(key!("weight"), weight);
     }
     if let Some(direction) = view.direction {
-        o.string("direction", direction);
+        o.string(key!("direction"), direction);
     }
     if !view.allow.is_empty() {
-        o.strings("allow", view.allow.iter().map(String::as_str));
+        o.strings(key!("allow"), view.allow.iter().map(String::as_str));
     }
     if let Some(source) = &view.source {
         let depth = o.depth + 1;
-        let out = o.key("source");
+        let out = o.key(key!("source"));
         let mut line = Object::open(out, depth);
         let mut digits = itoa::Buffer::new();
-        line.key("line")
+        line.key(key!("line"))
             .extend_from_slice(digits.format(source.line).as_bytes());
         line.close();
     }
     if let Some(DecimalString(weight)) = doc.declared_weight {
-        o.decimal("declared_weight", weight);
+        o.decimal(key!("declared_weight"), weight);
     }
-    o.string("actual", doc.actual);
-    o.string("status", doc.status);
-    o.strings("flags", doc.flags.0.iter().map(|f| f.label()));
-    o.fixed2("weight", doc.weight);
-    o.fixed2("score", doc.score);
-    o.fixed2("rule_score", doc.rule_score);
-    o.optional_fixed2("completion", doc.completion);
+    o.string(key!("actual"), doc.actual);
+    o.string(key!("status"), doc.status);
+    o.strings(key!("flags"), doc.flags.0.iter().map(|f| f.label()));
+    o.fixed2(key!("weight"), doc.weight);
+    o.fixed2(key!("score"), doc.score);
+    o.fixed2(key!("rule_score"), doc.rule_score);
+    o.optional_fixed2(key!("completion"), doc.completion);
     if let Some(claimed) = doc.claimed {
-        o.fixed2("claimed", claimed);
+        o.fixed2(key!("claimed"), claimed);
     }
     if let Some(accepted) = doc.accepted_claimed {
-        o.key("accepted_claimed")
+        o.key(key!("accepted_claimed"))
             .extend_from_slice(if accepted { b"true" } else { b"false" });
     }
     if let Some(DecimalString(deduction)) = doc.deduction {
-        o.decimal("deduction", deduction);
+        o.decimal(key!("deduction"), deduction);
     }
-    o.optional_string("note", doc.note);
+    o.optional_string(key!("note"), doc.note);
     match &doc.completed {
-        Some(Shown(Iso(date))) => {
-            o.text("completed", |t| Deadline::Day(*date).write_text(t), scratch)
-        }
-        None => o.optional_string("completed", None),
+        Some(Shown(Iso(date))) => o.text(
+            key!("completed"),
+            |t| Deadline::Day(*date).write_text(t),
+            scratch,
+        ),
+        None => o.optional_string(key!("completed"), None),
     }
-    let out = o.key("line");
+    let out = o.key(key!("line"));
     match doc.line {
         Some(line) => out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes()),
         None => out.extend_from_slice(b"null"),
@@ -329,6 +379,25 @@ mod tests {
             });
         }
         docs
+    }
+
+    proptest::proptest! {
+        /// The eight-byte check finds what a byte-by-byte one finds, wherever the byte is.
+        #[test]
+        fn needs_escape_is_the_byte_by_byte_check(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    1 => proptest::num::u8::ANY,
+                    // Mostly bytes JSON keeps, so that most texts need no escape.
+                    6 => 0x20u8..=0xff,
+                    2 => proptest::sample::select(vec![0x1f, 0x20, b'"', b'\\', b'!', b'[', b']', 0x7f, 0x80, 0xe4, 0xa2]),
+                ],
+                0..40,
+            ),
+        ) {
+            let expected = bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+            proptest::prop_assert_eq!(needs_escape(&bytes), expected);
+        }
     }
 
     #[test]
