@@ -159,8 +159,20 @@ fn has_white_space(s: &str) -> bool {
 /// Whether a White_Space character may start with byte `b`: an ASCII blank, or a byte that
 /// leads the others (C2, E1, E2, E3).
 fn may_start_white_space(b: u8) -> bool {
-    is_ascii_space(b) || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+    WHITE_SPACE_LEADS[usize::from(b)]
 }
+
+/// [`may_start_white_space`] for each byte, looked up in one step: a spec's tokens are scanned
+/// for their end byte by byte.
+const WHITE_SPACE_LEADS: [bool; 256] = {
+    let mut leads = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        leads[b] = matches!(b as u8, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        b += 1;
+    }
+    leads
+};
 
 /// Where `s`'s first White_Space character is, as `s.find(char::is_whitespace)`: found by its
 /// byte (an ASCII blank, or a byte that leads the others) and only there checked as a character.
