@@ -14,14 +14,14 @@ mod direct;
 
 use rust_decimal::Decimal;
 
-use super::{Fixed2, Report, fixed2, money, project_of, rows, unit_of};
+use super::{Fixed2, Report, fixed2, project_of, rows, unit_of};
 use crate::actuals::Actuals;
 use crate::eval::{
     BudgetResult, CategoryResult, Flags, GradeCounts, ProjectResult, RowResult, TableResult,
     UnitResult,
 };
 use crate::import::Note;
-use crate::model::json::{CategoryDoc, DecimalString, IndicatorView, Shown, SourceDoc};
+use crate::model::json::{DecimalString, IndicatorView, Shown};
 use crate::model::{Category, Indicator, Project};
 
 /// The report's keys before its projects.
@@ -97,39 +97,54 @@ struct EvaluationDoc<'a> {
     actuals: &'a str,
 }
 
+/// A project's own keys, written by [`direct::project`] (its serde form is the reference the
+/// writer is tested against); `indicators` follows, written by [`direct::indicator`].
 #[derive(Serialize)]
 struct ProjectDoc<'a> {
     id: &'a str,
     name: &'a str,
     unit: &'a str,
-    budget: Option<String>,
-    score: String,
+    budget: Option<DecimalString>,
+    score: Fixed2,
     grade: &'static str,
-    flags: Vec<&'static str>,
+    flags: Labels,
     categories: Vec<CategoryScoreDoc<'a>>,
-    empty_categories: Vec<CategoryDoc>,
+    empty_categories: Vec<EmptyCategoryDoc<'a>>,
     budget_execution: BudgetDoc<'a>,
-    // `indicators` follows, written by [`direct::indicator`].
 }
 
 #[derive(Serialize)]
 struct CategoryScoreDoc<'a> {
     level1: &'a str,
-    weight: String,
-    score: String,
+    weight: Fixed2,
+    score: Fixed2,
+}
+
+/// A category without indicators, as the model's JSON writes it, without its raw line.
+#[derive(Serialize)]
+struct EmptyCategoryDoc<'a> {
+    level1: &'a str,
+    level2: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<LineDoc>,
+}
+
+#[derive(Serialize)]
+struct LineDoc {
+    line: u32,
 }
 
 #[derive(Serialize)]
 struct BudgetDoc<'a> {
-    budget: Option<String>,
+    budget: Option<DecimalString>,
     adjusted: bool,
-    spent: Option<String>,
-    rate: Option<String>,
-    points: String,
-    score: String,
-    rule_score: String,
+    spent: Option<DecimalString>,
+    rate: Option<Fixed2>,
+    points: Fixed2,
+    score: Fixed2,
+    rule_score: Fixed2,
     status: &'static str,
-    flags: Vec<&'static str>,
+    flags: Labels,
     actual: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     claimed: Option<Fixed2>,
@@ -200,7 +215,7 @@ struct OverallDoc<'a> {
     grade: &'static str,
     flags: Vec<&'static str>,
     categories: Vec<CategoryScoreDoc<'a>>,
-    empty_categories: Vec<CategoryDoc>,
+    empty_categories: Vec<EmptyCategoryDoc<'a>>,
     indicators: Vec<IndicatorResultDoc<'a>>,
 }
 
@@ -396,7 +411,8 @@ fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec
         let Some(project) = project_of(report, result) else {
             continue;
         };
-        render_element(&project_doc(project, result, report.actuals), out);
+        out.extend_from_slice(b",\n    ");
+        direct::project(out, 2, &project_doc(project, result, report.actuals));
         debug_assert!(
             out.ends_with(CLOSE),
             "a project object ends on its own line"
@@ -567,10 +583,10 @@ fn project_doc<'a>(
         id: &project.id,
         name: &project.name,
         unit: &project.unit,
-        budget: project.budget.map(money),
-        score: fixed2(table.total),
+        budget: project.budget.map(DecimalString),
+        score: Fixed2(table.total),
         grade: table.grade.label(),
-        flags: labels(table.flags),
+        flags: Labels(table.flags),
         categories: categories(&table.categories),
         empty_categories: empty_categories(&project.empty_categories),
         budget_execution: budget(&result.budget, actuals),
@@ -655,22 +671,19 @@ fn categories(categories: &[CategoryResult]) -> Vec<CategoryScoreDoc<'_>> {
         .iter()
         .map(|c| CategoryScoreDoc {
             level1: &c.level1,
-            weight: fixed2(c.weight),
-            score: fixed2(c.score),
+            weight: Fixed2(c.weight),
+            score: Fixed2(c.score),
         })
         .collect()
 }
 
-fn empty_categories(categories: &[Category]) -> Vec<CategoryDoc> {
+fn empty_categories(categories: &[Category]) -> Vec<EmptyCategoryDoc<'_>> {
     categories
         .iter()
-        .map(|c| CategoryDoc {
-            level1: c.level1.clone(),
-            level2: c.level2.clone(),
-            source: c.source.map(|p| SourceDoc {
-                line: p.line,
-                raw: None,
-            }),
+        .map(|c| EmptyCategoryDoc {
+            level1: &c.level1,
+            level2: c.level2.as_deref(),
+            source: c.source.map(|p| LineDoc { line: p.line }),
         })
         .collect()
 }
@@ -686,15 +699,15 @@ fn claim(claimed: Option<Decimal>, accepted: bool) -> (Option<Fixed2>, Option<bo
 fn budget<'a>(b: &'a BudgetResult, actuals: &'a Actuals) -> BudgetDoc<'a> {
     let (claimed, accepted_claimed) = claim(b.claimed(actuals), b.accepted_claimed);
     BudgetDoc {
-        budget: b.budget.map(money),
+        budget: b.budget.map(DecimalString),
         adjusted: b.adjusted,
-        spent: b.spent.map(money),
-        rate: b.rate.map(fixed2),
-        points: fixed2(b.points),
-        score: fixed2(b.score),
-        rule_score: fixed2(b.rule_score),
+        spent: b.spent.map(DecimalString),
+        rate: b.rate.map(Fixed2),
+        points: Fixed2(b.points),
+        score: Fixed2(b.score),
+        rule_score: Fixed2(b.rule_score),
         status: b.status.label(),
-        flags: labels(b.flags),
+        flags: Labels(b.flags),
         actual: b.actual(actuals),
         claimed,
         accepted_claimed,

@@ -6,7 +6,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Fixed2, Indented, IndicatorResultDoc, Iso};
+use super::{Fixed2, Indented, IndicatorResultDoc, Iso, ProjectDoc};
 use crate::model::Deadline;
 use crate::model::decimal::DecimalText;
 use crate::model::json::{DecimalString, Shown, TargetValue};
@@ -118,23 +118,61 @@ impl<'o> Object<'o> {
         }
     }
 
-    fn strings<'s>(&mut self, key: Key, values: impl IntoIterator<Item = &'s str>) {
+    fn optional_decimal(&mut self, key: Key, value: Option<DecimalString>) {
+        match value {
+            Some(DecimalString(value)) => self.decimal(key, value),
+            None => self.key(key).extend_from_slice(b"null"),
+        }
+    }
+
+    fn boolean(&mut self, key: Key, value: bool) {
+        let out = self.key(key);
+        out.extend_from_slice(if value { b"true" } else { b"false" });
+    }
+
+    fn optional_number(&mut self, key: Key, value: Option<u32>) {
+        let out = self.key(key);
+        match value {
+            Some(value) => out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+
+    /// An array of `items`, each written by `write` at the depth it is given.
+    fn array<T>(
+        &mut self,
+        key: Key,
+        items: impl IntoIterator<Item = T>,
+        mut write: impl FnMut(&mut Vec<u8>, usize, T),
+    ) {
         let depth = self.depth + 1;
         let out = self.key(key);
         out.push(b'[');
         let mut empty = true;
-        for value in values {
+        for item in items {
             if !empty {
                 out.push(b',');
             }
             empty = false;
             Object::line(out, depth + 1);
-            string(out, value);
+            write(out, depth + 1, item);
         }
         if !empty {
             Object::line(out, depth);
         }
         out.push(b']');
+    }
+
+    fn strings<'s>(&mut self, key: Key, values: impl IntoIterator<Item = &'s str>) {
+        self.array(key, values, |out, _, value| string(out, value));
+    }
+
+    /// `{"line": N}`: where an element came from.
+    fn source_line(&mut self, key: Key, line: u32) {
+        let depth = self.depth + 1;
+        let mut source = Object::open(self.key(key), depth);
+        source.optional_number(key!("line"), Some(line));
+        source.close();
     }
 
     fn close(self) {
@@ -227,13 +265,7 @@ pub(super) fn indicator(
         o.strings(key!("allow"), view.allow.iter().map(String::as_str));
     }
     if let Some(source) = &view.source {
-        let depth = o.depth + 1;
-        let out = o.key(key!("source"));
-        let mut line = Object::open(out, depth);
-        let mut digits = itoa::Buffer::new();
-        line.key(key!("line"))
-            .extend_from_slice(digits.format(source.line).as_bytes());
-        line.close();
+        o.source_line(key!("source"), source.line);
     }
     if let Some(DecimalString(weight)) = doc.declared_weight {
         o.decimal(key!("declared_weight"), weight);
@@ -249,8 +281,7 @@ pub(super) fn indicator(
         o.fixed2(key!("claimed"), claimed);
     }
     if let Some(accepted) = doc.accepted_claimed {
-        o.key(key!("accepted_claimed"))
-            .extend_from_slice(if accepted { b"true" } else { b"false" });
+        o.boolean(key!("accepted_claimed"), accepted);
     }
     if let Some(DecimalString(deduction)) = doc.deduction {
         o.decimal(key!("deduction"), deduction);
@@ -264,11 +295,67 @@ pub(super) fn indicator(
         ),
         None => o.optional_string(key!("completed"), None),
     }
-    let out = o.key(key!("line"));
-    match doc.line {
-        Some(line) => out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes()),
-        None => out.extend_from_slice(b"null"),
+    o.optional_number(key!("line"), doc.line);
+    o.close();
+}
+
+/// Appends a project's own keys (`doc`) as a pretty JSON object that starts `depth` levels in,
+/// as serde_json writes [`ProjectDoc`] (tested against it).
+pub(super) fn project(out: &mut Vec<u8>, depth: usize, doc: &ProjectDoc<'_>) {
+    let mut o = Object::open(out, depth);
+    o.string(key!("id"), doc.id);
+    o.string(key!("name"), doc.name);
+    o.string(key!("unit"), doc.unit);
+    o.optional_decimal(key!("budget"), doc.budget);
+    o.fixed2(key!("score"), doc.score);
+    o.string(key!("grade"), doc.grade);
+    o.strings(key!("flags"), doc.flags.0.iter().map(|f| f.label()));
+    o.array(
+        key!("categories"),
+        &doc.categories,
+        |out, depth, category| {
+            let mut c = Object::open(out, depth);
+            c.string(key!("level1"), category.level1);
+            c.fixed2(key!("weight"), category.weight);
+            c.fixed2(key!("score"), category.score);
+            c.close();
+        },
+    );
+    o.array(
+        key!("empty_categories"),
+        &doc.empty_categories,
+        |out, depth, category| {
+            let mut c = Object::open(out, depth);
+            c.string(key!("level1"), category.level1);
+            c.optional_string(key!("level2"), category.level2);
+            if let Some(source) = &category.source {
+                c.source_line(key!("source"), source.line);
+            }
+            c.close();
+        },
+    );
+    let budget = &doc.budget_execution;
+    let depth = o.depth + 1;
+    let mut b = Object::open(o.key(key!("budget_execution")), depth);
+    b.optional_decimal(key!("budget"), budget.budget);
+    b.boolean(key!("adjusted"), budget.adjusted);
+    b.optional_decimal(key!("spent"), budget.spent);
+    b.optional_fixed2(key!("rate"), budget.rate);
+    b.fixed2(key!("points"), budget.points);
+    b.fixed2(key!("score"), budget.score);
+    b.fixed2(key!("rule_score"), budget.rule_score);
+    b.string(key!("status"), budget.status);
+    b.strings(key!("flags"), budget.flags.0.iter().map(|f| f.label()));
+    b.string(key!("actual"), budget.actual);
+    if let Some(claimed) = budget.claimed {
+        b.fixed2(key!("claimed"), claimed);
     }
+    if let Some(accepted) = budget.accepted_claimed {
+        b.boolean(key!("accepted_claimed"), accepted);
+    }
+    b.optional_string(key!("note"), budget.note);
+    b.optional_number(key!("line"), budget.line);
+    b.close();
     o.close();
 }
 
@@ -278,7 +365,7 @@ mod tests {
     use rust_decimal::Decimal;
     use serde::Serialize;
 
-    use super::super::Labels;
+    use super::super::{BudgetDoc, CategoryScoreDoc, EmptyCategoryDoc, Labels, LineDoc};
     use super::*;
     use crate::eval::{Flag, Flags};
     use crate::model::json::IndicatorView;
@@ -398,6 +485,87 @@ mod tests {
             let expected = bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
             proptest::prop_assert_eq!(needs_escape(&bytes), expected);
         }
+    }
+
+    /// Projects with and without each optional key, empty and full arrays, texts to escape.
+    fn projects() -> Vec<ProjectDoc<'static>> {
+        let budget = |k: usize| BudgetDoc {
+            budget: (k > 0).then_some(DecimalString(Decimal::new(7500, 2))),
+            adjusted: k == 2,
+            spent: (k > 0).then_some(DecimalString(Decimal::new(384, 1))),
+            rate: (k > 0).then_some(Fixed2(Decimal::new(512, 1))),
+            points: Fixed2(Decimal::TEN),
+            score: Fixed2(Decimal::new(512, 2)),
+            rule_score: Fixed2(Decimal::new(-0, 2)),
+            status: "未达标",
+            flags: Labels(
+                [
+                    Flags::default(),
+                    Flags::from([Flag::Over]),
+                    Flags::from([Flag::Over, Flag::NeedsNote]),
+                ][k],
+            ),
+            actual: ["", "384,000元", "约\"四十\"万\n元"][k],
+            claimed: (k > 0).then_some(Fixed2(Decimal::from(9))),
+            accepted_claimed: [None, Some(true), Some(false)][k],
+            note: (k == 2).then_some("因会签\t流程较长"),
+            line: (k > 0).then_some(40210),
+        };
+        (0..3)
+            .map(|k| ProjectDoc {
+                id: ["558001-b1a60cf7", "p\"1", "p-2"][k],
+                name: ["鞍山市高端装备制造奖励专项经费", "名称\\", ""][k],
+                unit: "558001",
+                budget: (k != 1).then_some(DecimalString(Decimal::new(-5, 3))),
+                score: Fixed2(Decimal::new(9436, 2)),
+                grade: "优",
+                flags: Labels(
+                    [
+                        Flags::default(),
+                        Flags::from([Flag::Over]),
+                        Flags::from([Flag::Late, Flag::NeedsNote]),
+                    ][k],
+                ),
+                categories: (0..k)
+                    .map(|i| CategoryScoreDoc {
+                        level1: ["产出指标", "效益\"指标"][i],
+                        weight: Fixed2(Decimal::new(50, 0)),
+                        score: Fixed2(Decimal::new(4924, 2)),
+                    })
+                    .collect(),
+                empty_categories: (0..k)
+                    .map(|i| EmptyCategoryDoc {
+                        level1: "满意度指标",
+                        level2: (i == 0).then_some("服务对象满意度指标"),
+                        source: (i == 1).then_some(LineDoc { line: 86467 }),
+                    })
+                    .collect(),
+                budget_execution: budget(k),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_project_is_written_as_serde_writes_it_at_any_depth() {
+        let mut checked = 0;
+        for project in projects() {
+            for depth in [0, 1, 2, 3, 4, 30, 31, 40] {
+                let mut expected = Vec::new();
+                let mut serializer =
+                    serde_json::Serializer::with_formatter(&mut expected, Indented::at(depth));
+                project.serialize(&mut serializer).unwrap();
+                let mut written = Vec::new();
+                super::project(&mut written, depth, &project);
+                assert_eq!(
+                    String::from_utf8(written).unwrap(),
+                    String::from_utf8(expected).unwrap(),
+                    "{} at depth {depth}",
+                    project.id
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 3 * 8);
     }
 
     #[test]
