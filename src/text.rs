@@ -271,14 +271,9 @@ fn is_ascii_space(b: u8) -> bool {
 ///
 /// Borrows `s` when it is its own key (the common case), so comparing keys allocates nothing.
 pub fn match_key(s: &str) -> Cow<'_, str> {
-    // An id (`558001-b1a60cf7-1be228`) is plain ASCII: checked whole, many bytes a step.
-    if s.as_bytes().first().is_some_and(u8::is_ascii) {
-        let odd = s.bytes().fold(false, |odd, b| {
-            odd | !b.is_ascii() | is_ascii_space(b) | b.is_ascii_uppercase()
-        });
-        if !odd {
-            return Cow::Borrowed(s);
-        }
+    // An id (`558001-b1a60cf7-1be228`) is plain ASCII: checked whole, eight bytes a step.
+    if is_plain_ascii_key(s.as_bytes()) {
+        return Cow::Borrowed(s);
     }
     let ascii_key = |b: u8| !(is_ascii_space(b) || b.is_ascii_uppercase());
     let other_key = |c: char| !c.is_ascii() && nfkc_stable(c);
@@ -302,6 +297,28 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
             .flat_map(char::to_lowercase)
             .collect(),
     )
+}
+
+/// Whether every byte is printable ASCII other than a capital letter (`!`–`~` less `A`–`Z`):
+/// a text that is its own [`match_key`]. Eight bytes a step, the last eight again for the rest.
+fn is_plain_ascii_key(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let plain = |word: &[u8]| {
+        let word = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
+        // With every high bit clear no byte sum below carries into the next byte: a byte's
+        // high bit is set by `+ 0x3F` from `A` (0x41) up and by `+ 0x25` from `[` (0x5B) up.
+        let control_or_space = word.wrapping_sub(ONES * 0x21) & !word & HIGH_BITS;
+        let capital = word.wrapping_add(ONES * 0x3F) & !word.wrapping_add(ONES * 0x25) & HIGH_BITS;
+        word & HIGH_BITS == 0 && control_or_space == 0 && capital == 0
+    };
+    if bytes.len() < 8 {
+        return bytes
+            .iter()
+            .all(|&b| (0x21..0x80).contains(&b) && !b.is_ascii_uppercase());
+    }
+    let mut words = bytes.chunks_exact(8);
+    words.by_ref().all(plain) && (words.remainder().is_empty() || plain(&bytes[bytes.len() - 8..]))
 }
 
 /// The 1-based line of byte `at` of `text`.
@@ -465,6 +482,25 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(match_key(&s), key_by_definition(&s));
             proptest::prop_assert_eq!(fold(&s), s.nfkc().collect::<String>());
+        }
+
+        /// The eight-byte check is the byte-by-byte one, wherever the odd byte is; ids with a
+        /// capital, a space or a control character somewhere are keyed as the definition says.
+        #[test]
+        fn plain_ascii_keys_are_found_as_byte_by_byte(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => 0x21u8..0x80,
+                    1 => proptest::num::u8::ANY,
+                    1 => proptest::sample::select(vec![0x20, 0x21, 0x40, b'A', b'Z', 0x5B, 0x60, b'a', 0x7F, 0x80]),
+                ],
+                0..40,
+            ),
+            id in "[a-z0-9-]{0,30}[A-Z \t\u{1}]?[a-z0-9-]{0,30}",
+        ) {
+            let by_byte = bytes.iter().all(|&b| (0x21..0x80).contains(&b) && !b.is_ascii_uppercase());
+            proptest::prop_assert_eq!(is_plain_ascii_key(&bytes), by_byte);
+            proptest::prop_assert_eq!(match_key(&id), key_by_definition(&id));
         }
 
         #[test]

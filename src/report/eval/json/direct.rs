@@ -202,19 +202,21 @@ fn needs_escape(bytes: &[u8]) -> bool {
     // A byte below `n` (at most 0x80) in `word`: its subtraction borrows into the high bit of
     // a byte whose own high bit was clear. Exact as a yes or no.
     let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH_BITS != 0;
-    let mut words = bytes.chunks_exact(8);
-    let mut found = false;
-    for word in &mut words {
-        let word = u64::from_ne_bytes(word.try_into().expect("chunks of eight"));
-        found |= below(word, 0x20)
+    let escapes = |word: &[u8]| {
+        let word = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
+        below(word, 0x20)
             | below(word ^ (ONES * u64::from(b'"')), 1)
-            | below(word ^ (ONES * u64::from(b'\\')), 1);
+            | below(word ^ (ONES * u64::from(b'\\')), 1)
+    };
+    if bytes.len() < 8 {
+        return bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
     }
-    found
-        || words
-            .remainder()
-            .iter()
-            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    let mut words = bytes.chunks_exact(8);
+    let found = words
+        .by_ref()
+        .fold(false, |found, word| found | escapes(word));
+    // The last eight bytes cover what the words left over, again in one step.
+    found || (!words.remainder().is_empty() && escapes(&bytes[bytes.len() - 8..]))
 }
 
 /// Text that needs no escaping, quoted.
