@@ -140,7 +140,8 @@ struct Cell<'a> {
 }
 
 fn cells(line: &str) -> Vec<Cell<'_>> {
-    let mut out = Vec::new();
+    // Room for an indicator row's cells at once, instead of growing twice a line.
+    let mut out = Vec::with_capacity(CELLS_A_LINE);
     let mut offset = 0;
     // Split at tabs by the memchr crate: `str::split` searches for each tab on its own.
     let ends = memchr::memchr_iter(b'\t', line.as_bytes()).chain([line.len()]);
@@ -160,6 +161,10 @@ fn cells(line: &str) -> Vec<Cell<'_>> {
     }
     out
 }
+
+/// The cells of an indicator row of the seed's layout: 一级 to 三级指标, operator, value, unit,
+/// deadline and the columns around them.
+const CELLS_A_LINE: usize = 10;
 
 /// Where the columns of an indicator table stand, from its header row.
 #[derive(Debug, Clone, Copy)]
