@@ -62,15 +62,10 @@ impl DecimalText {
         debug_assert!(places <= 8, "room for 8 places");
         // Nearly every value (a score, a weight, a rate) has no digit past `places` and a
         // mantissa of 64 bits: it is rescaled in 64 bits, and its text laid out once.
-        let mantissa = value.mantissa().unsigned_abs();
-        let scale = value.scale() as usize;
-        if let Ok(small) = u64::try_from(mantissa)
-            && small != 0
-            && let Some(rescaled) = rescaled_exactly(small, scale, places)
-        {
+        if let Some((negative, rescaled)) = with_places_in_64_bits(value, places) {
             let mut digits = itoa::Buffer::new();
             let digits = digits.format(rescaled);
-            return DecimalText::laid_out(value.is_sign_negative(), digits.as_bytes(), places);
+            return DecimalText::laid_out(negative, digits.as_bytes(), places);
         }
         DecimalText::with_places_by_trimming(value, places)
     }
@@ -134,6 +129,18 @@ impl DecimalText {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..self.len]).expect("digits, a sign and a point are ASCII")
     }
+}
+
+/// A non-zero `value`'s sign and its digits at exactly `places` decimals, when it has no digit
+/// past them and they fit in 64 bits: then its [`DecimalText::with_places`] text is those digits
+/// with a point before the last `places`.
+pub(crate) fn with_places_in_64_bits(value: Decimal, places: usize) -> Option<(bool, u64)> {
+    let mantissa = u64::try_from(value.mantissa().unsigned_abs()).ok()?;
+    if mantissa == 0 {
+        return None;
+    }
+    let rescaled = rescaled_exactly(mantissa, value.scale() as usize, places)?;
+    Some((value.is_sign_negative(), rescaled))
 }
 
 /// `mantissa` × 10^(`places` − `scale`) when that is a whole number of 64 bits.

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{Fixed2, Indented, IndicatorResultDoc, Iso, ProjectDoc};
 use crate::model::Deadline;
-use crate::model::decimal::DecimalText;
+use crate::model::decimal::{DecimalText, with_places_in_64_bits};
 use crate::model::json::{DecimalString, Shown, TargetValue};
 
 /// The depth [`indicator`] is written at in a report: its keys' lines are prepared for it.
@@ -108,7 +108,30 @@ impl<'o> Object<'o> {
 
     fn fixed2(&mut self, key: Key, value: Fixed2) {
         let out = self.key(key);
-        quoted(out, value.text().as_bytes());
+        // Nearly every score and weight: its digits, with the point put in as they are copied.
+        let Some((negative, cents)) = with_places_in_64_bits(value.0, 2) else {
+            quoted(out, value.text().as_bytes());
+            return;
+        };
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(cents).as_bytes();
+        out.reserve(digits.len() + 5);
+        out.push(b'"');
+        if negative {
+            out.push(b'-');
+        }
+        match digits.len() {
+            1 => out.extend_from_slice(b"0.0"),
+            2 => out.extend_from_slice(b"0."),
+            _ => {}
+        }
+        let whole = digits.len().saturating_sub(2);
+        out.extend_from_slice(&digits[..whole]);
+        if whole > 0 {
+            out.push(b'.');
+        }
+        out.extend_from_slice(&digits[whole..]);
+        out.push(b'"');
     }
 
     fn optional_fixed2(&mut self, key: Key, value: Option<Fixed2>) {
@@ -169,6 +192,14 @@ impl<'o> Object<'o> {
 
     /// `{"line": N}`: where an element came from.
     fn source_line(&mut self, key: Key, line: u32) {
+        if self.depth == INDICATOR_DEPTH {
+            // The object's opening and closing lines at this depth, prepared.
+            let out = self.key(key);
+            out.extend_from_slice(b"{\n            \"line\": ");
+            out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+            out.extend_from_slice(b"\n          }");
+            return;
+        }
         let depth = self.depth + 1;
         let mut source = Object::open(self.key(key), depth);
         source.optional_number(key!("line"), Some(line));
@@ -470,7 +501,49 @@ mod tests {
         docs
     }
 
+    fn fixed2_written(value: Decimal) -> String {
+        let mut out = Vec::new();
+        let mut o = Object::open(&mut out, 0);
+        o.fixed2(key!("score"), Fixed2(value));
+        o.close();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn fixed2_values_of_few_digits_get_their_leading_zeros() {
+        for (mantissa, scale, text) in [
+            (5, 2, "0.05"),
+            (-5, 2, "-0.05"),
+            (50, 3, "0.05"),
+            (12, 2, "0.12"),
+            (5, 1, "0.50"),
+            (0, 2, "0.00"),
+            (-1, 0, "-1.00"),
+            (1005, 3, "1.005"),
+        ] {
+            let expected = format!("{{\n  \"score\": \"{text}\"\n}}");
+            assert_eq!(fixed2_written(Decimal::new(mantissa, scale)), expected);
+        }
+    }
+
     proptest::proptest! {
+        /// A score or weight is written as its two-place text, quoted, whatever its scale and sign.
+        #[test]
+        fn fixed2_values_are_their_two_place_text(
+            mantissa in proptest::prop_oneof![-1_000i64..1_000, proptest::num::i64::ANY],
+            scale in 0u32..=12,
+            wide: bool,
+        ) {
+            // Beyond 64 bits too: the text then comes from the decimal's own path.
+            let value = if wide {
+                Decimal::from_i128_with_scale(i128::from(mantissa) * 1_000_000_007, scale)
+            } else {
+                Decimal::new(mantissa, scale)
+            };
+            let expected = format!("{{\n  \"score\": \"{}\"\n}}", Fixed2(value).text().as_str());
+            proptest::prop_assert_eq!(fixed2_written(value), expected);
+        }
+
         /// The eight-byte check finds what a byte-by-byte one finds, wherever the byte is.
         #[test]
         fn needs_escape_is_the_byte_by_byte_check(
