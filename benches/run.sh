@@ -37,12 +37,18 @@ measure() {
   local times=() peaks=() i line stats
   stats=$(mktemp)
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -o "$stats" -f '%e %M' "$@" >/dev/null 2>&1
+    # A run that fails (a full disk, say) is no measurement: say so and stop.
+    if ! /usr/bin/time -o "$stats" -f '%e %M' "$@" >/dev/null 2>"$stats.err"; then
+      echo "run.sh: failed: $*" >&2
+      tail -5 "$stats.err" >&2
+      rm -f "$stats" "$stats.err"
+      exit 1
+    fi
     line=$(tail -1 "$stats")
     times+=("${line% *}")
     peaks+=("${line#* }")
   done
-  rm -f "$stats"
+  rm -f "$stats" "$stats.err"
   echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${peaks[@]}" | median)"
 }
 
