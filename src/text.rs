@@ -299,7 +299,7 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
     )
 }
 
-/// Whether every byte is printable ASCII other than a capital letter (`!`–`~` less `A`–`Z`):
+/// Whether every byte is ASCII from `!` to DEL other than a capital letter (`A`–`Z`):
 /// a text that is its own [`match_key`]. Eight bytes a step, the last eight again for the rest.
 fn is_plain_ascii_key(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);

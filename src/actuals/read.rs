@@ -248,7 +248,7 @@ struct Reader<'a> {
     set_aside: HashMap<ActualsSetAside, usize>,
     unnamed_warned: Vec<usize>,
     reference: ReferenceCells,
-    /// The slot of the row read last, for guessing the next row's.
+    /// The slot of the row read last and its subject, for guessing the next row's.
     previous: Option<(usize, Subject)>,
 }
 

@@ -15,7 +15,7 @@ pub struct Progress {
     timings: Option<RefCell<Vec<Started>>>,
 }
 
-/// A stage, when it started, and the peak memory before it.
+/// A stage, when it started, and the memory and CPU time before it.
 type Started = (Cow<'static, str>, Instant, Option<String>);
 
 impl Progress {
@@ -79,7 +79,8 @@ impl Drop for Progress {
     }
 }
 
-/// The process's peak resident memory so far, where the system says (Linux: `VmHWM`).
+/// The process's peak and current resident memory and its CPU time so far, where the system
+/// says (Linux: `VmHWM`, `VmRSS`, [`cpu_time`]).
 fn peak_memory() -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let field = |name: &str| {

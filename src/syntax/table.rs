@@ -374,7 +374,7 @@ impl<'t> TableSource<'t> {
         // Byte records, checked as UTF-8 whole (utf8_cells) rather than cell by cell.
         let mut record = csv::ByteRecord::new();
         // The csv crate counts the line breaks it reads, as `line_at` does: the line of `from`
-        // and its count give each record's line without counting the text again.
+        // and its count give each record's line without counting each record's bytes again.
         let from_line = crate::text::line_at(text, from);
         let mut first = None;
         loop {
@@ -732,7 +732,7 @@ mod tests {
     proptest::proptest! {
         /// A record's line is the line its first character is on, counted in the text, whether
         /// the reading starts at the text's start or at a later record's: through quoted line
-        /// breaks, blank lines, `\r\n` and lone `\r`.
+        /// breaks, blank lines, `\r\n`, lone `\r` and a byte order mark.
         #[test]
         fn a_records_line_is_the_line_of_its_start(
             pieces in proptest::collection::vec(
@@ -742,8 +742,9 @@ mod tests {
                 0..40,
             ),
             pick in 0usize..64,
+            bom: bool,
         ) {
-            let text: String = pieces.concat();
+            let text = format!("{}{}", if bom { "\u{feff}" } else { "" }, pieces.concat());
             let source = TableSource::new("t.csv", &text);
             let lines_from = |from: usize| {
                 let mut lines = Vec::new();

@@ -297,6 +297,10 @@ impl Ids {
         key: &str,
         guess: Option<(usize, Subject)>,
     ) -> Option<(usize, Subject)> {
+        debug_assert!(
+            guess.is_none_or(|(slot, subject)| slots.slot(subject) == slot),
+            "a guess is a slot and its own subject"
+        );
         if let Some((slot, subject)) = guess
             && slot < slots.count()
             && !self.shadowed[slot]

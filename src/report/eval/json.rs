@@ -21,7 +21,7 @@ use crate::eval::{
     UnitResult,
 };
 use crate::import::Note;
-use crate::model::json::{DecimalString, IndicatorView, Shown};
+use crate::model::json::{DecimalString, IndicatorView, LineDoc, Shown};
 use crate::model::{Category, Indicator, Project};
 
 /// The report's keys before its projects.
@@ -127,11 +127,6 @@ struct EmptyCategoryDoc<'a> {
     level2: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<LineDoc>,
-}
-
-#[derive(Serialize)]
-struct LineDoc {
-    line: u32,
 }
 
 #[derive(Serialize)]
@@ -402,8 +397,8 @@ fn write_array<T: Sync>(
     out.write_all(if first { b"]" } else { b"\n  ]" })
 }
 
-/// Appends each project of `results` as an element of the projects array: its keys through
-/// serde, then its indicators, its last key, written directly.
+/// Appends each project of `results` as an element of the projects array: its own keys, then its
+/// indicators, its last key, each written directly ([`direct::project`], [`direct::indicator`]).
 fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec<u8>) {
     const CLOSE: &[u8] = b"\n    }";
     let mut scratch = String::new();

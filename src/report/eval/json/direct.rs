@@ -1,8 +1,8 @@
-//! An indicator result written straight into the report's buffer: byte for byte what serde_json's
-//! pretty printer writes for [`IndicatorResultDoc`] (tested against it), without the
-//! serializer's machinery for each of its twenty-odd keys. A province's report writes a million
-//! of them; through serde the keys alone cost more than the values. A string with anything to
-//! escape is still escaped by serde_json.
+//! An indicator result and a project's own keys written straight into the report's buffer: byte
+//! for byte what serde_json's pretty printer writes for [`IndicatorResultDoc`] and [`ProjectDoc`]
+//! (tested against it), without the serializer's machinery for each of their keys. A province's
+//! report writes a million indicators; through serde the keys alone cost more than the values.
+//! A string with anything to escape is still escaped by serde_json.
 
 use rust_decimal::Decimal;
 
