@@ -304,7 +304,7 @@ const PROJECTS_CHUNK: usize = 64;
 
 /// Buffers each worker renders into in turn. While the writer waits on the file (a million-row
 /// report is 863 MB into the page cache), the workers render ahead: with two buffers each they
-/// waited too, and the report took 0.2–0.3 s longer (`KPI_TIMINGS`, alternating runs).
+/// waited too, and the report took up to 0.3 s longer (`KPI_TIMINGS`, alternating runs).
 const BUFFERS_PER_WORKER: usize = 4;
 
 /// Units a worker renders at a time: a unit's overall evaluation has a few dozen indicators.
