@@ -299,26 +299,47 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// Eight copies of a byte, for tests of eight bytes at once ([`every_eight`]).
+pub(crate) const EIGHT_ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const EIGHT_HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// Whether a byte of `word` is below `n` (at most 0x80): its subtraction borrows into the high
+/// bit of a byte whose own high bit was clear. Exact as a yes or no.
+pub(crate) fn has_byte_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(EIGHT_ONES * u64::from(n)) & !word & EIGHT_HIGH_BITS != 0
+}
+
+/// Whether every byte of `bytes` passes: eight bytes a step by `word` (which must say of eight
+/// bytes what `byte` says of each), the last eight again for the rest, and a text shorter than
+/// eight bytes by `byte`.
+pub(crate) fn every_eight(
+    bytes: &[u8],
+    word: impl Fn(u64) -> bool,
+    byte: impl Fn(u8) -> bool,
+) -> bool {
+    if bytes.len() < 8 {
+        return bytes.iter().all(|&b| byte(b));
+    }
+    let load = |eight: &[u8]| u64::from_ne_bytes(eight.try_into().expect("eight bytes"));
+    let mut words = bytes.chunks_exact(8);
+    words.by_ref().all(|eight| word(load(eight)))
+        && (words.remainder().is_empty() || word(load(&bytes[bytes.len() - 8..])))
+}
+
 /// Whether every byte is ASCII from `!` to DEL other than a capital letter (`A`–`Z`):
-/// a text that is its own [`match_key`]. Eight bytes a step, the last eight again for the rest.
+/// a text that is its own [`match_key`].
 fn is_plain_ascii_key(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let plain = |word: &[u8]| {
-        let word = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
+    let plain = |word: u64| {
         // With every high bit clear no byte sum below carries into the next byte: a byte's
         // high bit is set by `+ 0x3F` from `A` (0x41) up and by `+ 0x25` from `[` (0x5B) up.
-        let control_or_space = word.wrapping_sub(ONES * 0x21) & !word & HIGH_BITS;
-        let capital = word.wrapping_add(ONES * 0x3F) & !word.wrapping_add(ONES * 0x25) & HIGH_BITS;
-        word & HIGH_BITS == 0 && control_or_space == 0 && capital == 0
+        let capital = word.wrapping_add(EIGHT_ONES * 0x3F)
+            & !word.wrapping_add(EIGHT_ONES * 0x25)
+            & EIGHT_HIGH_BITS;
+        word & EIGHT_HIGH_BITS == 0 && !has_byte_below(word, 0x21) && capital == 0
     };
-    if bytes.len() < 8 {
-        return bytes
-            .iter()
-            .all(|&b| (0x21..0x80).contains(&b) && !b.is_ascii_uppercase());
-    }
-    let mut words = bytes.chunks_exact(8);
-    words.by_ref().all(plain) && (words.remainder().is_empty() || plain(&bytes[bytes.len() - 8..]))
+    every_eight(bytes, plain, |b| {
+        (0x21..0x80).contains(&b) && !b.is_ascii_uppercase()
+    })
 }
 
 /// The 1-based line of byte `at` of `text`.

@@ -134,7 +134,7 @@ impl DecimalText {
 /// A non-zero `value`'s sign and its digits at exactly `places` decimals, when it has no digit
 /// past them and they fit in 64 bits: then its [`DecimalText::with_places`] text is those digits
 /// with a point before the last `places`.
-pub(crate) fn with_places_in_64_bits(value: Decimal, places: usize) -> Option<(bool, u64)> {
+fn with_places_in_64_bits(value: Decimal, places: usize) -> Option<(bool, u64)> {
     let mantissa = u64::try_from(value.mantissa().unsigned_abs()).ok()?;
     if mantissa == 0 {
         return None;

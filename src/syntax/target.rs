@@ -734,13 +734,11 @@ fn merge_units(
 /// A whole cell that is an operator (`>=`, `＞`, `不低于`), or `None`.
 pub fn parse_operator(cell: &str) -> Option<Operator> {
     let folded = fold(trim(cell));
-    let folded = trim(&folded);
-    // A disclosure's row is searched for its operator cell from the end: its units, values and
-    // names are answered here instead of by every word of the grammar.
-    if !folded.starts_with(OPERATOR_STARTS) {
-        return None;
-    }
-    all_consuming(operator).parse(folded).ok().map(|(_, op)| op)
+    // `operator` turns away a cell that cannot start one (a unit, a value, a name) at once.
+    all_consuming(operator)
+        .parse(trim(&folded))
+        .ok()
+        .map(|(_, op)| op)
 }
 
 /// deadline = year sep month [sep day] | year 年 month 月 [day 日] [suffix] | [year 年] (底|末)

@@ -8,8 +8,9 @@ use rust_decimal::Decimal;
 
 use super::{Fixed2, Indented, IndicatorResultDoc, Iso, ProjectDoc};
 use crate::model::Deadline;
-use crate::model::decimal::{DecimalText, with_places_in_64_bits};
+use crate::model::decimal::DecimalText;
 use crate::model::json::{DecimalString, Shown, TargetValue};
+use crate::text::{EIGHT_ONES, every_eight, has_byte_below};
 
 /// The depth [`indicator`] is written at in a report: its keys' lines are prepared for it.
 const INDICATOR_DEPTH: usize = 4;
@@ -108,30 +109,7 @@ impl<'o> Object<'o> {
 
     fn fixed2(&mut self, key: Key, value: Fixed2) {
         let out = self.key(key);
-        // Nearly every score and weight: its digits, with the point put in as they are copied.
-        let Some((negative, cents)) = with_places_in_64_bits(value.0, 2) else {
-            quoted(out, value.text().as_bytes());
-            return;
-        };
-        let mut digits = itoa::Buffer::new();
-        let digits = digits.format(cents).as_bytes();
-        out.reserve(digits.len() + 5);
-        out.push(b'"');
-        if negative {
-            out.push(b'-');
-        }
-        match digits.len() {
-            1 => out.extend_from_slice(b"0.0"),
-            2 => out.extend_from_slice(b"0."),
-            _ => {}
-        }
-        let whole = digits.len().saturating_sub(2);
-        out.extend_from_slice(&digits[..whole]);
-        if whole > 0 {
-            out.push(b'.');
-        }
-        out.extend_from_slice(&digits[whole..]);
-        out.push(b'"');
+        quoted(out, value.text().as_bytes());
     }
 
     fn optional_fixed2(&mut self, key: Key, value: Option<Fixed2>) {
@@ -228,26 +206,12 @@ fn string(out: &mut Vec<u8>, value: &str) {
 /// Whether `bytes` hold a control character, a `"` or a `\\`: what JSON escapes. Eight bytes a
 /// step: a report's strings are a few dozen bytes, too short for a loop the compiler widens.
 fn needs_escape(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // A byte below `n` (at most 0x80) in `word`: its subtraction borrows into the high bit of
-    // a byte whose own high bit was clear. Exact as a yes or no.
-    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH_BITS != 0;
-    let escapes = |word: &[u8]| {
-        let word = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
-        below(word, 0x20)
-            | below(word ^ (ONES * u64::from(b'"')), 1)
-            | below(word ^ (ONES * u64::from(b'\\')), 1)
+    let kept = |word: u64| {
+        !(has_byte_below(word, 0x20)
+            | has_byte_below(word ^ (EIGHT_ONES * u64::from(b'"')), 1)
+            | has_byte_below(word ^ (EIGHT_ONES * u64::from(b'\\')), 1))
     };
-    if bytes.len() < 8 {
-        return bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
-    }
-    let mut words = bytes.chunks_exact(8);
-    let found = words
-        .by_ref()
-        .fold(false, |found, word| found | escapes(word));
-    // The last eight bytes cover what the words left over, again in one step.
-    found || (!words.remainder().is_empty() && escapes(&bytes[bytes.len() - 8..]))
+    !every_eight(bytes, kept, |b| !(b < 0x20 || b == b'"' || b == b'\\'))
 }
 
 /// Text that needs no escaping, quoted.
