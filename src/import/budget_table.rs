@@ -39,9 +39,17 @@ pub fn read(text: &str) -> Option<BudgetTable> {
     let mut inside = false;
     let mut seen = false;
     let mut unit: Option<String> = None;
-    for (index, raw) in text.lines().enumerate() {
+    for (index, raw) in crate::text::lines_inclusive(text).enumerate() {
+        // As `str::lines` gives it: without its `\n` and a `\r` before it.
+        let raw = raw.strip_suffix('\n').unwrap_or(raw);
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        if !raw.contains('\t') {
+        if memchr::memchr(b'\t', raw.as_bytes()).is_none() {
+            // Outside the table only its title matters, and no character folds into `表`: a
+            // province's thousand pages of other tables are passed over without folding a line.
+            if !inside && memchr::memmem::find(raw.as_bytes(), "表".as_bytes()).is_none() {
+                continue;
+            }
             let key = match_key(raw);
             if key == "项目支出预算表" {
                 inside = true;

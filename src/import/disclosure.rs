@@ -451,7 +451,7 @@ impl<'a> Reader<'a> {
 
     /// Reads the lines of `text[from..until]`, whose first line is line `line`.
     fn lines(&mut self, text: &str, from: usize, until: usize, line: usize) -> Result<()> {
-        for (index, raw) in text[from..until].split_inclusive('\n').enumerate() {
+        for (index, raw) in crate::text::lines_inclusive(&text[from..until]).enumerate() {
             let start = raw.as_ptr() as usize - text.as_ptr() as usize;
             let line_text = raw.trim_end_matches(['\n', '\r']);
             self.line(&Line {

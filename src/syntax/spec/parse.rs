@@ -348,18 +348,7 @@ impl<'a> SpecParser<'a> {
         line: usize,
     ) -> Result<(), Box<LocatedError>> {
         let mut start = from;
-        // Lines found by the memchr crate: `split_inclusive` searches for each on its own.
-        let part = &text[from..until];
-        let ends = memchr::memchr_iter(b'\n', part.as_bytes())
-            .map(|at| at + 1)
-            .chain((!part.ends_with('\n') && !part.is_empty()).then_some(part.len()));
-        let mut line_start = 0;
-        let raws = ends.map(|end| {
-            let raw = &part[line_start..end];
-            line_start = end;
-            raw
-        });
-        for (index, raw) in raws.enumerate() {
+        for (index, raw) in crate::text::lines_inclusive(&text[from..until]).enumerate() {
             let body = raw.trim_end_matches(['\n', '\r']);
             let source = Provenance {
                 line: u32::try_from(line + index).unwrap_or(u32::MAX),
