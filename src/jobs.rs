@@ -110,13 +110,29 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
     concat(first, rest, requested)
 }
 
-/// A text is read in parts of at least this many bytes, one part a thread: below it a thread
-/// costs more than it saves.
+/// A text is read in parts of at least this many bytes: below it a thread costs more than it
+/// saves.
 pub(crate) const PART_BYTES: usize = 1 << 18;
+
+/// Parts a thread reads at least, when there are more threads than one: a thread that is done
+/// takes the next part left, where with a part a thread the stage waited for the slower one (a
+/// tenth of a second, one core idle, at a million rows: the cores of this kind of machine do not
+/// run at one speed).
+const PARTS_PER_THREAD: usize = 4;
+
+/// A part of a large text is about this long, so that the last part read, with the other threads
+/// done, is short (some 30 ms).
+const PART_TARGET_BYTES: usize = 4 << 20;
 
 /// The parts to read `len` bytes in, on at most `requested` threads.
 pub(crate) fn parts_for(requested: Option<NonZeroUsize>, len: usize, part_bytes: usize) -> usize {
-    workers(requested, len / part_bytes.max(1))
+    let most = len / part_bytes.max(1);
+    match workers(requested, most) {
+        1 => 1,
+        threads => (threads * PARTS_PER_THREAD)
+            .max(len / PART_TARGET_BYTES)
+            .min(most),
+    }
 }
 
 /// Where the parts of `text[from..]` start: `from`, then, for each further part, the first line
@@ -156,20 +172,78 @@ pub(crate) fn part_starts(
     starts
 }
 
-/// Reads each part `starts[k]..` (to the next start, the last to `end`) on a thread of its own,
-/// with its `state`; the results in the parts' order. A panic in a part is the caller's.
+/// One part of a text, as [`in_parts`] hands it to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Part {
+    /// Its bytes, `start..end`, whole lines.
+    pub start: usize,
+    pub end: usize,
+    /// The 1-based line of `start`.
+    pub line: usize,
+    /// The line breaks in it.
+    pub breaks: usize,
+}
+
+/// Reads each part `starts[k]..` of `text` (to the next start, the last to the end), each with
+/// its `state`, on up to `requested` threads, each taking the next part left; the results in the
+/// parts' order. The line breaks of each part are counted first, on the same threads, so that no
+/// part counts the lines before it. A panic in a part is the caller's.
 pub(crate) fn in_parts<S: Send, T: Send>(
     states: Vec<S>,
+    text: &str,
     starts: &[usize],
-    end: usize,
-    read: impl Fn(S, usize, usize) -> T + Sync,
+    requested: Option<NonZeroUsize>,
+    read: impl Fn(S, Part) -> T + Sync,
 ) -> Vec<T> {
-    let ends = starts.iter().skip(1).copied().chain([end]);
-    let parts: Vec<_> = states
-        .into_iter()
-        .zip(starts.iter().copied().zip(ends))
+    use rayon::prelude::*;
+    let ranges: Vec<(usize, usize)> = starts
+        .iter()
+        .copied()
+        .zip(starts.iter().skip(1).copied().chain([text.len()]))
         .collect();
-    each_on_a_thread(parts, |(state, (start, end))| read(state, start, end))
+    let count = |&(start, end): &(usize, usize)| {
+        memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count()
+    };
+    let threads = workers(requested, ranges.len());
+    let pool = (threads > 1)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .ok()
+        })
+        .flatten();
+    let breaks: Vec<usize> = match &pool {
+        Some(pool) => pool.install(|| ranges.par_iter().with_max_len(1).map(count).collect()),
+        None => ranges.iter().map(count).collect(),
+    };
+    let mut line = starts
+        .first()
+        .map_or(1, |&first| crate::text::line_at(text, first));
+    let mut parts = Vec::with_capacity(ranges.len());
+    for (&(start, end), &breaks) in ranges.iter().zip(&breaks) {
+        parts.push(Part {
+            start,
+            end,
+            line,
+            breaks,
+        });
+        line += breaks;
+    }
+    let work: Vec<(S, Part)> = states.into_iter().zip(parts).collect();
+    match &pool {
+        // One part at a time: a thread that is done steals the next one left.
+        Some(pool) => pool.install(|| {
+            work.into_par_iter()
+                .with_max_len(1)
+                .map(|(state, part)| read(state, part))
+                .collect()
+        }),
+        None => work
+            .into_iter()
+            .map(|(state, part)| read(state, part))
+            .collect(),
+    }
 }
 
 /// `f` of each of `items`, each on a thread of its own; the results in the items' order. A
@@ -287,16 +361,25 @@ mod tests {
         // More parts than lines: each start once, in order.
         assert_eq!(part_starts("a\nb\n", 0, 5, |_| true), vec![0, 2]);
         assert_eq!(part_starts("a", 0, 3, |_| true), vec![0]);
-        let starts = [0, 9, 21];
-        let read = in_parts(
-            vec!['x', 'y', 'z'],
-            &starts,
-            text.len(),
-            |state, from, to| format!("{state}{}", &text[from..to]),
-        );
-        assert_eq!(
-            read,
-            ["xhead\na\nb\n", "yproject 1\nc\n", "zproject 2\nd\n"]
-        );
+    }
+
+    #[test]
+    fn parts_are_read_with_their_lines_in_order_on_any_threads() {
+        let text = "head\na\nb\nproject 1\nc\nproject 2\nd\n";
+        for threads in [1, 2, 3, 8] {
+            let read = in_parts(
+                vec!['x', 'y', 'z'],
+                text,
+                &[5, 9, 21],
+                NonZeroUsize::new(threads),
+                |state, part| {
+                    assert_eq!(part.line, crate::text::line_at(text, part.start));
+                    let lines = &text[part.start..part.end];
+                    assert_eq!(part.breaks, lines.matches('\n').count());
+                    format!("{state}{lines}")
+                },
+            );
+            assert_eq!(read, ["xa\nb\n", "yproject 1\nc\n", "zproject 2\nd\n"]);
+        }
     }
 }

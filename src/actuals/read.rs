@@ -15,6 +15,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::ops::{ControlFlow, Range};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::import::{Note, Severity};
 use crate::model::{Department, Target};
@@ -88,15 +90,10 @@ fn read_in_parts_of<B: AsRef<[u8]> + Sync>(
     // other runs.
     let (loaded, index) = jobs::both(
         options.jobs,
-        || {
-            let loaded = load(file, bytes.as_ref(), options.encoding, options.jobs)?;
-            // At most a row a line: reserved once, instead of doubling past a million rows.
-            let lines = memchr::memchr_iter(b'\n', loaded.text.as_bytes()).count();
-            Ok::<_, Error>((loaded, lines))
-        },
+        || load(file, bytes.as_ref(), options.encoding, options.jobs),
         || Index::new(model, options.jobs),
     );
-    let (loaded, lines) = loaded?;
+    let loaded = loaded?;
     // Where the text starts in the bytes, when it is the bytes themselves.
     let all = bytes.as_ref().as_ptr_range();
     let offset = match &loaded.text {
@@ -113,7 +110,6 @@ fn read_in_parts_of<B: AsRef<[u8]> + Sync>(
     let (mut joined, rest) = read_parts_of(
         file,
         &loaded,
-        lines,
         &index,
         &release_text,
         profile,
@@ -141,7 +137,6 @@ fn read_in_parts_of<B: AsRef<[u8]> + Sync>(
 fn read_parts_of(
     file: &str,
     loaded: &Loaded<'_>,
-    lines: usize,
     index: &Index,
     release: &Release<'_>,
     profile: &Profile,
@@ -149,7 +144,7 @@ fn read_parts_of(
     part_bytes: usize,
 ) -> Result<(Part, Vec<Part>)> {
     let source = loaded.source(file);
-    let mut head = Reader::new(&source, index, release, profile, loaded.encoding, lines);
+    let mut head = Reader::new(&source, index, release, profile, loaded.encoding);
     head.actuals.places = loaded.places();
     let body = match head.read_header() {
         Ok(body) => body,
@@ -158,13 +153,12 @@ fn read_parts_of(
     let text = source.text;
     let parts = jobs::parts_for(options.jobs, text.len() - body, part_bytes);
     if parts > 1 {
-        let mut fallback = head.clone();
-        if let Some(parts) = head.read_parts(body, parts) {
+        let fallback = head.clone();
+        if let Some(parts) = head.read_parts(body, parts, options.jobs) {
             return Ok(parts);
         }
         // A part that did not start at a record, a subject in two parts or an error: read the
         // rows again in one piece, which says what one reading says.
-        fallback.actuals.rows.reserve(lines);
         return Ok((fallback.read_rest(body)?.into_part(), Vec::new()));
     }
     Ok((head.read_rest(body)?.into_part(), Vec::new()))
@@ -232,6 +226,11 @@ type Release<'a> = dyn Fn(Range<usize>) + Sync + 'a;
 /// How much text is read between two calls to [`Release`]: few calls, and little held.
 const RELEASE_EVERY: usize = if cfg!(test) { 4 << 10 } else { 4 << 20 };
 
+/// A line for each subject's slot, none yet.
+fn seen_lines(slots: usize) -> Arc<[AtomicU32]> {
+    (0..slots).map(|_| AtomicU32::new(0)).collect()
+}
+
 /// What reading the rows has gathered so far: one reader reads the whole file, or each reads
 /// its part and they are joined in file order.
 #[derive(Clone)]
@@ -242,8 +241,9 @@ struct Reader<'a> {
     profile: &'a Profile,
     /// The header and its width, once read.
     header: Option<(Header, usize)>,
-    /// The line of the row of each subject (by [`Index::slot`]); 0 for none yet.
-    seen: Vec<u32>,
+    /// The line of the row of each subject (by [`Index::slot`]); 0 for none yet. One for the
+    /// parts read at once: a subject's second row is found as it is read, in whichever part.
+    seen: Option<Arc<[AtomicU32]>>,
     actuals: Actuals,
     set_aside: HashMap<ActualsSetAside, usize>,
     unnamed_warned: Vec<usize>,
@@ -253,14 +253,13 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// A reader with room for `rows` rows.
+    /// A reader with no rows yet.
     fn new(
         source: &'a TableSource<'a>,
         index: &'a Index<'a>,
         release: &'a Release<'a>,
         profile: &'a Profile,
         encoding: &'static str,
-        rows: usize,
     ) -> Reader<'a> {
         Reader {
             source,
@@ -268,11 +267,11 @@ impl<'a> Reader<'a> {
             release,
             profile,
             header: None,
-            seen: Vec::new(),
+            seen: None,
             actuals: Actuals {
                 file: source.file.to_owned(),
                 encoding,
-                rows: Vec::with_capacity(rows),
+                rows: Vec::new(),
                 notes: Vec::new(),
                 accounting: ActualsAccounting::default(),
                 places: None,
@@ -287,7 +286,7 @@ impl<'a> Reader<'a> {
     /// Reads the header; returns where the rows start.
     fn read_header(&mut self) -> Result<usize> {
         let source = self.source;
-        let reach = source.records_between(0, usize::MAX, |row| {
+        let reach = source.records_between(0, 1, usize::MAX, |row| {
             self.header(row).map(|()| ControlFlow::Break(()))
         })?;
         if self.header.is_none() {
@@ -302,22 +301,34 @@ impl<'a> Reader<'a> {
 
     /// Reads every row from `from` to the end.
     fn read_rest(mut self, from: usize) -> Result<Reader<'a>> {
-        match self.read_rows(from, usize::MAX) {
+        let line = crate::text::line_at(self.source.text, from);
+        // At most a row a line: reserved once, instead of doubling past a million rows.
+        let rest = &self.source.text.as_bytes()[from.min(self.source.text.len())..];
+        let rows = memchr::memchr_iter(b'\n', rest).count() + 1;
+        self.actuals.rows.reserve(rows);
+        match self.read_rows(from, line, usize::MAX) {
             Ok(_) => Ok(self),
             Err(error) => Err(self.counted(error)),
         }
     }
 
-    fn read_rows(&mut self, from: usize, until: usize) -> Result<Reach> {
+    /// Reads the rows from `from`, on line `line`, to `until`.
+    fn read_rows(&mut self, from: usize, line: usize, until: usize) -> Result<Reach> {
         let source = self.source;
         let mut read_to = from;
-        source.records_between(from, until, |row| {
+        let reach = source.records_between(from, line, until, |row| {
             if row.start >= read_to + RELEASE_EVERY {
                 (self.release)(read_to..row.start);
                 read_to = row.start;
             }
             self.row(row).map(|()| ControlFlow::Continue(()))
-        })
+        })?;
+        // A part's last stretch too: read in parts of a few megabytes each, a province's file
+        // was otherwise held whole until every part was read (100 MB more at the peak).
+        if reach.next > read_to {
+            (self.release)(read_to..reach.next);
+        }
+        Ok(reach)
     }
 
     /// The error with the rows read before it counted.
@@ -330,23 +341,33 @@ impl<'a> Reader<'a> {
     /// Reads the rows from `from` in `parts` parts at once, split after line breaks; joins
     /// them in file order. `None` when the parts must be read again in one piece: a split fell
     /// inside a quoted cell, a row was in error, or two parts have a row for one subject.
-    fn read_parts(self, from: usize, parts: usize) -> Option<(Part, Vec<Part>)> {
+    fn read_parts(
+        self,
+        from: usize,
+        parts: usize,
+        jobs: Option<std::num::NonZeroUsize>,
+    ) -> Option<(Part, Vec<Part>)> {
         let text = self.source.text;
         let starts = jobs::part_starts(text, from, parts, |_| true);
         let (source, index, release, profile) =
             (self.source, self.index, self.release, self.profile);
         let (encoding, header) = (self.actuals.encoding, self.header.clone());
-        // The first part is read into the head, which has room for every row.
+        // A subject with rows in two parts is an error in the later one read: the one-piece
+        // reading then says where.
+        let seen = seen_lines(index.slots());
+        // The first part is read into the head.
         let mut readers = vec![self];
         for _ in 1..starts.len() {
-            let mut reader = Reader::new(source, index, release, profile, encoding, 0);
+            let mut reader = Reader::new(source, index, release, profile, encoding);
             reader.header.clone_from(&header);
             readers.push(reader);
         }
-        let readers = jobs::in_parts(readers, &starts, text.len(), |mut reader, start, end| {
-            let lines = memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count();
-            reader.actuals.rows.reserve(lines);
-            let reach = reader.read_rows(start, end);
+        for reader in &mut readers {
+            reader.seen = Some(seen.clone());
+        }
+        let readers = jobs::in_parts(readers, text, &starts, jobs, |mut reader, part| {
+            reader.actuals.rows.reserve(part.breaks);
+            let reach = reader.read_rows(part.start, part.line, part.end);
             (reader, reach)
         });
         let mut next = from;
@@ -356,21 +377,6 @@ impl<'a> Reader<'a> {
                 return None;
             }
             next = reach.next;
-        }
-        // A subject seen by two parts: the one-piece reading says where.
-        let seen: Vec<&[u32]> = readers
-            .iter()
-            .map(|(r, _)| r.seen.as_slice())
-            .filter(|s| !s.is_empty())
-            .collect();
-        let twice = (0..index.slots()).any(|slot| {
-            seen.iter()
-                .filter(|s| s.get(slot).is_some_and(|&line| line > 0))
-                .nth(1)
-                .is_some()
-        });
-        if twice {
-            return None;
         }
         let mut parts = readers.into_iter().map(|(r, _)| r.into_part());
         let first = parts.next()?;
@@ -461,10 +467,11 @@ impl<'a> Reader<'a> {
         let id = self.index.id_of(subject);
         let slot = self.index.slot(subject);
         self.previous = Some((slot, subject));
-        if self.seen.is_empty() {
-            self.seen = vec![0; self.index.slots()];
-        }
-        if let Some(&first) = self.seen.get(slot).filter(|&&line| line > 0) {
+        let slots = self.index.slots();
+        let seen = self.seen.get_or_insert_with(|| seen_lines(slots));
+        if let Err(first) =
+            seen[slot].compare_exchange(0, line_u32(row.line), Ordering::Relaxed, Ordering::Relaxed)
+        {
             let column = [Field::Id, Field::Indicator, Field::Project]
                 .into_iter()
                 .find(|&f| !self.cell(row, f).is_empty())
@@ -481,7 +488,6 @@ impl<'a> Reader<'a> {
                 .help("keep one of the two rows"),
             ));
         }
-        self.seen[slot] = line_u32(row.line);
         self.check_reference(row, subject, &id)
             .map_err(|e| self.located(row, e))?;
         let actual = self
@@ -1346,9 +1352,9 @@ mod tests {
             let source = TableSource::new("a.csv", text);
             let index = Index::new(model, None);
             let profile = Profile::national();
-            let mut head = Reader::new(&source, &index, &|_| {}, &profile, "UTF-8", 0);
+            let mut head = Reader::new(&source, &index, &|_| {}, &profile, "UTF-8");
             let body = head.read_header().expect("a header");
-            head.read_parts(body, parts).is_some()
+            head.read_parts(body, parts, NonZeroUsize::new(2)).is_some()
         }
 
         #[test]
@@ -1475,9 +1481,9 @@ mod tests {
                     end = range.end;
                 }
                 assert!(end <= text.len());
-                // Little is held: at most a stretch of RELEASE_EVERY a part is left.
+                // Nothing is held once read: each part gives back its last stretch too.
                 let given: usize = ranges.iter().map(Range::len).sum();
-                assert!(given + parts * RELEASE_EVERY + parts * 512 >= text.len() - body);
+                assert_eq!(given, text.len() - body);
             }
             // A BOM is skipped, and the ranges are of the bytes.
             let with_bom = [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat();

@@ -49,7 +49,7 @@ fn import_in_parts_of(
     let parts = crate::jobs::parts_for(jobs, text.len(), part_bytes);
     let parted = if parts > 1 {
         let starts = crate::jobs::part_starts(text, 0, parts, starts_a_project);
-        read_in_parts(file, text, &starts)
+        read_in_parts(file, text, &starts, jobs)
     } else {
         None
     };
@@ -87,16 +87,19 @@ fn starts_a_project(line: &str) -> bool {
 /// Reads the parts of `text` that start at `starts` at once and joins them in order; `None`
 /// when a part is in error (read in one piece, the first error is the one reported) or when
 /// the first part has fewer lines of title than one reading would take from the whole text.
-fn read_in_parts<'a>(file: &'a str, text: &str, starts: &[usize]) -> Option<Reader<'a>> {
+fn read_in_parts<'a>(
+    file: &'a str,
+    text: &str,
+    starts: &[usize],
+    jobs: Option<NonZeroUsize>,
+) -> Option<Reader<'a>> {
     // Only the first part holds the title.
     let readers = starts
         .iter()
         .map(|&start| Reader::new(file, start == 0))
         .collect();
-    let parts = crate::jobs::in_parts(readers, starts, text.len(), |mut reader, start, end| {
-        reader
-            .lines(text, start, end, crate::text::line_at(text, start))
-            .ok()?;
+    let parts = crate::jobs::in_parts(readers, text, starts, jobs, |mut reader, part| {
+        reader.lines(text, part.start, part.end, part.line).ok()?;
         // What the next part's first line, a project, would do.
         reader.close_table();
         Some(reader)
@@ -1323,7 +1326,8 @@ mod tests {
     }
 
     fn in_parts(text: &str, starts: &[usize]) -> String {
-        let reader = read_in_parts("d.txt", text, starts).expect("the parts read");
+        let reader =
+            read_in_parts("d.txt", text, starts, NonZeroUsize::new(2)).expect("the parts read");
         format!("{:#?}", reader.finish(None).expect("the text has tables"))
     }
 
@@ -1379,7 +1383,7 @@ mod tests {
         let starts = project_lines(seed);
         // A project without a name in the second part.
         let broken = format!("{seed}\n项目(政策)名称\t\n");
-        assert!(read_in_parts("d.txt", &broken, &[0, starts[30]]).is_none());
+        assert!(read_in_parts("d.txt", &broken, &[0, starts[30]], NonZeroUsize::new(2)).is_none());
         // Read in parts of a byte on two threads, it is read again in one piece.
         let read = import_in_parts_of("d.txt", &broken, NonZeroUsize::new(2), 1);
         let whole = import_in_parts_of("d.txt", &broken, NonZeroUsize::new(1), 1);

@@ -348,7 +348,7 @@ impl<'t> TableSource<'t> {
     /// Calls `each` with every record of the text, the header first, with its line and the
     /// byte span of each cell; a record the csv crate cannot read is an error at its line.
     pub(crate) fn records(&self, mut each: impl FnMut(&Record) -> Result<()>) -> Result<()> {
-        self.records_between(0, usize::MAX, |row| {
+        self.records_between(0, 1, usize::MAX, |row| {
             each(row).map(|()| ControlFlow::Continue(()))
         })
         .map(|_| ())
@@ -361,6 +361,7 @@ impl<'t> TableSource<'t> {
     pub(crate) fn records_between(
         &self,
         from: usize,
+        from_line: usize,
         until: usize,
         mut each: impl FnMut(&Record) -> Result<ControlFlow<()>>,
     ) -> Result<Reach> {
@@ -374,8 +375,8 @@ impl<'t> TableSource<'t> {
         // Byte records, checked as UTF-8 whole (utf8_cells) rather than cell by cell.
         let mut record = csv::ByteRecord::new();
         // The csv crate counts the line breaks it reads, as `line_at` does: the line of `from`
-        // and its count give each record's line without counting each record's bytes again.
-        let from_line = crate::text::line_at(text, from);
+        // (given: the caller knows it) and its count give each record's line without counting
+        // each record's bytes again.
         let mut first = None;
         loop {
             let more = csv.read_byte_record(&mut record).map_err(|e| {
@@ -749,7 +750,7 @@ mod tests {
             let lines_from = |from: usize| {
                 let mut lines = Vec::new();
                 source
-                    .records_between(from, usize::MAX, |row| {
+                    .records_between(from, crate::text::line_at(&text, from), usize::MAX, |row| {
                         lines.push((row.start, row.line));
                         Ok(ControlFlow::Continue(()))
                     })

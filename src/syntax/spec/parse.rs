@@ -83,7 +83,7 @@ fn parse_in_parts_of(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let parts = crate::jobs::parts_for(jobs, text.len(), part_bytes);
     if parts > 1
-        && let Some(parsed) = parse_in_parts(file, text, parts)
+        && let Some(parsed) = parse_in_parts(file, text, parts, jobs)
     {
         return Ok(parsed);
     }
@@ -97,28 +97,37 @@ fn parse_whole(file: &str, text: &str) -> Result<(Department, Vec<SpecNote>), Bo
     parser.finish(text)
 }
 
-/// Reads `text` in `parts` parts at once, each starting at a `project` statement, and joins
-/// them in order. `None` when one reading must say what the spec holds: a part in error, an id
-/// in two parts, or a `department` or `year` statement after the first part.
-fn parse_in_parts(file: &str, text: &str, parts: usize) -> Option<(Department, Vec<SpecNote>)> {
+/// Reads `text` in `parts` parts on up to `jobs` threads, each part starting at a `project`
+/// statement, and joins them in order. `None` when one reading must say what the spec holds: a
+/// part in error, an id written twice, or a `department` or `year` statement after the first
+/// part.
+fn parse_in_parts(
+    file: &str,
+    text: &str,
+    parts: usize,
+    jobs: Option<NonZeroUsize>,
+) -> Option<(Department, Vec<SpecNote>)> {
     let starts = crate::jobs::part_starts(text, 0, parts, is_project_statement);
     if starts.len() < 2 {
         return None;
     }
+    let hasher = hashbrown::DefaultHashBuilder::default();
     // Only the first part holds `kpi-spec 1`.
     let parsers = starts
         .iter()
-        .map(|&start| SpecParser::new(file, start > 0))
+        .map(|&start| SpecParser::sharing(file, start > 0, ExplicitIds::parted(&hasher)))
         .collect();
-    let parsed = crate::jobs::in_parts(parsers, &starts, text.len(), |mut parser, start, end| {
-        let line = crate::text::line_at(text, start);
-        parser.lines(text, start, end, line).ok().map(|()| parser)
+    let parsed = crate::jobs::in_parts(parsers, text, &starts, jobs, |mut parser, part| {
+        let read = parser.lines(text, part.start, part.end, part.line);
+        read.ok().map(|()| parser)
     });
-    let mut parsed = parsed.into_iter();
-    let mut joined = parsed.next()??;
-    for part in parsed {
-        joined.append(part?)?;
+    let mut parsed: Vec<SpecParser> = parsed.into_iter().collect::<Option<_>>()?;
+    if !ExplicitIds::unique_in(&parsed, jobs) {
+        return None;
     }
+    let rest = parsed.split_off(1);
+    let mut joined = parsed.pop()?;
+    joined.append(rest, jobs)?;
     joined.finish(text).ok()
 }
 
@@ -179,11 +188,9 @@ struct SpecParser<'a> {
     /// Set by a `department` or `year` statement.
     named: bool,
     /// Ids written in the spec, borrowed from its text.
-    explicit_ids: HashSet<&'a str>,
-    /// The explicit ids of the parts appended to this one, a set a part: checking a part's ids
-    /// against the sets before it costs lookups, where merging them grew one table past a
-    /// million ids on one thread.
-    appended_ids: Vec<HashSet<&'a str>>,
+    explicit_ids: ExplicitIds<'a>,
+    /// Those of the parts appended to this one.
+    appended_ids: Vec<ExplicitIds<'a>>,
     /// (block, indicator index) of indicators written without an id.
     pending_ids: Vec<(Block, usize)>,
     /// The categories' names, each held once for all the indicators under them.
@@ -322,8 +329,101 @@ impl<'a> Cursor<'a> {
 /// Keywords that end a target's unit.
 const ATTRIBUTES: [&str; 4] = ["by", "weight", "direction", "allow"];
 
+/// Shards of the ids of a spec read in parts.
+const ID_SHARDS: usize = 64;
+
+/// The ids a spec writes, borrowed from its text.
+enum ExplicitIds<'a> {
+    /// Read in one piece: an id written twice is an error where it is written again.
+    Own(HashSet<&'a str>),
+    /// Read in parts: a part keeps its ids with their hashes, in shards by hash, and
+    /// [`ExplicitIds::unique_in`] checks the parts' shards on every core once all are read. Both
+    /// ways cost more: looking up each part's ids in the sets of the parts before it took a tenth
+    /// of a second on one thread; one set shared by the parts took more than the parsing, its
+    /// memory moving from core to core with each id.
+    Parted {
+        hasher: hashbrown::DefaultHashBuilder,
+        shards: Vec<Vec<(u64, &'a str)>>,
+    },
+}
+
+impl<'a> ExplicitIds<'a> {
+    fn parted(hasher: &hashbrown::DefaultHashBuilder) -> ExplicitIds<'a> {
+        ExplicitIds::Parted {
+            hasher: hasher.clone(),
+            shards: vec![Vec::new(); ID_SHARDS],
+        }
+    }
+
+    /// Adds `id`; false when it is known to be there already (read in parts, that is found out
+    /// later).
+    fn insert(&mut self, id: &'a str) -> bool {
+        match self {
+            ExplicitIds::Own(ids) => ids.insert(id),
+            ExplicitIds::Parted { hasher, shards } => {
+                let hash = std::hash::BuildHasher::hash_one(&*hasher, id);
+                shards[shard(hash)].push((hash, id));
+                true
+            }
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let (own, parted) = match self {
+            ExplicitIds::Own(ids) => (Some(ids.iter().copied()), None),
+            ExplicitIds::Parted { shards, .. } => {
+                (None, Some(shards.iter().flatten().map(|&(_, id)| id)))
+            }
+        };
+        own.into_iter()
+            .flatten()
+            .chain(parted.into_iter().flatten())
+    }
+
+    /// The ids of shard `k`, read in parts.
+    fn shard(&self, k: usize) -> &[(u64, &'a str)] {
+        match self {
+            ExplicitIds::Parted { shards, .. } => &shards[k],
+            ExplicitIds::Own(_) => &[],
+        }
+    }
+
+    /// Whether no id is written twice in `parts`, in one or in two; a shard a thread.
+    fn unique_in(parts: &[SpecParser<'a>], jobs: Option<NonZeroUsize>) -> bool {
+        let unique = crate::jobs::map_in_shares(
+            (0..ID_SHARDS).collect(),
+            jobs,
+            1,
+            || (),
+            |(), k| {
+                let len = parts.iter().map(|p| p.explicit_ids.shard(k).len()).sum();
+                let mut seen = hashbrown::HashTable::with_capacity(len);
+                for &(hash, id) in parts.iter().flat_map(|p| p.explicit_ids.shard(k)) {
+                    match seen.entry(hash, |&(_, other)| other == id, |&(h, _)| h) {
+                        hashbrown::hash_table::Entry::Occupied(_) => return false,
+                        hashbrown::hash_table::Entry::Vacant(room) => {
+                            room.insert((hash, id));
+                        }
+                    }
+                }
+                true
+            },
+        );
+        unique.into_iter().all(|u| u)
+    }
+}
+
+/// The shard of an id's hash: bits that the tables of a shard use for neither place nor tag.
+fn shard(hash: u64) -> usize {
+    ((hash >> 32) % ID_SHARDS as u64) as usize
+}
+
 impl<'a> SpecParser<'a> {
     fn new(file: &'a str, seen_magic: bool) -> SpecParser<'a> {
+        SpecParser::sharing(file, seen_magic, ExplicitIds::Own(HashSet::new()))
+    }
+
+    fn sharing(file: &'a str, seen_magic: bool, explicit_ids: ExplicitIds<'a>) -> SpecParser<'a> {
         SpecParser {
             file,
             department: Department::default(),
@@ -332,7 +432,7 @@ impl<'a> SpecParser<'a> {
             notes: Vec::new(),
             seen_magic,
             named: false,
-            explicit_ids: HashSet::new(),
+            explicit_ids,
             appended_ids: Vec::new(),
             pending_ids: Vec::new(),
             names: Names::default(),
@@ -376,38 +476,49 @@ impl<'a> SpecParser<'a> {
         Ok((self.department, self.notes))
     }
 
-    /// Adds the next part, read apart, as if read after this one; `None` when it cannot be.
-    fn append(&mut self, part: SpecParser<'a>) -> Option<()> {
-        if part.named {
-            return None;
-        }
-        let earlier = || std::iter::once(&self.explicit_ids).chain(&self.appended_ids);
-        if part
-            .explicit_ids
-            .iter()
-            .any(|id| earlier().any(|ids| ids.contains(id)))
-        {
-            return None;
-        }
-        self.appended_ids.push(part.explicit_ids);
-        // The part's first statement, a project, closes the category open here.
+    /// Adds the parts after this one, read apart, as if read after it; `None` when they cannot
+    /// be. Their ids are checked before ([`ExplicitIds::unique_in`]).
+    fn append(&mut self, parts: Vec<SpecParser<'a>>, jobs: Option<NonZeroUsize>) -> Option<()> {
+        let mut units = Vec::with_capacity(parts.len());
+        let mut projects = Vec::with_capacity(parts.len());
+        let (mut unit_count, mut project_count) =
+            (self.department.units.len(), self.department.projects.len());
+        // Each part's first statement, a project, closes the category open before it: here, and
+        // in each part but the last, before its blocks move.
         self.close_category();
-        let (units, projects) = (self.department.units.len(), self.department.projects.len());
-        let moved = |block| match block {
-            Block::None => Block::None,
-            Block::Unit(i) => Block::Unit(units + i),
-            Block::Project(i) => Block::Project(projects + i),
-        };
-        self.department.units.extend(part.department.units);
-        self.department.projects.extend(part.department.projects);
-        self.notes.extend(part.notes);
-        self.pending_ids.extend(
-            part.pending_ids
-                .into_iter()
-                .map(|(block, at)| (moved(block), at)),
-        );
-        self.block = moved(part.block);
-        self.category = part.category;
+        let last = parts.len().saturating_sub(1);
+        for (k, mut part) in parts.into_iter().enumerate() {
+            if part.named {
+                return None;
+            }
+            if k < last {
+                part.close_category();
+            }
+            let (units_before, projects_before) = (unit_count, project_count);
+            let moved = move |block| match block {
+                Block::None => Block::None,
+                Block::Unit(i) => Block::Unit(units_before + i),
+                Block::Project(i) => Block::Project(projects_before + i),
+            };
+            unit_count += part.department.units.len();
+            project_count += part.department.projects.len();
+            units.push(std::mem::take(&mut part.department.units));
+            projects.push(std::mem::take(&mut part.department.projects));
+            self.notes.append(&mut part.notes);
+            self.appended_ids.push(part.explicit_ids);
+            self.pending_ids.extend(
+                part.pending_ids
+                    .into_iter()
+                    .map(|(block, at)| (moved(block), at)),
+            );
+            // What is open at the last part's end is open here, at the joined indices.
+            self.block = moved(part.block);
+            self.category = part.category;
+        }
+        let department = &mut self.department;
+        department.units.extend(units.into_iter().flatten());
+        department.projects =
+            crate::jobs::concat(std::mem::take(&mut department.projects), projects, jobs);
         Some(())
     }
 
@@ -806,8 +917,8 @@ impl<'a> SpecParser<'a> {
         if !unnamed && self.pending_ids.is_empty() {
             return;
         }
-        let appended = self.appended_ids.drain(..).flatten();
-        let mut project_ids = IdAllocator::taking(self.explicit_ids.drain().chain(appended));
+        let appended = self.appended_ids.iter().flat_map(ExplicitIds::all);
+        let mut project_ids = IdAllocator::taking(self.explicit_ids.all().chain(appended));
         for project in &mut self.department.projects {
             if project.id.is_empty() {
                 project.id = project_ids.unique(id::project_id(&project.unit, &project.name));
@@ -876,8 +987,26 @@ mod tests {
     /// The spec read in `parts` parts, which must join, is the spec read in one piece.
     fn same_in_parts(text: &str, parts: usize) {
         let whole = parse_whole("t.kpi", text).expect("the spec reads");
-        let joined = parse_in_parts("t.kpi", text, parts).expect("the parts join");
+        let joined =
+            parse_in_parts("t.kpi", text, parts, NonZeroUsize::new(2)).expect("the parts join");
         assert!(joined == whole, "{parts} parts");
+    }
+
+    /// A category left empty at the end of each part is closed as one reading closes it, at the
+    /// joined project's place, and nothing else moves.
+    #[test]
+    fn empty_categories_at_the_parts_ends_are_kept_in_their_projects() {
+        let mut text = String::from("kpi-spec 1\n");
+        for p in 0..12 {
+            text.push_str(&format!(
+                "project \"项目{p}\"\n  category \"产出指标\" \"数量指标\"\n    indicator \"指标{p}\" >= {p} 个\n  category \"效益指标\" \"空{p}\"\n"
+            ));
+        }
+        let (whole, _) = parse_whole("t.kpi", &text).expect("the spec reads");
+        assert_eq!(whole.projects[11].empty_categories.len(), 1);
+        for parts in [2, 5, 12] {
+            same_in_parts(&text, parts);
+        }
     }
 
     #[test]
@@ -960,7 +1089,7 @@ mod tests {
         let broken = format!("{text}project \"错误\"\n  nonsense\n");
         let renamed = format!("{text}department \"另一个部门\"\n");
         for (text, error) in [(&repeated, true), (&broken, true), (&renamed, false)] {
-            assert!(parse_in_parts("t.kpi", text, 2).is_none());
+            assert!(parse_in_parts("t.kpi", text, 2, NonZeroUsize::new(2)).is_none());
             // Read in parts of a byte on two threads, it is read again in one piece.
             let read = parse_in_parts_of("t.kpi", text, NonZeroUsize::new(2), 1);
             assert_eq!(read.is_err(), error);
@@ -981,7 +1110,9 @@ mod tests {
             "{text}project \"重复\"\n  category \"产出指标\" \"数量指标\"\n    indicator {middle_id} \"重复\" >= 1 个\n"
         );
         for parts in [3, 5] {
-            assert!(parse_in_parts("t.kpi", &repeated_later, parts).is_none());
+            assert!(
+                parse_in_parts("t.kpi", &repeated_later, parts, NonZeroUsize::new(2)).is_none()
+            );
             let read = parse_in_parts_of("t.kpi", &repeated_later, NonZeroUsize::new(parts), 1);
             assert!(read.is_err());
             assert_eq!(
