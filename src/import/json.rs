@@ -114,7 +114,171 @@ const PROJECTS_PER_SHARE: usize = 2000;
 /// anything in it is wrong: [`ModelIn`], read on one thread, then says what and where, as it
 /// always has.
 pub fn read_in_shares(text: &str, jobs: Option<std::num::NonZeroUsize>) -> Option<Department> {
-    read_in_shares_of(text, jobs, PROJECTS_PER_SHARE)
+    read_in_parts_of(text, jobs, crate::jobs::PART_BYTES)
+        .or_else(|| read_in_shares_of(text, jobs, PROJECTS_PER_SHARE))
+}
+
+/// The document up to a part's start, closed: its projects so far, with what comes before them.
+#[derive(Deserialize)]
+struct Head {
+    department: DepartmentDoc,
+    units: Vec<UnitDoc>,
+    projects: Vec<ProjectDoc>,
+}
+
+/// What follows the projects: nothing [`ModelIn`] reads, or it would have found a key twice.
+#[derive(Deserialize)]
+struct Tail {
+    department: Option<serde::de::IgnoredAny>,
+    units: Option<serde::de::IgnoredAny>,
+    projects: Option<serde::de::IgnoredAny>,
+}
+
+/// What a part of the document reads: the head (the first part), and its projects.
+type PartRead = (Option<(DepartmentDoc, Vec<Unit>)>, Vec<Project>);
+
+/// The document read in parts at once, each part from the comma before a project on (the first
+/// from the start), without reading the whole document first to find where its projects are.
+/// Each part is read as what it must be in its place: the first, closed after its last project,
+/// as a document; the others as projects separated by commas, each part ending exactly where the
+/// next starts, and the last followed by the end of the list and keys [`ModelIn`] does not read.
+/// JSON read so is the document read in one piece, since a part can be read in its place only
+/// if it is there; where one is not (a start inside a string, a key after the projects), `None`.
+fn read_in_parts_of(
+    text: &str,
+    jobs: Option<std::num::NonZeroUsize>,
+    part_bytes: usize,
+) -> Option<Department> {
+    let parts = crate::jobs::parts_for(jobs, text.len(), part_bytes);
+    if parts < 2 {
+        return None;
+    }
+    let mut starts = vec![0];
+    for k in 1..parts {
+        let share = text.len() * k / parts;
+        let last = starts[starts.len() - 1];
+        let Some(comma) = project_after(text, share.max(last + 1)) else {
+            break;
+        };
+        // A share that starts between a comma and its project finds that comma again.
+        if comma > last {
+            starts.push(comma);
+        }
+    }
+    if starts.len() < 2 {
+        return None;
+    }
+    let ends: Vec<usize> = starts[1..].iter().copied().chain([text.len()]).collect();
+    let states: Vec<usize> = ends;
+    let read = crate::jobs::in_parts(states, text, &starts, jobs, |end, part| {
+        if part.start == 0 {
+            read_head(text, end)
+        } else {
+            read_projects(text, part.start, end)
+        }
+    });
+    let mut read = read
+        .into_iter()
+        .collect::<Option<Vec<PartRead>>>()?
+        .into_iter();
+    let (head, first) = read.next()?;
+    let (department, units) = head?;
+    let rest = read.map(|(_, projects)| projects).collect();
+    Some(Department {
+        name: department.name,
+        year: department.year,
+        allow: department.allow.into(),
+        units,
+        projects: crate::jobs::concat(first, rest, jobs),
+    })
+}
+
+/// The first comma at or after `from` that stands between two projects: `}`, `,`, `{` and the
+/// key `"id"` (white space between any of them) where what follows the comma reads as a project.
+fn project_after(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let skip_back = |mut at: usize| {
+        while at > 0 && bytes[at - 1].is_ascii_whitespace() {
+            at -= 1;
+        }
+        at
+    };
+    for key in memchr::memmem::find_iter(bytes.get(from..)?, b"\"id\"") {
+        let key = from + key;
+        let brace = skip_back(key);
+        if brace == 0 || bytes[brace - 1] != b'{' {
+            continue;
+        }
+        let comma = skip_back(brace - 1);
+        if comma == 0 || bytes[comma - 1] != b',' {
+            continue;
+        }
+        let before = skip_back(comma - 1);
+        if before == 0 || bytes[before - 1] != b'}' {
+            continue;
+        }
+        // An indicator starts so too; it has no `unit` and no `indicators`.
+        if one_project(text, brace - 1).is_some() {
+            return Some(comma - 1);
+        }
+    }
+    None
+}
+
+/// The project that starts at `at` and where it ends.
+fn one_project(text: &str, at: usize) -> Option<(ProjectDoc, usize)> {
+    let mut stream = serde_json::Deserializer::from_str(&text[at..]).into_iter::<ProjectDoc>();
+    let doc = stream.next()?.ok()?;
+    Some((doc, at + stream.byte_offset()))
+}
+
+/// The first part: the document up to `end` (a comma before a project) closed there.
+fn read_head(text: &str, end: usize) -> Option<PartRead> {
+    let closed = format!("{}]}}", &text[..end]);
+    let head: Head = serde_json::from_str(&closed).ok()?;
+    let mut names = Names::default();
+    let units = head
+        .units
+        .into_iter()
+        .map(|u| unit(u, &mut names))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let projects = head
+        .projects
+        .into_iter()
+        .map(|p| project(p, &mut names))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    Some((Some((head.department, units)), projects))
+}
+
+/// A later part: the projects after the comma at `start`, up to the comma at `end` or, in the
+/// last part (`end` is the text's end), to the end of the list and the document.
+fn read_projects(text: &str, start: usize, end: usize) -> Option<PartRead> {
+    let bytes = text.as_bytes();
+    let mut names = Names::default();
+    let mut projects = Vec::new();
+    let mut at = start + 1;
+    loop {
+        let (doc, after) = one_project(text, at)?;
+        projects.push(project(doc, &mut names).ok()?);
+        let next = after
+            + bytes[after..]
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())?;
+        match bytes[next] {
+            b',' if next == end => return Some((None, projects)),
+            b',' if next < end => at = next + 1,
+            b']' if end == text.len() => {
+                let tail: Tail =
+                    serde_json::from_str(&format!("{{\"_\":0{}", &text[next + 1..])).ok()?;
+                let read_twice =
+                    tail.department.is_some() || tail.units.is_some() || tail.projects.is_some();
+                return (!read_twice).then_some((None, projects));
+            }
+            _ => return None,
+        }
+    }
 }
 
 fn read_in_shares_of(
@@ -274,6 +438,7 @@ fn category(doc: CategoryDoc) -> Category {
 #[cfg(test)]
 mod tests {
     use crate::Error;
+    use std::num::NonZeroUsize;
 
     fn seed_json() -> String {
         let imported =
@@ -316,6 +481,81 @@ mod tests {
         for wrong in [wrong_value.as_str(), &wrong_type, cut] {
             assert!(super::read_in_shares_of(wrong, std::num::NonZeroUsize::new(2), 1).is_none());
         }
+    }
+
+    /// A generated department as the JSON model, written as `kpi generate` writes it (compact).
+    fn generated_json(projects: usize) -> String {
+        let model = crate::generate::department(&crate::generate::Options::new(projects, 7));
+        let mut json = Vec::new();
+        crate::generate::json_model(&model, &mut json).expect("writing into memory");
+        String::from_utf8(json).expect("UTF-8")
+    }
+
+    #[test]
+    fn the_model_read_in_parts_is_the_model_read_on_one_thread() {
+        for json in [seed_json(), generated_json(40)] {
+            let whole = serde_json::from_str::<super::ModelIn>(&json)
+                .unwrap()
+                .department()
+                .unwrap();
+            for (jobs, part_bytes) in [(2, 1), (3, 500), (8, 1), (2, json.len() / 3)] {
+                let parts = super::read_in_parts_of(&json, NonZeroUsize::new(jobs), part_bytes);
+                assert!(
+                    parts.is_some(),
+                    "--jobs {jobs}, parts of {part_bytes}: none"
+                );
+                assert!(
+                    parts.as_ref() == Some(&whole),
+                    "--jobs {jobs}, parts of {part_bytes}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_model_that_cannot_be_read_in_its_parts_is_left_to_one_thread() {
+        let json = generated_json(30);
+        let parts = |text: &str| super::read_in_parts_of(text, NonZeroUsize::new(3), 1);
+        assert!(parts(&json).is_some());
+        let close = json.rfind("],\"notes\"").expect("the projects' end");
+        let wrong = [
+            // A value that does not convert, a value of the wrong type, a document cut short.
+            json.replacen("\"value\":\"1\"", "\"value\":\"x1\"", 1),
+            json.replacen("\"name\":\"", "\"name\":5,\"x\":\"", 3),
+            json[..json.len() - 10].to_owned(),
+            // A key after the projects that one reading would find twice.
+            format!("{},\"units\":[]}}", &json[..close + 1]),
+            // Something after the document.
+            format!("{json} x"),
+        ];
+        for wrong in &wrong {
+            assert!(
+                parts(wrong).is_none(),
+                "{}",
+                &wrong[wrong.len().saturating_sub(80)..]
+            );
+            let whole = serde_json::from_str::<super::ModelIn>(wrong).map(|m| m.department());
+            assert!(!matches!(whole, Ok(Ok(_))), "one reading rejects it too");
+        }
+        // A project inside a project (under a key the model does not read) is no part's start:
+        // read from there, the part before would not end where it starts.
+        let decoy = json.replace(
+            ",\"indicators\":[",
+            ",\"extra\":[{\"x\":1},{\"id\":\"d\",\"name\":\"d\",\"unit\":\"u\",\"indicators\":[]}],\"indicators\":[",
+        );
+        let whole = serde_json::from_str::<super::ModelIn>(&decoy)
+            .unwrap()
+            .department()
+            .unwrap();
+        let read = parts(&decoy);
+        assert!(read.is_none() || read == Some(whole));
+        // A name that looks like a project's start is only text.
+        let quoted = json.replacen("\"name\":\"", "\"name\":\"},{\\\"id\\\":\\\"x\\\" ", 5);
+        let whole = serde_json::from_str::<super::ModelIn>(&quoted)
+            .unwrap()
+            .department()
+            .unwrap();
+        assert!(parts(&quoted) == Some(whole));
     }
 
     #[test]
