@@ -37,6 +37,18 @@ pub fn both<A, B: Send>(
     })
 }
 
+/// A rayon pool of `threads` threads; none for one thread (or when the system gives none).
+fn pool(threads: usize) -> Option<rayon::ThreadPool> {
+    (threads > 1)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .ok()
+        })
+        .flatten()
+}
+
 /// Elements a thread moves at least when joining parts: below it a thread costs more.
 const MOVES_PER_THREAD: usize = 1 << 16;
 
@@ -52,16 +64,7 @@ pub(crate) fn concat<T: Send>(
     use rayon::iter::ParallelExtend;
     let moves: usize = rest.iter().map(Vec::len).sum();
     first.reserve(moves);
-    let threads = workers(requested, moves / MOVES_PER_THREAD);
-    let pool = (threads > 1)
-        .then(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .ok()
-        })
-        .flatten();
-    match pool {
+    match pool(workers(requested, moves / MOVES_PER_THREAD)) {
         Some(pool) => pool.install(|| {
             for part in rest {
                 first.par_extend(part);
@@ -110,7 +113,7 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
     concat(first, rest, requested)
 }
 
-/// A text is read in parts of at least this many bytes: below it a thread costs more than it
+/// A text is read in parts of at least this many bytes: below it a part costs more than it
 /// saves.
 pub(crate) const PART_BYTES: usize = 1 << 18;
 
@@ -175,7 +178,7 @@ pub(crate) fn part_starts(
 /// One part of a text, as [`in_parts`] hands it to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Part {
-    /// Its bytes, `start..end`, whole lines.
+    /// Its bytes, `start..end` (whole lines where the text is read by lines).
     pub start: usize,
     pub end: usize,
     /// The 1-based line of `start`.
@@ -204,15 +207,8 @@ pub(crate) fn in_parts<S: Send, T: Send>(
     let count = |&(start, end): &(usize, usize)| {
         memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count()
     };
-    let threads = workers(requested, ranges.len());
-    let pool = (threads > 1)
-        .then(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .ok()
-        })
-        .flatten();
+    debug_assert_eq!(states.len(), starts.len(), "a state for each part");
+    let pool = pool(workers(requested, ranges.len()));
     let breaks: Vec<usize> = match &pool {
         Some(pool) => pool.install(|| ranges.par_iter().with_max_len(1).map(count).collect()),
         None => ranges.iter().map(count).collect(),
@@ -331,6 +327,19 @@ mod tests {
                 assert!(whole.iter().all(|&n| n == whole[0] && n >= *last));
             }
         }
+    }
+
+    #[test]
+    fn a_few_parts_a_thread_of_about_four_megabytes_in_large_texts() {
+        let two = NonZeroUsize::new(2);
+        // One thread reads in one piece; below two parts' bytes there is one part.
+        assert_eq!(parts_for(NonZeroUsize::new(1), 100 << 20, PART_BYTES), 1);
+        assert_eq!(parts_for(two, PART_BYTES, PART_BYTES), 1);
+        // At least four a thread, as far as parts of PART_BYTES go.
+        assert_eq!(parts_for(two, 3 * PART_BYTES, PART_BYTES), 3);
+        assert_eq!(parts_for(two, 10 * PART_BYTES, PART_BYTES), 8);
+        // A large text in parts of about PART_TARGET_BYTES.
+        assert_eq!(parts_for(two, 100 * PART_TARGET_BYTES, PART_BYTES), 100);
     }
 
     #[test]

@@ -444,22 +444,21 @@ pub fn decode_with_jobs<'a>(
 ) -> Result<(Cow<'a, str>, &'static str), DecodeError> {
     let (encoding, body) = match forced {
         Some(encoding) => (encoding, bytes),
-        None => match Encoding::for_bom(bytes) {
-            // Excel's UTF-8 CSV starts with a BOM: its body is checked on every core too.
-            Some((encoding, bom)) if encoding == UTF_8 => {
-                let body = &bytes[bom..];
-                match utf8_in_parts(body, jobs, UTF8_PART) {
+        None => {
+            let (marked, body) = match Encoding::for_bom(bytes) {
+                Some((encoding, bom)) => (Some(encoding), &bytes[bom..]),
+                None => (None, bytes),
+            };
+            match marked {
+                Some(encoding) if encoding != UTF_8 => (encoding, body),
+                // UTF-8, marked or not (Excel's UTF-8 CSV has a BOM), is checked on every
+                // core, and once: decoding it would check it again.
+                _ => match utf8_in_parts(body, jobs, UTF8_PART) {
                     Some(text) => return Ok((Cow::Borrowed(text), UTF_8.name())),
-                    None => (UTF_8, body),
-                }
+                    None => (marked.unwrap_or(GB18030), body),
+                },
             }
-            Some((encoding, bom)) => (encoding, &bytes[bom..]),
-            None => match utf8_in_parts(bytes, jobs, UTF8_PART) {
-                // Checked once: decoding it would check it again.
-                Some(text) => return Ok((Cow::Borrowed(text), UTF_8.name())),
-                None => (GB18030, bytes),
-            },
-        },
+        }
     };
     if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(body) {
         return Ok((text, encoding.name()));

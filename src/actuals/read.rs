@@ -345,7 +345,7 @@ impl<'a> Reader<'a> {
         self,
         from: usize,
         parts: usize,
-        jobs: Option<std::num::NonZeroUsize>,
+        jobs: Option<NonZeroUsize>,
     ) -> Option<(Part, Vec<Part>)> {
         let text = self.source.text;
         let starts = jobs::part_starts(text, from, parts, |_| true);
@@ -1311,7 +1311,7 @@ mod tests {
         }
     }
 
-    /// Reading in parts, one part a thread, says what reading in one piece says.
+    /// Reading in parts, a few a thread, says what reading in one piece says.
     mod parts {
         use super::*;
 
@@ -1325,8 +1325,9 @@ mod tests {
             )
         }
 
-        /// The reading of `text` in `parts` parts of at least a byte, and in one piece.
-        fn both(model: &Department, text: &str, parts: usize) -> (String, String) {
+        /// The reading of `text` on `jobs` threads in parts of at least a byte (a few parts a
+        /// thread), and in one piece.
+        fn both(model: &Department, text: &str, jobs: usize) -> (String, String) {
             let read = |part_bytes, jobs| {
                 let options = ReadOptions {
                     jobs: NonZeroUsize::new(jobs),
@@ -1344,7 +1345,7 @@ mod tests {
                 );
                 format!("{read:#?}")
             };
-            (read(1, parts), read(usize::MAX, 1))
+            (read(1, jobs), read(usize::MAX, 1))
         }
 
         /// Whether the parts were joined, without reading again in one piece.
@@ -1358,7 +1359,7 @@ mod tests {
         }
 
         #[test]
-        fn a_generated_file_read_in_two_three_and_eight_parts_is_the_same() {
+        fn a_generated_file_read_in_parts_on_two_three_and_eight_threads_is_the_same() {
             let (model, text) = generated(60);
             for parts in [2, 3, 8] {
                 assert!(joined(&model, &text, parts), "{parts} parts");

@@ -40,7 +40,8 @@ pub fn read(text: &str) -> Option<BudgetTable> {
     let mut seen = false;
     let mut unit: Option<String> = None;
     for (index, raw) in crate::text::lines_inclusive(text).enumerate() {
-        // As `str::lines` gives it: without its `\n` and a `\r` before it.
+        // Without its `\n` and a `\r` before it (`str::lines` also keeps a last line's lone `\r`;
+        // cells and keys drop it either way).
         let raw = raw.strip_suffix('\n').unwrap_or(raw);
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let line = u32::try_from(index + 1).unwrap_or(u32::MAX);

@@ -78,22 +78,11 @@ impl ModelIn {
     /// The model the document describes; an error names the element that is wrong, units
     /// before projects.
     pub fn department(self) -> Result<Department, String> {
-        let mut names = Names::default();
-        let units = self
-            .units
-            .into_iter()
-            .map(|u| unit(u, &mut names))
-            .collect::<Result<_, _>>()?;
+        let units = units(self.units, &mut Names::default())?;
         if let Some(message) = self.projects.error {
             return Err(message);
         }
-        Ok(Department {
-            name: self.department.name,
-            year: self.department.year,
-            allow: self.department.allow.into(),
-            units,
-            projects: self.projects.projects,
-        })
+        Ok(department(self.department, units, self.projects.projects))
     }
 }
 
@@ -109,29 +98,76 @@ struct ModelRaw<'a> {
 /// Fewer projects than this a thread are parsed on one thread.
 const PROJECTS_PER_SHARE: usize = 2000;
 
-/// The model of a JSON document, its projects parsed and converted on up to `jobs` threads (a
-/// province's document is a quarter of a gigabyte, and serde reads it on one). `None` when
-/// anything in it is wrong: [`ModelIn`], read on one thread, then says what and where, as it
-/// always has.
+/// The model of a JSON document, read in parts on up to `jobs` threads where it can be (a
+/// province's document is a quarter of a gigabyte, and serde reads it on one), or with its
+/// projects parsed and converted in shares. `None` when anything in it is wrong: [`ModelIn`],
+/// read on one thread, then says what and where, as it always has.
 pub fn read_in_shares(text: &str, jobs: Option<std::num::NonZeroUsize>) -> Option<Department> {
     read_in_parts_of(text, jobs, crate::jobs::PART_BYTES)
         .or_else(|| read_in_shares_of(text, jobs, PROJECTS_PER_SHARE))
 }
 
 /// The document up to a part's start, closed: its projects so far, with what comes before them.
-#[derive(Deserialize)]
+/// `projects` must be its last key: the `]}` that closes it then closes the projects and the
+/// document, and not some other list that follows them.
 struct Head {
     department: DepartmentDoc,
     units: Vec<UnitDoc>,
     projects: Vec<ProjectDoc>,
 }
 
-/// What follows the projects: nothing [`ModelIn`] reads, or it would have found a key twice.
-#[derive(Deserialize)]
-struct Tail {
-    department: Option<serde::de::IgnoredAny>,
-    units: Option<serde::de::IgnoredAny>,
-    projects: Option<serde::de::IgnoredAny>,
+impl<'de> Deserialize<'de> for Head {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> Visitor<'de> for Keys {
+            type Value = Head;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the JSON model up to one of its projects")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+                use serde::de::Error;
+                let (mut department, mut units, mut projects) = (None, None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    if projects.is_some() {
+                        return Err(A::Error::custom("a key after the projects"));
+                    }
+                    let twice = match key.as_str() {
+                        "department" => department.replace(map.next_value()?).is_some(),
+                        "units" => units.replace(map.next_value()?).is_some(),
+                        "projects" => projects.replace(map.next_value()?).is_some(),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| false)?,
+                    };
+                    if twice {
+                        return Err(A::Error::custom(format!("`{key}` twice")));
+                    }
+                }
+                Ok(Head {
+                    department: department.ok_or_else(|| A::Error::missing_field("department"))?,
+                    units: units.ok_or_else(|| A::Error::missing_field("units"))?,
+                    projects: projects.ok_or_else(|| A::Error::missing_field("projects"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
+}
+
+/// The keys that may follow the projects: none that [`ModelIn`] reads, whatever their values
+/// (a second `units`, even `null`, is a key one reading finds twice).
+fn tail_is_unread(tail: &str) -> bool {
+    serde_json::from_str::<std::collections::BTreeMap<String, serde::de::IgnoredAny>>(tail)
+        .is_ok_and(|keys| {
+            ["department", "units", "projects"]
+                .iter()
+                .all(|read| !keys.contains_key(*read))
+        })
+}
+
+/// White space as JSON has it: not a form feed, which `u8::is_ascii_whitespace` takes.
+fn is_json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// What a part of the document reads: the head (the first part), and its projects.
@@ -142,8 +178,9 @@ type PartRead = (Option<(DepartmentDoc, Vec<Unit>)>, Vec<Project>);
 /// Each part is read as what it must be in its place: the first, closed after its last project,
 /// as a document; the others as projects separated by commas, each part ending exactly where the
 /// next starts, and the last followed by the end of the list and keys [`ModelIn`] does not read.
-/// JSON read so is the document read in one piece, since a part can be read in its place only
-/// if it is there; where one is not (a start inside a string, a key after the projects), `None`.
+/// With the head's last key the projects, every part is read where it stands in the document,
+/// and JSON read so is the document read in one piece; anything else (a start inside a string or
+/// a nested object, a key after the projects, a wrong value) is `None`.
 fn read_in_parts_of(
     text: &str,
     jobs: Option<std::num::NonZeroUsize>,
@@ -168,13 +205,12 @@ fn read_in_parts_of(
     if starts.len() < 2 {
         return None;
     }
-    let ends: Vec<usize> = starts[1..].iter().copied().chain([text.len()]).collect();
-    let states: Vec<usize> = ends;
-    let read = crate::jobs::in_parts(states, text, &starts, jobs, |end, part| {
+    let states = vec![(); starts.len()];
+    let read = crate::jobs::in_parts(states, text, &starts, jobs, |(), part| {
         if part.start == 0 {
-            read_head(text, end)
+            read_head(text, part.end)
         } else {
-            read_projects(text, part.start, end)
+            read_projects(text, part.start, part.end)
         }
     });
     let mut read = read
@@ -182,23 +218,22 @@ fn read_in_parts_of(
         .collect::<Option<Vec<PartRead>>>()?
         .into_iter();
     let (head, first) = read.next()?;
-    let (department, units) = head?;
+    let (doc, units) = head?;
     let rest = read.map(|(_, projects)| projects).collect();
-    Some(Department {
-        name: department.name,
-        year: department.year,
-        allow: department.allow.into(),
+    Some(department(
+        doc,
         units,
-        projects: crate::jobs::concat(first, rest, jobs),
-    })
+        crate::jobs::concat(first, rest, jobs),
+    ))
 }
 
-/// The first comma at or after `from` that stands between two projects: `}`, `,`, `{` and the
-/// key `"id"` (white space between any of them) where what follows the comma reads as a project.
+/// The first comma between two projects before a key `"id"` at or after `from` (the comma may
+/// come before `from`): `}`, `,`, `{` and the key, white space between any of them, where what
+/// follows the comma reads as a project.
 fn project_after(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let skip_back = |mut at: usize| {
-        while at > 0 && bytes[at - 1].is_ascii_whitespace() {
+        while at > 0 && is_json_space(bytes[at - 1]) {
             at -= 1;
         }
         at
@@ -237,12 +272,7 @@ fn read_head(text: &str, end: usize) -> Option<PartRead> {
     let closed = format!("{}]}}", &text[..end]);
     let head: Head = serde_json::from_str(&closed).ok()?;
     let mut names = Names::default();
-    let units = head
-        .units
-        .into_iter()
-        .map(|u| unit(u, &mut names))
-        .collect::<Result<_, _>>()
-        .ok()?;
+    let units = units(head.units, &mut names).ok()?;
     let projects = head
         .projects
         .into_iter()
@@ -262,19 +292,13 @@ fn read_projects(text: &str, start: usize, end: usize) -> Option<PartRead> {
     loop {
         let (doc, after) = one_project(text, at)?;
         projects.push(project(doc, &mut names).ok()?);
-        let next = after
-            + bytes[after..]
-                .iter()
-                .position(|b| !b.is_ascii_whitespace())?;
+        let next = after + bytes[after..].iter().position(|&b| !is_json_space(b))?;
         match bytes[next] {
             b',' if next == end => return Some((None, projects)),
             b',' if next < end => at = next + 1,
             b']' if end == text.len() => {
-                let tail: Tail =
-                    serde_json::from_str(&format!("{{\"_\":0{}", &text[next + 1..])).ok()?;
-                let read_twice =
-                    tail.department.is_some() || tail.units.is_some() || tail.projects.is_some();
-                return (!read_twice).then_some((None, projects));
+                let tail = format!("{{\"_\":0{}", &text[next + 1..]);
+                return tail_is_unread(&tail).then_some((None, projects));
             }
             _ => return None,
         }
@@ -287,13 +311,7 @@ fn read_in_shares_of(
     per_share: usize,
 ) -> Option<Department> {
     let raw: ModelRaw<'_> = serde_json::from_str(text).ok()?;
-    let mut names = Names::default();
-    let units = raw
-        .units
-        .into_iter()
-        .map(|u| unit(u, &mut names))
-        .collect::<Result<_, _>>()
-        .ok()?;
+    let units = units(raw.units, &mut Names::default()).ok()?;
     let projects = crate::jobs::map_in_shares(
         raw.projects,
         jobs,
@@ -304,13 +322,24 @@ fn read_in_shares_of(
             project(doc, names).ok()
         },
     );
-    Some(Department {
-        name: raw.department.name,
-        year: raw.department.year,
-        allow: raw.department.allow.into(),
+    let projects = projects.into_iter().collect::<Option<_>>()?;
+    Some(department(raw.department, units, projects))
+}
+
+/// The department a document describes, from its parts once converted.
+fn department(doc: DepartmentDoc, units: Vec<Unit>, projects: Vec<Project>) -> Department {
+    Department {
+        name: doc.name,
+        year: doc.year,
+        allow: doc.allow.into(),
         units,
-        projects: projects.into_iter().collect::<Option<_>>()?,
-    })
+        projects,
+    }
+}
+
+/// A document's units, converted in order; the first that cannot be is the error.
+fn units(docs: Vec<UnitDoc>, names: &mut Names) -> Result<Vec<Unit>, String> {
+    docs.into_iter().map(|u| unit(u, names)).collect()
 }
 
 struct ProjectsIn {
@@ -518,13 +547,27 @@ mod tests {
         let parts = |text: &str| super::read_in_parts_of(text, NonZeroUsize::new(3), 1);
         assert!(parts(&json).is_some());
         let close = json.rfind("],\"notes\"").expect("the projects' end");
+        // A project's end and the next one's start, in the middle of the document.
+        let between = json.len() / 2
+            + json[json.len() / 2..]
+                .find("}]},{\"id\"")
+                .expect("a project");
+        let compared = "\"operator\":\">=\",\"value\":\"";
+        let middle_value = json.len() / 2
+            + json[json.len() / 2..].find(compared).expect("a value")
+            + compared.len();
         let wrong = [
             // A value that does not convert, a value of the wrong type, a document cut short.
             json.replacen("\"value\":\"1\"", "\"value\":\"x1\"", 1),
             json.replacen("\"name\":\"", "\"name\":5,\"x\":\"", 3),
             json[..json.len() - 10].to_owned(),
-            // A key after the projects that one reading would find twice.
+            // The same in the middle of the document, where a later part reads it.
+            format!("{}x{}", &json[..middle_value], &json[middle_value..]),
+            // A key after the projects that one reading would find twice, whatever its value.
             format!("{},\"units\":[]}}", &json[..close + 1]),
+            format!("{},\"units\":null}}", &json[..close + 1]),
+            // A form feed, which JSON does not take for white space, between two projects.
+            format!("{}\u{c}{}", &json[..between + 3], &json[between + 3..]),
             // Something after the document.
             format!("{json} x"),
         ];
@@ -549,13 +592,16 @@ mod tests {
             .unwrap();
         let read = parts(&decoy);
         assert!(read.is_none() || read == Some(whole));
-        // A name that looks like a project's start is only text.
-        let quoted = json.replacen("\"name\":\"", "\"name\":\"},{\\\"id\\\":\\\"x\\\" ", 5);
-        let whole = serde_json::from_str::<super::ModelIn>(&quoted)
+        // Projects under a key after the projects are no projects, however many there are and
+        // wherever the parts start.
+        let archived = json.replacen("\"projects\":[", "\"projects\":[],\"archive\":[", 1);
+        let whole = serde_json::from_str::<super::ModelIn>(&archived)
             .unwrap()
             .department()
             .unwrap();
-        assert!(parts(&quoted) == Some(whole));
+        assert!(whole.projects.is_empty());
+        let read = parts(&archived);
+        assert!(read.is_none() || read == Some(whole));
     }
 
     #[test]

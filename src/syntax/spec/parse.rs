@@ -115,7 +115,7 @@ fn parse_in_parts(
     // Only the first part holds `kpi-spec 1`.
     let parsers = starts
         .iter()
-        .map(|&start| SpecParser::sharing(file, start > 0, ExplicitIds::parted(&hasher)))
+        .map(|&start| SpecParser::with_ids(file, start > 0, ExplicitIds::parted(&hasher)))
         .collect();
     let parsed = crate::jobs::in_parts(parsers, text, &starts, jobs, |mut parser, part| {
         let read = parser.lines(text, part.start, part.end, part.line);
@@ -420,10 +420,10 @@ fn shard(hash: u64) -> usize {
 
 impl<'a> SpecParser<'a> {
     fn new(file: &'a str, seen_magic: bool) -> SpecParser<'a> {
-        SpecParser::sharing(file, seen_magic, ExplicitIds::Own(HashSet::new()))
+        SpecParser::with_ids(file, seen_magic, ExplicitIds::Own(HashSet::new()))
     }
 
-    fn sharing(file: &'a str, seen_magic: bool, explicit_ids: ExplicitIds<'a>) -> SpecParser<'a> {
+    fn with_ids(file: &'a str, seen_magic: bool, explicit_ids: ExplicitIds<'a>) -> SpecParser<'a> {
         SpecParser {
             file,
             department: Department::default(),
@@ -1120,6 +1120,12 @@ mod tests {
                 format!("{:?}", parse_whole("t.kpi", &repeated_later))
             );
         }
+        // An id written twice within one part, the last: its own shard finds it.
+        let twice_in_last = format!(
+            "{text}project \"重复\"\n  category \"产出指标\" \"数量指标\"\n    indicator dup-1 \"一\" >= 1 个\n    indicator dup-1 \"二\" >= 1 个\n"
+        );
+        assert!(parse_in_parts("t.kpi", &twice_in_last, 2, NonZeroUsize::new(2)).is_none());
+        assert!(parse_in_parts_of("t.kpi", &twice_in_last, NonZeroUsize::new(2), 1).is_err());
         let renamed = parse_in_parts_of("t.kpi", &renamed, NonZeroUsize::new(2), 1);
         assert_eq!(
             renamed.map(|(d, _)| d.name).ok().as_deref(),
