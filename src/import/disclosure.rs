@@ -104,14 +104,20 @@ fn read_in_parts<'a>(
         reader.close_table();
         Some(reader)
     });
-    let mut parts = parts.into_iter();
-    let mut joined = parts.next()??;
+    let mut parts = parts.into_iter().collect::<Option<Vec<Reader>>>()?;
+    let rest = parts.split_off(1);
+    let mut joined = parts.pop()?;
     if joined.title_lines.len() < TITLE_LINES {
         return None;
     }
-    for part in parts {
-        joined.append(part?);
+    // A province's projects are moved on every core, once: appended part after part, they were
+    // moved again each time their list grew, on one thread.
+    let mut projects = Vec::with_capacity(rest.len());
+    for mut part in rest {
+        projects.push(std::mem::take(&mut part.projects));
+        joined.append(part);
     }
+    joined.projects = crate::jobs::concat(std::mem::take(&mut joined.projects), projects, jobs);
     Some(joined)
 }
 
@@ -467,7 +473,8 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Adds the next part of the text, read apart and closed.
+    /// Adds the next part of the text, read apart and closed (its projects, when moved out
+    /// first, are joined by the caller).
     fn append(&mut self, part: Reader) {
         if self.department_name.is_none() {
             self.department_name = part.department_name;
