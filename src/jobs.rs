@@ -79,8 +79,9 @@ pub(crate) fn concat<T: Send>(
     first
 }
 
-/// `f` over `items`, in one contiguous share of at least `per_thread` items per thread (at most
-/// `requested`), each share with its own state from `init`; the results in the items' order.
+/// `f` over `items` on up to `requested` threads, in contiguous shares of at least `per_thread`
+/// items (a few a thread, which a thread that is done takes from the others, as parts of a text
+/// are), each share with its own state from `init`; the results in the items' order.
 pub(crate) fn map_in_shares<T: Send, S, U: Send>(
     mut items: Vec<T>,
     requested: Option<NonZeroUsize>,
@@ -88,8 +89,14 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, T) -> U + Sync,
 ) -> Vec<U> {
-    let threads = workers(requested, items.len() / per_thread.max(1));
-    let share = items.len().div_ceil(threads).max(1);
+    use rayon::prelude::*;
+    let most = items.len() / per_thread.max(1);
+    let threads = workers(requested, most);
+    let wanted = match threads {
+        1 => 1,
+        threads => (threads * PARTS_PER_THREAD).min(most).max(threads),
+    };
+    let share = items.len().div_ceil(wanted).max(1);
     // Shares of `share` items, the last one shorter: never an empty one.
     let count = items.len().div_ceil(share).max(1);
     let mut shares = Vec::with_capacity(count);
@@ -103,10 +110,9 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
         let mut state = init();
         share.into_iter().map(|item| f(&mut state, item)).collect()
     };
-    let mut mapped: Vec<Vec<U>> = if count < 2 {
-        shares.into_iter().map(map).collect()
-    } else {
-        each_on_a_thread(shares, map)
+    let mut mapped: Vec<Vec<U>> = match pool(threads.min(count)) {
+        Some(pool) => pool.install(|| shares.into_par_iter().with_max_len(1).map(map).collect()),
+        None => shares.into_iter().map(map).collect(),
     };
     let rest = mapped.split_off(1.min(mapped.len()));
     let first = mapped.pop().unwrap_or_default();
@@ -321,7 +327,17 @@ mod tests {
                     *last += 1;
                 }
             }
-            assert!(runs.len() <= threads, "{len} on {threads}: {runs:?}");
+            assert!(
+                runs.len() <= (threads * PARTS_PER_THREAD).max(1),
+                "{len} on {threads}: {runs:?}"
+            );
+            // At least `per` items a share, but for the last.
+            if let Some((_, whole)) = runs.split_last() {
+                assert!(
+                    whole.iter().all(|&n| n >= per),
+                    "{len} on {threads}: {runs:?}"
+                );
+            }
             assert_eq!(runs.is_empty(), len == 0);
             if let Some((last, whole)) = runs.split_last() {
                 assert!(whole.iter().all(|&n| n == whole[0] && n >= *last));
