@@ -155,30 +155,54 @@ pub(crate) fn part_starts(
     starts_part: impl Fn(&str) -> bool,
 ) -> Vec<usize> {
     let bytes = text.as_bytes();
-    let mut starts = vec![from];
-    let from = from.min(bytes.len());
-    for k in 1..parts.max(1) {
-        let share = from + (bytes.len() - from) * k / parts;
+    starts_at_shares(bytes.len(), from, parts, |share| {
         // The first line that begins at or after the share's first byte.
         let mut at = if share == 0 || bytes[share - 1] == b'\n' {
             share
         } else {
             memchr::memchr(b'\n', &bytes[share..]).map_or(bytes.len(), |i| share + i + 1)
         };
-        let last = *starts.last().unwrap_or(&from);
-        at = at.max(last);
         while at < bytes.len() {
             let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-            if at > last && starts_part(&text[at..end]) {
-                break;
+            if starts_part(&text[at..end]) {
+                return Some(at);
             }
             at = end + 1;
         }
-        if at < bytes.len() && at > last {
-            starts.push(at);
+        None
+    })
+}
+
+/// Where the parts of `len` bytes from `from` start: `from`, then, for each further part, the
+/// start `first_start` finds from its share of the bytes on (and past the start before it),
+/// unless that is no later than the start before; fewer starts once it finds none.
+pub(crate) fn starts_at_shares(
+    len: usize,
+    from: usize,
+    parts: usize,
+    first_start: impl Fn(usize) -> Option<usize>,
+) -> Vec<usize> {
+    let mut starts = vec![from];
+    let from = from.min(len);
+    for k in 1..parts.max(1) {
+        let last = starts[starts.len() - 1];
+        let share = from + (len - from) * k / parts;
+        if share.max(last + 1) >= len {
+            break;
+        }
+        match first_start(share.max(last + 1)) {
+            Some(at) if at > last => starts.push(at),
+            Some(_) => {}
+            None => break,
         }
     }
     starts
+}
+
+/// The shard of a hash among `shards`, by bits hashbrown uses for neither a bucket (the low ones)
+/// nor a tag (the top seven), so that each shard's table sees hashes as spread as one table would.
+pub(crate) fn shard_of(hash: u64, shards: usize) -> usize {
+    (hash >> 32) as usize % shards
 }
 
 /// One part of a text, as [`in_parts`] hands it to be read.
@@ -210,9 +234,8 @@ pub(crate) fn in_parts<S: Send, T: Send>(
         .copied()
         .zip(starts.iter().skip(1).copied().chain([text.len()]))
         .collect();
-    let count = |&(start, end): &(usize, usize)| {
-        memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count()
-    };
+    let count =
+        |&(start, end): &(usize, usize)| crate::text::line_breaks(&text.as_bytes()[start..end]);
     debug_assert_eq!(states.len(), starts.len(), "a state for each part");
     let pool = pool(workers(requested, ranges.len()));
     let breaks: Vec<usize> = match &pool {

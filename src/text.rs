@@ -358,7 +358,12 @@ pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
 
 /// The 1-based line of byte `at` of `text`.
 pub fn line_at(text: &str, at: usize) -> usize {
-    1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at.min(text.len())]).count()
+    1 + line_breaks(&text.as_bytes()[..at.min(text.len())])
+}
+
+/// The line breaks (`\n`) in `bytes`, counted by memchr.
+pub fn line_breaks(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// Whether two names share a [`match_key`]; equal texts are compared without folding.

@@ -304,7 +304,7 @@ impl<'a> Reader<'a> {
         let line = crate::text::line_at(self.source.text, from);
         // At most a row a line: reserved once, instead of doubling past a million rows.
         let rest = &self.source.text.as_bytes()[from.min(self.source.text.len())..];
-        let rows = memchr::memchr_iter(b'\n', rest).count() + 1;
+        let rows = crate::text::line_breaks(rest) + 1;
         self.actuals.rows.reserve(rows);
         match self.read_rows(from, line, usize::MAX) {
             Ok(_) => Ok(self),

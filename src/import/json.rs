@@ -190,18 +190,9 @@ fn read_in_parts_of(
     if parts < 2 {
         return None;
     }
-    let mut starts = vec![0];
-    for k in 1..parts {
-        let share = text.len() * k / parts;
-        let last = starts[starts.len() - 1];
-        let Some(comma) = project_after(text, share.max(last + 1)) else {
-            break;
-        };
-        // A share that starts between a comma and its project finds that comma again.
-        if comma > last {
-            starts.push(comma);
-        }
-    }
+    // A share that starts between a comma and its project finds that comma again: no new start.
+    let starts =
+        crate::jobs::starts_at_shares(text.len(), 0, parts, |share| project_after(text, share));
     if starts.len() < 2 {
         return None;
     }

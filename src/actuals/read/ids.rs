@@ -230,12 +230,6 @@ pub(crate) struct Ids {
 /// Slots a shard takes at least: below that a thread costs more than it saves.
 const SLOTS_A_SHARD: usize = 1 << 16;
 
-/// The shard of a hash, by bits hashbrown uses for neither a bucket (the low ones) nor a tag (the
-/// top seven), so that each shard's table sees hashes as spread as one table would.
-fn shard_of(hash: u64, shards: usize) -> usize {
-    (hash >> 32) as usize % shards
-}
-
 impl Ids {
     pub(crate) fn new(slots: &Slots<'_>, jobs: Option<NonZeroUsize>) -> Ids {
         let shards = crate::jobs::workers(jobs, slots.count() / SLOTS_A_SHARD);
@@ -250,7 +244,7 @@ impl Ids {
             let mut table = HashTable::with_capacity(slots.count() / shards + slots.count() / 64);
             let mut shadowed = Vec::new();
             for (slot, &hash) in hashes.iter().enumerate() {
-                if shard_of(hash, shards) != shard {
+                if crate::jobs::shard_of(hash, shards) != shard {
                     continue;
                 }
                 // The slot's key is made only for a slot already there with a like hash.
@@ -309,7 +303,7 @@ impl Ids {
             return Some((slot, subject));
         }
         let hash = self.hasher.hash_one(key);
-        self.shards[shard_of(hash, self.shards.len())]
+        self.shards[crate::jobs::shard_of(hash, self.shards.len())]
             .find(hash, |&slot| slots.has_key(slot, key))
             .map(|&slot| (slot, slots.subject(slot)))
     }

@@ -362,22 +362,19 @@ impl<'a> ExplicitIds<'a> {
             ExplicitIds::Own(ids) => ids.insert(id),
             ExplicitIds::Parted { hasher, shards } => {
                 let hash = std::hash::BuildHasher::hash_one(&*hasher, id);
-                shards[shard(hash)].push((hash, id));
+                shards[crate::jobs::shard_of(hash, ID_SHARDS)].push((hash, id));
                 true
             }
         }
     }
 
-    fn all(&self) -> impl Iterator<Item = &'a str> + '_ {
-        let (own, parted) = match self {
-            ExplicitIds::Own(ids) => (Some(ids.iter().copied()), None),
+    fn all(&self) -> Box<dyn Iterator<Item = &'a str> + '_> {
+        match self {
+            ExplicitIds::Own(ids) => Box::new(ids.iter().copied()),
             ExplicitIds::Parted { shards, .. } => {
-                (None, Some(shards.iter().flatten().map(|&(_, id)| id)))
+                Box::new(shards.iter().flatten().map(|&(_, id)| id))
             }
-        };
-        own.into_iter()
-            .flatten()
-            .chain(parted.into_iter().flatten())
+        }
     }
 
     /// The ids of shard `k`, read in parts.
@@ -411,11 +408,6 @@ impl<'a> ExplicitIds<'a> {
         );
         unique.into_iter().all(|u| u)
     }
-}
-
-/// The shard of an id's hash: bits that the tables of a shard use for neither place nor tag.
-fn shard(hash: u64) -> usize {
-    ((hash >> 32) % ID_SHARDS as u64) as usize
 }
 
 impl<'a> SpecParser<'a> {
