@@ -176,20 +176,14 @@ pub fn write(path: Option<&Path>, content: impl AsRef<[u8]>) -> Result<()> {
 
 /// Like [`write`], for content written as it is made: to a temporary file beside `path` that
 /// replaces `path` only once complete, so a failure leaves no partial report.
+///
+/// The file is not synced to disk: a report is made again from its inputs in seconds, and
+/// waiting for the disk was a tenth to a quarter of a province's run (BENCHMARKS.md). What the
+/// rename promises stays: `path` holds the old report or the whole new one, never a part.
 pub fn write_with(
     path: Option<&Path>,
     content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    write_syncing_every(path, SYNC_EVERY, content).map(|_syncs| ())
-}
-
-/// [`write_with`], syncing the file's data after each `sync_every` bytes; the syncs made while
-/// writing.
-fn write_syncing_every(
-    path: Option<&Path>,
-    sync_every: u64,
-    content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<u64> {
     // Small pieces (a text report's cells) are gathered; a piece this large or larger, such as
     // a JSON report's chunk of rendered projects, goes straight through instead of being copied
     // into the buffer first (863 MB a million rows).
@@ -198,8 +192,8 @@ fn write_syncing_every(
         let mut stdout = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
         return match content(&mut stdout).and_then(|()| stdout.flush()) {
             // A reader that stopped early (`kpi eval … | head`) is not an error of ours.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-            result => result.map(|()| 0).map_err(|source| Error::Write {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            result => result.map_err(|source| Error::Write {
                 path: PathBuf::from("<stdout>"),
                 source,
             }),
@@ -226,71 +220,13 @@ fn write_syncing_every(
     #[cfg(unix)]
     builder.permissions(permissions);
     let file = builder.tempfile_in(dir).map_err(failed)?;
-    let syncer = file.as_file().try_clone().map_err(failed)?;
-    let file = std::thread::scope(|scope| -> std::io::Result<_> {
-        // The bytes go to disk while the rest is made, so that the sync before the rename finds
-        // little left to write: a province's report is close to a gigabyte.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
-        let syncing = scope.spawn(move || -> std::io::Result<u64> {
-            let mut syncs = 0;
-            while rx.recv().is_ok() {
-                syncer.sync_data()?;
-                syncs += 1;
-            }
-            Ok(syncs)
-        });
-        let mut writer = std::io::BufWriter::with_capacity(
-            BUFFER,
-            SyncAsWritten {
-                file,
-                written: 0,
-                every: sync_every,
-                tx,
-            },
-        );
-        let written = content(&mut writer).and_then(|()| writer.flush());
-        let file = writer.into_inner().map_err(|e| e.into_error());
-        // Dropping the writer's sender ends the syncing thread.
-        let file = file.map(|w| w.file);
-        let synced = syncing
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        written?;
-        Ok((file?, synced?))
-    })
-    .map_err(failed)?;
-    let (file, syncs) = file;
-    file.as_file().sync_all().map_err(failed)?;
+    let mut writer = std::io::BufWriter::with_capacity(BUFFER, file);
+    content(&mut writer)
+        .and_then(|()| writer.flush())
+        .map_err(failed)?;
+    let file = writer.into_inner().map_err(|e| failed(e.into_error()))?;
     file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(syncs)
-}
-
-/// Written bytes after which the file's data is synced on the syncing thread.
-const SYNC_EVERY: u64 = 64 << 20;
-
-/// A file that asks the syncing thread for a sync after each `every` bytes written.
-struct SyncAsWritten {
-    file: tempfile::NamedTempFile,
-    written: u64,
-    every: u64,
-    tx: std::sync::mpsc::SyncSender<()>,
-}
-
-impl Write for SyncAsWritten {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.written += n as u64;
-        if self.written >= self.every {
-            self.written = 0;
-            // A request already waiting covers this one.
-            let _ = self.tx.try_send(());
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
+    Ok(())
 }
 
 /// When to colour a report: `--color auto|always|never`.
@@ -338,32 +274,32 @@ mod tests {
     }
 
     #[test]
-    fn a_file_synced_while_written_holds_every_byte_and_a_failure_leaves_none() {
+    fn a_file_written_in_pieces_holds_every_byte_and_a_failure_leaves_none() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         let bytes: Vec<u8> = (0..5 << 20)
             .map(|i: u32| b"{\"a\": 1}\n"[i as usize % 9])
             .collect();
-        // Synced after every 64 KiB: dozens of requests while the bytes are written.
-        let written = write_syncing_every(Some(&path), 64 << 10, |out| {
-            bytes.chunks(1000).try_for_each(|c| out.write_all(c))
-        });
-        assert!(
-            written.as_ref().is_ok_and(|&syncs| syncs > 0),
-            "{written:?}"
-        );
+        // Pieces smaller and larger than the buffer.
+        write_with(Some(&path), |out| {
+            bytes[..1 << 20]
+                .chunks(1000)
+                .chain(bytes[1 << 20..].chunks(300 << 10))
+                .try_for_each(|c| out.write_all(c))
+        })
+        .unwrap();
         assert!(std::fs::read(&path).unwrap() == bytes);
-        let failing = dir.path().join("failing.json");
-        let failed = write_syncing_every(Some(&failing), 64 << 10, |out| {
-            out.write_all(&bytes)?;
+        // A failure half-way leaves the report before it as it was, and nothing beside it.
+        let failed = write_with(Some(&path), |out| {
+            out.write_all(&bytes[..3 << 20])?;
             Err(std::io::Error::other("rendering failed"))
         });
         assert!(matches!(failed, Err(Error::Write { .. })));
-        assert!(!failing.exists());
-        // A render that panics: the panic goes on, the syncing thread ends, no file is left.
+        assert!(std::fs::read(&path).unwrap() == bytes);
+        // A render that panics: the panic goes on, no file is left.
         let panicking = dir.path().join("panicking.json");
         let panicked = std::panic::catch_unwind(|| {
-            write_syncing_every(Some(&panicking), 64 << 10, |out| {
+            write_with(Some(&panicking), |out| {
                 out.write_all(&bytes)?;
                 panic!("rendering panicked")
             })
