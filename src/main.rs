@@ -17,14 +17,17 @@ struct Mimalloc;
 
 /// Whether mimalloc's plain entry points align a block as `layout` asks: every mimalloc block is
 /// a multiple of a word (8 bytes) from a word-aligned start, and mimalloc's own aligned
-/// reallocation takes its plain path up to that alignment.
+/// reallocation takes its plain path up to that alignment. (Not so in a mimalloc built with its
+/// `MI_GUARDED` debugging and precise guards, which this build never asks for.)
 #[cfg(not(feature = "system-alloc"))]
 fn plain(layout: std::alloc::Layout) -> bool {
     layout.align() <= std::mem::size_of::<usize>()
 }
 
-// SAFETY: every block comes from mimalloc and goes back to it; `mi_free` and `mi_realloc` take
-// blocks from either entry point, and a block is given its layout's alignment by both.
+// SAFETY: every block comes from mimalloc and goes back to `mi_free`, which takes blocks from
+// either entry point. Which entry point serves a block depends on its alignment alone, which a
+// reallocation keeps: a block aligned beyond a word is only ever resized by the aligned
+// `mi_realloc_aligned`, never by `mi_realloc`, which would not keep that alignment.
 #[cfg(not(feature = "system-alloc"))]
 unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
@@ -127,13 +130,15 @@ mod tests {
     #[test]
     fn blocks_are_aligned_as_asked_and_keep_their_bytes_when_resized() {
         for align in [1, 2, 4, 8, 16, 32, 64, 4096] {
-            for size in [1, 3, 7, 8, 9, 15, 16, 24, 40, 100, 1000, 70_000] {
+            // Small, medium and large blocks, and a huge one (beyond 512 KiB) of its own.
+            for size in [1, 3, 7, 8, 9, 15, 16, 24, 40, 100, 1000, 70_000, 600_000] {
                 let layout = Layout::from_size_align(size, align).unwrap();
                 for new_size in [size.div_ceil(2), size * 3] {
                     // SAFETY: sizes above zero; each block is read within its size and freed
                     // once, with its layout.
                     unsafe {
                         let resized = Mimalloc.realloc(filled(layout), layout, new_size);
+                        assert!(!resized.is_null());
                         assert_eq!(resized as usize % align, 0, "{layout:?} → {new_size}");
                         let kept = size.min(new_size);
                         assert!((0..kept).all(|i| resized.add(i).read() == i as u8));
@@ -143,7 +148,10 @@ mod tests {
                 }
                 // SAFETY: as above.
                 unsafe {
+                    // A block just written and freed is the likeliest to come back.
+                    Mimalloc.dealloc(filled(layout), layout);
                     let zeroed = Mimalloc.alloc_zeroed(layout);
+                    assert!(!zeroed.is_null());
                     assert_eq!(zeroed as usize % align, 0, "{layout:?}");
                     assert!((0..size).all(|i| zeroed.add(i).read() == 0));
                     Mimalloc.dealloc(zeroed, layout);

@@ -178,8 +178,9 @@ pub fn write(path: Option<&Path>, content: impl AsRef<[u8]>) -> Result<()> {
 /// replaces `path` only once complete, so a failure leaves no partial report.
 ///
 /// The file is not synced to disk: a report is made again from its inputs in seconds, and
-/// waiting for the disk was a tenth to a quarter of a province's run (BENCHMARKS.md). What the
-/// rename promises stays: `path` holds the old report or the whole new one, never a part.
+/// waiting for the disk was a tenth to a quarter of a province's run (BENCHMARKS.md). Whatever
+/// `kpi` meets (an error, a panic, being stopped), `path` holds the old report or the whole new
+/// one, never a part; after the system itself crashes, it holds what the filesystem kept.
 pub fn write_with(
     path: Option<&Path>,
     content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -224,8 +225,31 @@ pub fn write_with(
     content(&mut writer)
         .and_then(|()| writer.flush())
         .map_err(failed)?;
-    let file = writer.into_inner().map_err(|e| failed(e.into_error()))?;
-    file.persist(path).map_err(|e| failed(e.error))?;
+    let (file, temporary) = writer
+        .into_inner()
+        .map_err(|e| failed(e.into_error()))?
+        .into_parts();
+    close(file).map_err(failed)?;
+    temporary.persist(path).map_err(|e| failed(e.error))?;
+    Ok(())
+}
+
+/// Closes `file` and says how that went: a network filesystem may write the data back only as
+/// the file closes and report a failure there, which dropping a `File` ignores.
+fn close(file: std::fs::File) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::IntoRawFd;
+        // SAFETY: the descriptor was `file`'s own, and is closed once, here.
+        let closed = unsafe { libc::close(file.into_raw_fd()) };
+        let error = std::io::Error::last_os_error();
+        // Linux closes the descriptor even when interrupted: nothing is left to do then.
+        if closed == -1 && error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    drop(file);
     Ok(())
 }
 
@@ -296,6 +320,14 @@ mod tests {
         });
         assert!(matches!(failed, Err(Error::Write { .. })));
         assert!(std::fs::read(&path).unwrap() == bytes);
+        // And where there was no report, there is none.
+        let failing = dir.path().join("failing.json");
+        let failed = write_with(Some(&failing), |out| {
+            out.write_all(&bytes)?;
+            Err(std::io::Error::other("rendering failed"))
+        });
+        assert!(matches!(failed, Err(Error::Write { .. })));
+        assert!(!failing.exists());
         // A render that panics: the panic goes on, no file is left.
         let panicking = dir.path().join("panicking.json");
         let panicked = std::panic::catch_unwind(|| {
