@@ -8,6 +8,8 @@
 #   benches/run.sh [--projects "1000 10000 100000"] [--runs 3] [--out target/bench/results.md]
 #
 # 1 000 projects are about 10 000 indicator rows; 100 000 about a million. Needs /usr/bin/time.
+# Every run writes its report over the last one's: on ext4 a file renamed over another is
+# written to disk at the rename, so from the second run on the report's disk write is timed too.
 set -euo pipefail
 
 projects="1000 10000 100000"

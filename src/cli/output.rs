@@ -178,7 +178,8 @@ pub fn write(path: Option<&Path>, content: impl AsRef<[u8]>) -> Result<()> {
 /// replaces `path` only once complete, so a failure leaves no partial report.
 ///
 /// The file is not synced to disk: a report is made again from its inputs in seconds, and
-/// waiting for the disk was a tenth to a quarter of a province's run (BENCHMARKS.md). Whatever
+/// waiting for the disk was about a sixth of a province's run for a new report (BENCHMARKS.md;
+/// ext4 still writes a file renamed over another out at the rename). Whatever
 /// `kpi` meets (an error, a panic, being stopped), `path` holds the old report or the whole new
 /// one, never a part; after the system itself crashes, it holds what the filesystem kept.
 pub fn write_with(
