@@ -141,16 +141,27 @@ impl Target {
 
     /// The target in a spreadsheet-safe form: `≥ 100 %`, `＝ 0 次`.
     pub fn to_spreadsheet_text(&self) -> String {
+        let mut text = String::new();
+        self.write_spreadsheet_text(&mut text)
+            .expect("writing to a String cannot fail");
+        text
+    }
+
+    /// [`Target::to_spreadsheet_text`], written into `out`: the actuals' reader compares a
+    /// row's target column with it.
+    pub fn write_spreadsheet_text(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Target::Compare { op, value, measure } => {
-                let mut s = format!("{} {}", op.math(), value);
+                out.write_str(op.math())?;
+                out.write_str(" ")?;
+                out.write_str(DecimalText::new(*value).as_str())?;
                 if let Some(m) = measure {
-                    s.push(' ');
-                    s.push_str(m.symbol());
+                    out.write_str(" ")?;
+                    out.write_str(m.symbol())?;
                 }
-                s
+                Ok(())
             }
-            other => other.to_string(),
+            other => other.write_text(out),
         }
     }
 }

@@ -523,6 +523,8 @@ fn target_of(
 pub(crate) struct ReferenceCells {
     targets: HashMap<String, Option<Target>>,
     deadlines: HashMap<String, Option<Deadline>>,
+    /// The indicator's target as `kpi` writes it in a spreadsheet, made again for each row.
+    written: String,
 }
 
 /// `cell` read by `read`, or as read before.
@@ -546,6 +548,25 @@ fn read_once<T: Clone>(
 impl ReferenceCells {
     /// Whether `cell` states the indicator's target.
     pub(crate) fn check_target(&mut self, cell: &str, indicator: &Indicator) -> CellResult<()> {
+        // A filled-in template (`kpi template`) states a quantity as `kpi` writes it, which
+        // reads back as that target: the text alone says so, without reading it (a province's
+        // rows wrote more distinct texts than are kept read).
+        if indicator.target.is_quantitative() {
+            self.written.clear();
+            if indicator
+                .target
+                .write_spreadsheet_text(&mut self.written)
+                .is_ok()
+                && self.written == cell
+            {
+                return Ok(());
+            }
+        }
+        self.check_target_by_reading(cell, indicator)
+    }
+
+    /// [`ReferenceCells::check_target`], reading `cell` whatever it is.
+    fn check_target_by_reading(&mut self, cell: &str, indicator: &Indicator) -> CellResult<()> {
         let read = || read_once(&mut self.targets, cell, read_target_cell);
         check_parsed_target(cell, read, trim(cell), indicator)
     }
@@ -1159,6 +1180,51 @@ mod tests {
         assert!(check_target("管理规范", &q).is_err());
         let na = indicator(Target::NotApplicable, None);
         assert!(check_target("/", &na).is_ok());
+    }
+
+    proptest::proptest! {
+        /// The shortcut of `check_target` takes a quantity written as `kpi` writes it, and
+        /// only what reading the cell takes: both answer alike for that text and for others.
+        #[test]
+        fn a_target_written_by_kpi_is_taken_as_reading_it_takes_it(
+            op in 0usize..5,
+            mantissa in proptest::prop_oneof![-1_000i64..1_000_000, proptest::num::i64::ANY],
+            scale in 0u32..=8,
+            width in 0i64..1_000,
+            range: bool,
+            unit in 0usize..12,
+        ) {
+            let ops = [Operator::Ge, Operator::Gt, Operator::Le, Operator::Lt, Operator::Eq];
+            let units = ["", "%", "万户", "户", "万元", "亿元", "人", "平方米", "小时", "次", "个", "套餐"];
+            let measure = (!units[unit].is_empty()).then(|| Measure::parse(units[unit]));
+            let value = Decimal::new(mantissa, scale);
+            let target = if range {
+                Target::Range {
+                    low: value,
+                    high: value + Decimal::new(width, scale),
+                    measure,
+                }
+            } else {
+                Target::Compare { op: ops[op], value, measure }
+            };
+            let i = indicator(target.clone(), None);
+            let written = target.to_spreadsheet_text();
+            let mut cells = ReferenceCells::default();
+            let shortcut = cells.check_target(&written, &i).map_err(|e| e.message);
+            let reading = ReferenceCells::default()
+                .check_target_by_reading(&written, &i)
+                .map_err(|e| e.message);
+            proptest::prop_assert!(shortcut.is_ok(), "{:?}", written);
+            proptest::prop_assert_eq!(&shortcut, &reading, "{:?}", written);
+            // Another text of the target, or another target, is read as before.
+            for other in [format!(" {written}"), target.to_string(), format!("{written}0")] {
+                let shortcut = cells.check_target(&other, &i).map_err(|e| e.message);
+                let reading = ReferenceCells::default()
+                    .check_target_by_reading(&other, &i)
+                    .map_err(|e| e.message);
+                proptest::prop_assert_eq!(shortcut, reading, "{:?}", other);
+            }
+        }
     }
 
     #[test]
