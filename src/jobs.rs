@@ -89,7 +89,6 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, T) -> U + Sync,
 ) -> Vec<U> {
-    use rayon::prelude::*;
     let most = items.len() / per_thread.max(1);
     let threads = workers(requested, most);
     let wanted = match threads {
@@ -110,10 +109,7 @@ pub(crate) fn map_in_shares<T: Send, S, U: Send>(
         let mut state = init();
         share.into_iter().map(|item| f(&mut state, item)).collect()
     };
-    let mut mapped: Vec<Vec<U>> = match pool(threads.min(count)) {
-        Some(pool) => pool.install(|| shares.into_par_iter().with_max_len(1).map(map).collect()),
-        None => shares.into_iter().map(map).collect(),
-    };
+    let mut mapped: Vec<Vec<U>> = map_each(pool(threads.min(count)).as_ref(), shares, map);
     let rest = mapped.split_off(1.min(mapped.len()));
     let first = mapped.pop().unwrap_or_default();
     concat(first, rest, requested)
@@ -228,7 +224,6 @@ pub(crate) fn in_parts<S: Send, T: Send>(
     requested: Option<NonZeroUsize>,
     read: impl Fn(S, Part) -> T + Sync,
 ) -> Vec<T> {
-    use rayon::prelude::*;
     let ranges: Vec<(usize, usize)> = starts
         .iter()
         .copied()
@@ -238,10 +233,7 @@ pub(crate) fn in_parts<S: Send, T: Send>(
         |&(start, end): &(usize, usize)| crate::text::line_breaks(&text.as_bytes()[start..end]);
     debug_assert_eq!(states.len(), starts.len(), "a state for each part");
     let pool = pool(workers(requested, ranges.len()));
-    let breaks: Vec<usize> = match &pool {
-        Some(pool) => pool.install(|| ranges.par_iter().with_max_len(1).map(count).collect()),
-        None => ranges.iter().map(count).collect(),
-    };
+    let breaks: Vec<usize> = map_each(pool.as_ref(), ranges.clone(), |range| count(&range));
     let mut line = starts
         .first()
         .map_or(1, |&first| crate::text::line_at(text, first));
@@ -256,18 +248,20 @@ pub(crate) fn in_parts<S: Send, T: Send>(
         line += breaks;
     }
     let work: Vec<(S, Part)> = states.into_iter().zip(parts).collect();
-    match &pool {
-        // One part at a time: a thread that is done steals the next one left.
-        Some(pool) => pool.install(|| {
-            work.into_par_iter()
-                .with_max_len(1)
-                .map(|(state, part)| read(state, part))
-                .collect()
-        }),
-        None => work
-            .into_iter()
-            .map(|(state, part)| read(state, part))
-            .collect(),
+    map_each(pool.as_ref(), work, |(state, part)| read(state, part))
+}
+
+/// `f` of each of `items`, in order: on `pool` one item a task, so that a thread that is done
+/// takes the next item left; on the calling thread without one.
+fn map_each<T: Send, U: Send>(
+    pool: Option<&rayon::ThreadPool>,
+    items: Vec<T>,
+    f: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    use rayon::prelude::*;
+    match pool {
+        Some(pool) => pool.install(|| items.into_par_iter().with_max_len(1).map(&f).collect()),
+        None => items.into_iter().map(f).collect(),
     }
 }
 

@@ -242,11 +242,12 @@ fn close(file: std::fs::File) -> std::io::Result<()> {
     {
         use std::os::fd::IntoRawFd;
         // SAFETY: the descriptor was `file`'s own, and is closed once, here.
-        let closed = unsafe { libc::close(file.into_raw_fd()) };
-        let error = std::io::Error::last_os_error();
-        // Linux closes the descriptor even when interrupted: nothing is left to do then.
-        if closed == -1 && error.kind() != std::io::ErrorKind::Interrupted {
-            return Err(error);
+        if unsafe { libc::close(file.into_raw_fd()) } == -1 {
+            let error = std::io::Error::last_os_error();
+            // Linux closes the descriptor even when interrupted: nothing is left to do then.
+            if error.kind() != std::io::ErrorKind::Interrupted {
+                return Err(error);
+            }
         }
     }
     #[cfg(not(target_os = "linux"))]
