@@ -62,9 +62,9 @@ fn each_folds_alone(s: &str) -> bool {
     s.chars().all(|c| fold_alone(c).is_some())
 }
 
-/// Whether every character of `s` passes: ASCII bytes by `ascii`, the ideographs U+5000–U+9FFF
-/// (three bytes led by E5–E9, nearly all of a Chinese text) at once, the rest by `other`. The
-/// ideographs must pass `other`.
+/// Whether every character of `s` passes: ASCII bytes by `ascii`, the ideographs U+4000–U+4DBF
+/// and U+4E00–U+9FFF (three bytes led by E4–E9, nearly all of a Chinese text) by their lead
+/// bytes, each other character by `other`. The ideographs must pass `other`.
 fn all_chars(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> bool {
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -74,16 +74,31 @@ fn all_chars(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) 
                 return false;
             }
             i += 1;
-        } else if (0xE5..=0xE9).contains(&b) {
+        } else if is_ideograph_at(bytes, i) {
             i += 3;
         } else {
             // `i` starts a character: every step so far was a whole one.
-            return s[i..]
-                .chars()
-                .all(|c| c.is_ascii() && ascii(c as u8) || other(c));
+            let Some(c) = s[i..].chars().next() else {
+                return true;
+            };
+            if !other(c) {
+                return false;
+            }
+            i += c.len_utf8();
         }
     }
     true
+}
+
+/// Whether the character at `i` of valid UTF-8 `bytes` is a CJK ideograph of U+4000–U+4DBF or
+/// U+4E00–U+9FFF, by its first two bytes: led by E5–E9, or by E4 and not by E4 B7 (U+4DC0–U+4DFF,
+/// the hexagram symbols). `企业`, `产出`, `人` are led by E4.
+fn is_ideograph_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        0xE5..=0xE9 => true,
+        0xE4 => bytes.get(i + 1).is_some_and(|&b| b != 0xB7),
+        _ => false,
+    }
 }
 
 /// Characters NFKC leaves alone whatever follows them, checked without the normalisation tables:
@@ -516,6 +531,14 @@ mod tests {
     #[test]
     fn keys_of_plain_text_are_borrowed() {
         assert!(matches!(match_key("调查企业户数2024"), Cow::Borrowed(_)));
+        // Led by E4: 一 to 俿, and U+4000–U+4DBF.
+        assert!(matches!(
+            match_key("一产业人员俿\u{4000}\u{4dbf}"),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(fold("企业产出、"), Cow::Borrowed(_)));
+        // A hexagram symbol (E4 B7 80) is not an ideograph.
+        assert!(!is_ideograph_at("\u{4dc0}".as_bytes(), 0));
         assert!(matches!(match_key("Wi-Fi"), Cow::Owned(_)));
         assert_eq!(match_key("（中小） 企业"), "(中小)企业");
         assert_eq!(category_key("产出 指标"), "产出");
@@ -525,7 +548,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn keys_are_the_folded_lower_case_text_without_spaces(
-            s in "[a-zA-Z0-9 \t\u{b}\u{1c}%=<>\u{3000}-\u{303f}\u{3400}-\u{3410}\u{4dc0}-\u{4dc4}\u{4e00}-\u{4e20}\u{5000}-\u{5004}\u{9ffb}-\u{9fff}\u{f900}-\u{f910}\u{ff00}-\u{ff5e}\u{2160}-\u{2170}\u{0300}-\u{0310}]{0,12}"
+            s in "[a-zA-Z0-9 \t\u{b}\u{1c}%=<>\u{3000}-\u{303f}\u{3400}-\u{3410}\u{4000}-\u{4004}\u{4db0}-\u{4dc4}\u{4dfc}-\u{4e20}\u{4ff0}-\u{5004}\u{9ffb}-\u{9fff}\u{f900}-\u{f910}\u{ff00}-\u{ff5e}\u{2160}-\u{2170}\u{0300}-\u{0310}]{0,12}"
         ) {
             proptest::prop_assert_eq!(match_key(&s), key_by_definition(&s));
             proptest::prop_assert_eq!(fold(&s), s.nfkc().collect::<String>());
