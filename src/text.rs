@@ -19,12 +19,8 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     }
     // Chinese prose with full-width punctuation: folded a character at a time, without the
     // normalizer (a tenth of a disclosure's import went there).
-    if each_folds_alone(s) {
-        return if s.chars().all(|c| fold_alone(c) == Some(c)) {
-            Cow::Borrowed(s)
-        } else {
-            Cow::Owned(s.chars().filter_map(fold_alone).collect())
-        };
+    if let Some(folded) = folded_alone(s, Some) {
+        return folded;
     }
     if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
         Cow::Borrowed(s)
@@ -57,9 +53,26 @@ fn fold_alone(c: char) -> Option<char> {
     }
 }
 
-/// Whether NFKC folds `s` a character at a time ([`fold_alone`]).
-fn each_folds_alone(s: &str) -> bool {
-    s.chars().all(|c| fold_alone(c).is_some())
+/// `s` folded a character at a time ([`fold_alone`]), each folded character then mapped by
+/// `then` (`None` drops it): borrowed while every character stays as it is, and `None` when a
+/// character folds only in context (the normalizer's work). One pass; the text is copied from
+/// the first character that changes, into room for all of `s` (folding never lengthens it).
+fn folded_alone(s: &str, then: impl Fn(char) -> Option<char>) -> Option<Cow<'_, str>> {
+    let mut owned: Option<String> = None;
+    for (at, c) in s.char_indices() {
+        let kept = then(fold_alone(c)?);
+        match &mut owned {
+            Some(text) => text.extend(kept),
+            None if kept == Some(c) => {}
+            None => {
+                let mut text = String::with_capacity(s.len());
+                text.push_str(&s[..at]);
+                text.extend(kept);
+                owned = Some(text);
+            }
+        }
+    }
+    Some(owned.map_or(Cow::Borrowed(s), Cow::Owned))
 }
 
 /// Whether every character of `s` passes: ASCII bytes by `ascii`, the ideographs U+4000–U+4DBF
@@ -296,14 +309,9 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     // Every character folds alone, and those that stay are ASCII or have no lower case.
-    if each_folds_alone(s) {
-        return Cow::Owned(
-            s.chars()
-                .filter_map(fold_alone)
-                .filter(|c| !c.is_whitespace())
-                .map(|c| c.to_ascii_lowercase())
-                .collect(),
-        );
+    let key_of = |c: char| (!c.is_whitespace()).then(|| c.to_ascii_lowercase());
+    if let Some(key) = folded_alone(s, key_of) {
+        return key;
     }
     Cow::Owned(
         fold(s)
