@@ -186,7 +186,7 @@ fn has_white_space(s: &str) -> bool {
 
 /// Whether a White_Space character may start with byte `b`: an ASCII blank, or a byte that
 /// leads the others (C2, E1, E2, E3).
-fn may_start_white_space(b: u8) -> bool {
+pub(crate) fn may_start_white_space(b: u8) -> bool {
     WHITE_SPACE_LEADS[usize::from(b)]
 }
 

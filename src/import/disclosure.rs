@@ -25,7 +25,7 @@ use crate::syntax::target::{
 };
 use std::num::NonZeroUsize;
 
-use crate::text::{clean_cell, match_key, trim_start};
+use crate::text::{clean_cell, match_key, may_start_white_space, trim_start};
 
 /// The lines without tabs at the top of a disclosure where its department and year are looked
 /// for.
@@ -139,7 +139,7 @@ impl Line<'_> {
 }
 
 /// A non-empty cell: its column, its byte offset in the line, its tidied text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Cell<'a> {
     column: usize,
     offset: usize,
@@ -151,24 +151,58 @@ struct Cell<'a> {
 fn cells(line: &str) -> Vec<Cell<'_>> {
     // Room for an indicator row's cells at once, instead of growing twice a line.
     let mut out = Vec::with_capacity(CELLS_A_LINE);
-    let mut offset = 0;
-    // Split at tabs by the memchr crate: `str::split` searches for each tab on its own.
-    let ends = memchr::memchr_iter(b'\t', line.as_bytes()).chain([line.len()]);
-    for (column, end) in ends.enumerate() {
-        let raw = &line[offset..end];
-        let cleaned = clean_cell(raw);
-        if !cleaned.text.is_empty() {
-            let lead = raw.len() - trim_start(raw).len();
+    // One pass over the line's bytes finds its tabs and, for each cell, whether a byte that may
+    // start white space is in it: a cell with none (nearly every one) is its own tidied text.
+    let mut start = 0;
+    let mut column = 0;
+    let mut spaced = false;
+    for (at, &b) in line.as_bytes().iter().enumerate() {
+        if b == b'\t' {
+            push_cell(&mut out, line, start, at, column, spaced);
+            start = at + 1;
+            column += 1;
+            spaced = false;
+        } else {
+            spaced |= may_start_white_space(b);
+        }
+    }
+    push_cell(&mut out, line, start, line.len(), column, spaced);
+    out
+}
+
+/// Adds the cell `line[start..end]` in `column` to `out` unless it is empty once tidied;
+/// `spaced` when it may hold white space.
+fn push_cell<'a>(
+    out: &mut Vec<Cell<'a>>,
+    line: &'a str,
+    start: usize,
+    end: usize,
+    column: usize,
+    spaced: bool,
+) {
+    // Tabs are character boundaries.
+    let raw = &line[start..end];
+    if !spaced {
+        if !raw.is_empty() {
             out.push(Cell {
                 column,
-                offset: offset + lead,
-                text: cleaned.text,
-                joined_wrap: cleaned.joined_wrap,
+                offset: start,
+                text: Cow::Borrowed(raw),
+                joined_wrap: false,
             });
         }
-        offset += raw.len() + 1;
+        return;
     }
-    out
+    let cleaned = clean_cell(raw);
+    if !cleaned.text.is_empty() {
+        let lead = raw.len() - trim_start(raw).len();
+        out.push(Cell {
+            column,
+            offset: start + lead,
+            text: cleaned.text,
+            joined_wrap: cleaned.joined_wrap,
+        });
+    }
 }
 
 /// The cells of an indicator row of the seed's layout: 一级 to 三级指标, operator, value, unit,
@@ -1400,6 +1434,37 @@ mod tests {
 
     fn row(line: &str) -> Vec<Cell<'_>> {
         cells(line)
+    }
+
+    /// The cells of `line` split at tabs and each tidied by `clean_cell`, as `cells` has them.
+    fn cells_one_by_one(line: &str) -> Vec<Cell<'_>> {
+        let mut offset = 0;
+        let mut out = Vec::new();
+        for (column, raw) in line.split('\t').enumerate() {
+            let cleaned = clean_cell(raw);
+            if !cleaned.text.is_empty() {
+                out.push(Cell {
+                    column,
+                    offset: offset + raw.len() - trim_start(raw).len(),
+                    text: cleaned.text,
+                    joined_wrap: cleaned.joined_wrap,
+                });
+            }
+            offset += raw.len() + 1;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Found in one pass, the cells are those each tab-separated piece tidied gives: with
+        /// every white space (ASCII, U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) and the
+        /// characters that share its lead bytes (`“”…—`, `ー`).
+        #[test]
+        fn cells_are_the_tidied_pieces_between_tabs(
+            line in "[\t\t a-z0-9中文产出、\u{800}\u{85}\u{a0}\u{a9}\u{1680}\u{1e00}\u{2003}\u{2014}\u{201c}\u{2026}\u{205f}\u{3000}\u{30fc}\r]{0,40}",
+        ) {
+            proptest::prop_assert_eq!(cells(&line), cells_one_by_one(&line));
+        }
     }
 
     fn header() -> Header {
