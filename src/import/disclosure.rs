@@ -20,7 +20,7 @@ use crate::model::{
     Target, Unit,
 };
 use crate::syntax::target::{
-    TargetCell, decimal, is_leftover, number_text, parse_cell, parse_deadline, parse_operator,
+    TargetCell, decimal, is_leftover_cell, number_text, parse_cell, parse_deadline, parse_operator,
     parse_split,
 };
 use std::num::NonZeroUsize;
@@ -784,12 +784,8 @@ impl<'a> Reader<'a> {
             },
         };
 
-        if names
-            .iter()
-            .any(|c| is_leftover(&crate::text::fold(&c.text)))
-            || target_cells
-                .iter()
-                .any(|c| is_leftover(&crate::text::fold(&c.text)))
+        if names.iter().any(|c| is_leftover_cell(&c.text))
+            || target_cells.iter().any(|c| is_leftover_cell(&c.text))
         {
             self.accounting.count(SetAside::TemplateLeftover);
             self.note(

@@ -305,6 +305,23 @@ pub fn is_not_applicable(folded: &str) -> bool {
     )
 }
 
+/// Whether a cell as written (not folded) is template text ([`is_leftover`]). A cell led by an
+/// ideograph other than `指`, or by an ASCII character other than `.`, is none, and is not
+/// folded to find out: NFKC leaves such a first character as it is, or makes a Latin letter of it.
+pub fn is_leftover_cell(cell: &str) -> bool {
+    let cannot_lead = |c: char| {
+        if c.is_ascii() {
+            c != '.'
+        } else {
+            matches!(c, '\u{4E00}'..='\u{9FFF}') && c != '指'
+        }
+    };
+    if cell.chars().next().is_some_and(cannot_lead) {
+        return false;
+    }
+    is_leftover(&fold(cell))
+}
+
 /// Template text left in a published table: `……`, `...`, `指标1:`, `指标2`.
 pub fn is_leftover(folded: &str) -> bool {
     if !folded.is_empty() && folded.chars().all(|c| matches!(c, '.' | '…' | '。' | '·')) {
@@ -733,7 +750,28 @@ fn merge_units(
 
 /// A whole cell that is an operator (`>=`, `＞`, `不低于`), or `None`.
 pub fn parse_operator(cell: &str) -> Option<Operator> {
-    let folded = fold(trim(cell));
+    let cell = trim(cell);
+    // A disclosure's row is searched for its operator cell from the end: its names, values and
+    // units are turned away by their first character, before they are folded.
+    if cell.chars().next().is_some_and(cannot_lead_operator) {
+        return None;
+    }
+    operator_of_folded(cell)
+}
+
+/// Whether a cell led by `c` is no operator, whatever follows: NFKC leaves an ideograph that
+/// leads a text as it is, and makes of an ASCII character that leads one that character or a
+/// Latin letter, save `<`, `=` and `>` (`≮`, `≠`, `≯` with U+0338 after them).
+fn cannot_lead_operator(c: char) -> bool {
+    if c.is_ascii() {
+        return !matches!(c, '<' | '=' | '>');
+    }
+    matches!(c, '\u{4E00}'..='\u{9FFF}') && !OPERATOR_STARTS.contains(&c)
+}
+
+/// [`parse_operator`] of a trimmed cell by folding it first.
+fn operator_of_folded(cell: &str) -> Option<Operator> {
+    let folded = fold(cell);
     // `operator` turns away a cell that cannot start one (a unit, a value, a name) at once.
     all_consuming(operator)
         .parse(trim(&folded))
@@ -1159,7 +1197,47 @@ mod tests {
         );
     }
 
+    /// An ideograph or an ASCII character (but `<`, `=`, `>`) that leads a text leads it folded,
+    /// whatever combining mark follows: what [`cannot_lead_operator`] relies on.
+    #[test]
+    fn folding_keeps_an_ideograph_or_plain_ascii_first() {
+        use unicode_normalization::UnicodeNormalization;
+        let leads = ('\u{4E00}'..='\u{9FFF}').chain((0u8..0x80).map(char::from));
+        for lead in leads.filter(|&c| cannot_lead_operator(c) && !c.is_whitespace()) {
+            for mark in [
+                '\u{300}', '\u{301}', '\u{308}', '\u{30A}', '\u{327}', '\u{338}', '\u{3099}',
+            ] {
+                let folded: String = format!("{lead}{mark}").nfkc().collect();
+                let first = folded.chars().next().expect("a character");
+                assert!(
+                    first == lead || (lead.is_ascii_alphabetic() && first.is_alphabetic()),
+                    "{lead:?} {mark:?} folds to {folded:?}"
+                );
+                assert!(
+                    cannot_lead_operator(first)
+                        || !first.is_ascii() && !OPERATOR_STARTS.contains(&first)
+                );
+            }
+        }
+    }
+
     proptest::proptest! {
+        /// Cells turned away by their first character are those folding turns away.
+        #[test]
+        fn operators_are_found_as_by_folding_every_cell(
+            cell in "[ <=>＜＝＞≥≤a1%不低于大小等人产\u{338}\u{3000}]{0,4}",
+        ) {
+            proptest::prop_assert_eq!(parse_operator(&cell), operator_of_folded(trim(&cell)));
+        }
+
+        /// Cells turned away by their first character are those folding turns away.
+        #[test]
+        fn leftovers_are_found_as_by_folding_every_cell(
+            cell in "[.．…‥。·指标1:：a人\u{338}\u{301}]{0,4}",
+        ) {
+            proptest::prop_assert_eq!(is_leftover_cell(&cell), is_leftover(&fold(&cell)));
+        }
+
         /// Numbers read by their bytes are read as the grammar reads them.
         #[test]
         fn numbers_read_at_once_as_the_grammar_reads_them(text in "[-+0-9.,eE %万a]{0,10}") {
