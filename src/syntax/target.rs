@@ -540,6 +540,35 @@ fn split_postfix(rest: &str) -> (&str, Option<Operator>) {
 
 /// Reads a one-cell target (年度指标值): `≥50个`, `=100%`, `10～15个`, `确保稳定`, `/`.
 pub fn parse_cell(raw: &str) -> Result<ParsedTarget, TargetError> {
+    // A plain number (`100`, `30.7`), the 指标值 of most rows in split columns, is read without
+    // folding it or the grammar.
+    if let Some(quantity) = plain_number(trim(raw)) {
+        return Ok(quantity_target(quantity, trim(raw)));
+    }
+    parse_cell_by_grammar(raw)
+}
+
+/// `text` as a quantity when it is ASCII digits with at most one `.` between two: what the
+/// grammar reads as a number alone, with no operator, range or unit.
+fn plain_number(text: &str) -> Option<Quantity> {
+    let bytes = text.as_bytes();
+    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    let plain = bytes.first().is_some_and(u8::is_ascii_digit)
+        && bytes.last().is_some_and(u8::is_ascii_digit)
+        && digits + usize::from(bytes.contains(&b'.')) == bytes.len();
+    if !plain {
+        return None;
+    }
+    Some(Quantity {
+        op: None,
+        low: decimal(text).ok()?,
+        high: None,
+        measure: None,
+        year_span: false,
+    })
+}
+
+fn parse_cell_by_grammar(raw: &str) -> Result<ParsedTarget, TargetError> {
     let folded = fold(trim(raw));
     let folded = trim(&folded);
     if folded.is_empty() {
@@ -1236,6 +1265,19 @@ mod tests {
             cell in "[.．…‥。·指标1:：a人\u{338}\u{301}]{0,4}",
         ) {
             proptest::prop_assert_eq!(is_leftover_cell(&cell), is_leftover(&fold(&cell)));
+        }
+
+        /// Plain numbers read at once are read as the grammar reads them, to the scale.
+        #[test]
+        fn plain_numbers_read_at_once_as_the_grammar_reads_them(
+            text in "[0-9.]{1,32}",
+            pad in "[ ]{0,1}",
+        ) {
+            let cell = format!("{pad}{text}{pad}");
+            proptest::prop_assert_eq!(
+                format!("{:?}", parse_cell(&cell)),
+                format!("{:?}", parse_cell_by_grammar(&cell))
+            );
         }
 
         /// Numbers read by their bytes are read as the grammar reads them.
