@@ -221,18 +221,28 @@ struct Header {
 
 impl Header {
     fn read(cells: &[Cell]) -> Option<Header> {
-        let find = |pred: &dyn Fn(&str) -> bool| {
-            cells
-                .iter()
-                .find(|c| pred(&match_key(&c.text)))
-                .map(|c| c.column)
+        // Each cell keyed once, not once for each column looked for.
+        let keys: Vec<(usize, Cow<str>)> = cells
+            .iter()
+            .map(|c| (c.column, match_key(&c.text)))
+            .collect();
+        // The first column whose key holds `word`, compared a window at a time: a header's
+        // keys are a few bytes, shorter than `str::contains` takes to set up its search.
+        let find = |word: &str| {
+            keys.iter()
+                .find(|(_, key)| {
+                    key.as_bytes()
+                        .windows(word.len())
+                        .any(|w| w == word.as_bytes())
+                })
+                .map(|&(column, _)| column)
         };
         Some(Header {
-            level1: find(&|k| k.contains("一级指标"))?,
-            level2: find(&|k| k.contains("二级指标"))?,
-            level3: find(&|k| k.contains("三级指标"))?,
-            operator: find(&|k| k.contains("运算")),
-            value: find(&|k| k.contains("指标值"))?,
+            level1: find("一级指标")?,
+            level2: find("二级指标")?,
+            level3: find("三级指标")?,
+            operator: find("运算"),
+            value: find("指标值")?,
         })
     }
 
@@ -282,18 +292,19 @@ enum Position {
 
 /// Which names a row gives, after placing each by what it is.
 #[derive(Debug, Default)]
-struct Placement {
-    level1: Option<String>,
-    level2: Option<String>,
-    name: Option<String>,
+struct Placement<'c> {
+    /// Borrowed from the row's cells: the categories are shared names, looked up, not copied.
+    level1: Option<&'c str>,
+    level2: Option<&'c str>,
+    name: Option<&'c str>,
     /// Cells beyond the 三级指标 that repeat another row's name.
     extras: Vec<String>,
     /// (text, column, level) of cells placed by what they are, not where they stand.
     moved: Vec<(String, usize, Level)>,
 }
 
-impl Placement {
-    fn set(&mut self, level: Level, text: String) {
+impl<'c> Placement<'c> {
+    fn set(&mut self, level: Level, text: &'c str) {
         match level {
             Level::One => self.level1 = Some(text),
             Level::Two => self.level2 = Some(text),
@@ -315,18 +326,17 @@ fn vocabulary_levels(text: &str) -> Option<&'static [Level]> {
 /// A row whose cells stand in their header columns is read by position (a known category name
 /// must stand in a column of its level). Otherwise each known category name takes its level, and
 /// the other names fill the levels after it; the last name is the 三级指标.
-fn place_names(names: &[Cell], header: &Header) -> Placement {
+fn place_names<'c>(names: &'c [Cell], header: &Header) -> Placement<'c> {
     let mut placement = Placement::default();
-    let positions: Vec<Position> = names.iter().map(|c| header.slot_of(c.column)).collect();
     let regular = {
         let mut last = None;
         let mut ok = true;
-        for (cell, position) in names.iter().zip(&positions) {
-            match position {
+        for cell in names {
+            match header.slot_of(cell.column) {
                 Position::Slot(level) => {
-                    let fits = vocabulary_levels(&cell.text).is_none_or(|ls| ls.contains(level));
-                    ok &= fits && last.is_none_or(|l| l < *level);
-                    last = Some(*level);
+                    let fits = vocabulary_levels(&cell.text).is_none_or(|ls| ls.contains(&level));
+                    ok &= fits && last.is_none_or(|l| l < level);
+                    last = Some(level);
                 }
                 Position::After => ok &= last == Some(Level::Three),
                 Position::Before => ok = false,
@@ -335,9 +345,9 @@ fn place_names(names: &[Cell], header: &Header) -> Placement {
         ok
     };
     if regular {
-        for (cell, position) in names.iter().zip(positions) {
-            match position {
-                Position::Slot(level) => placement.set(level, cell.text.to_string()),
+        for cell in names {
+            match header.slot_of(cell.column) {
+                Position::Slot(level) => placement.set(level, &cell.text),
                 _ => placement.extras.push(cell.text.to_string()),
             }
         }
@@ -386,12 +396,12 @@ fn place_names(names: &[Cell], header: &Header) -> Placement {
     assigned.sort();
     for (i, level) in assigned {
         let cell = &names[i];
-        if positions[i] != Position::Slot(level) {
+        if header.slot_of(cell.column) != Position::Slot(level) {
             placement
                 .moved
                 .push((cell.text.to_string(), cell.column, level));
         }
-        placement.set(level, cell.text.to_string());
+        placement.set(level, &cell.text);
     }
     placement
 }
@@ -941,8 +951,8 @@ impl<'a> Reader<'a> {
         deadline: Option<Deadline>,
     ) {
         let mut notes = Vec::new();
-        let placed1 = placement.level1.as_deref().map(|t| self.names.name(t));
-        let placed2 = placement.level2.as_deref().map(|t| self.names.name(t));
+        let placed1 = placement.level1.map(|t| self.names.name(t));
+        let placed2 = placement.level2.map(|t| self.names.name(t));
         let Some(table) = self.table() else { return };
         let new_level1 = placed1.is_some();
         let level1 = placed1.or_else(|| table.level1.clone());
@@ -962,7 +972,7 @@ impl<'a> Reader<'a> {
             Name::from("")
         });
         let (level2, name) = match (level2, placement.name) {
-            (Some(l2), Some(name)) => (l2, name),
+            (Some(l2), Some(name)) => (l2, name.to_owned()),
             (Some(l2), None) => {
                 notes.push((
                     Severity::Warning,
@@ -978,7 +988,7 @@ impl<'a> Reader<'a> {
                     "missing-category",
                     format!("no 二级指标 on this row or above it; `{level1}` stands for it"),
                 ));
-                (level1.clone(), name)
+                (level1.clone(), name.to_owned())
             }
             (None, None) => {
                 notes.push((
@@ -1016,13 +1026,13 @@ impl<'a> Reader<'a> {
 
     fn category_row(&mut self, line: &Line<'_>, names: &[Cell], header: &Header) -> Result<()> {
         let placement = place_names(names, header);
-        let placed1 = placement.level1.as_deref().map(|t| self.names.name(t));
+        let placed1 = placement.level1.map(|t| self.names.name(t));
         // A lone name in the 三级指标 column would not be a category; placement of category
         // names yields levels one and two only.
         let level2 = placement
             .level2
             .or(placement.name)
-            .map(|t| self.names.name(&t));
+            .map(|t| self.names.name(t));
         let Some(table) = self.table() else {
             return Ok(());
         };
@@ -1470,8 +1480,25 @@ mod tests {
         .unwrap()
     }
 
-    fn names(line: &str, take: usize) -> Placement {
-        place_names(&row(line)[..take], &header())
+    /// A [`Placement`] with its names owned, to outlive the row it was placed from.
+    struct Placed {
+        level1: Option<String>,
+        level2: Option<String>,
+        name: Option<String>,
+        extras: Vec<String>,
+        moved: Vec<(String, usize, Level)>,
+    }
+
+    fn names(line: &str, take: usize) -> Placed {
+        let cells = row(line);
+        let p = place_names(&cells[..take], &header());
+        Placed {
+            level1: p.level1.map(str::to_owned),
+            level2: p.level2.map(str::to_owned),
+            name: p.name.map(str::to_owned),
+            extras: p.extras,
+            moved: p.moved,
+        }
     }
 
     #[test]
