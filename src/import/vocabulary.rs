@@ -14,30 +14,55 @@ pub enum CategoryLevel {
     Either,
 }
 
-/// The level of a known category name, compared by match key. A `match` on the key: most names
-/// a table's rows are checked for are no category, and are turned away by their length.
+/// 一级指标 of 表17 (national forms of 财预〔2020〕10号 and later) and of 表16 (unit overall forms).
+const LEVEL1: &[&str] = &[
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "投入指标",
+    "过程指标",
+    "产出",
+    "效益",
+    "满意度",
+    "履职效能",
+    "基础管理",
+    "预算执行",
+    "管理效率",
+    "运行成本",
+    "社会效应",
+    "可持续性",
+];
+
+/// 二级指标 of the national project forms.
+const LEVEL2: &[&str] = &[
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "社会公众满意度指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+];
+
+const EITHER: &[&str] = &["成本指标"];
+
+/// The level of a known category name, compared by match key.
 pub fn category_level(name: &str) -> Option<CategoryLevel> {
-    match &*match_key(name) {
-        // 一级指标 of 表17 (national forms of 财预〔2020〕10号 and later) and of 表16 (unit
-        // overall forms).
-        "产出指标" | "效益指标" | "满意度指标" | "投入指标" | "过程指标" | "产出" | "效益"
-        | "满意度" | "履职效能" | "基础管理" | "预算执行" | "管理效率" | "运行成本"
-        | "社会效应" | "可持续性" => Some(CategoryLevel::Level1),
-        // 二级指标 of the national project forms.
-        "数量指标"
-        | "质量指标"
-        | "时效指标"
-        | "经济效益指标"
-        | "社会效益指标"
-        | "生态效益指标"
-        | "可持续影响指标"
-        | "服务对象满意度指标"
-        | "社会公众满意度指标"
-        | "经济成本指标"
-        | "社会成本指标"
-        | "生态环境成本指标" => Some(CategoryLevel::Level2),
-        "成本指标" => Some(CategoryLevel::Either),
-        _ => None,
+    let key = match_key(name);
+    let known = |list: &[&str]| list.iter().any(|k| *k == key);
+    if known(LEVEL1) {
+        Some(CategoryLevel::Level1)
+    } else if known(LEVEL2) {
+        Some(CategoryLevel::Level2)
+    } else if known(EITHER) {
+        Some(CategoryLevel::Either)
+    } else {
+        None
     }
 }
 
