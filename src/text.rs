@@ -55,7 +55,7 @@ fn fold_alone(c: char) -> Option<char> {
 
 /// `s` folded a character at a time ([`fold_alone`]), each folded character then mapped by
 /// `then` (`None` drops it): borrowed while every character stays as it is, and `None` when a
-/// character folds only in context (the normalizer's work). One pass; the text is copied from
+/// character is one `fold_alone` does not take (the normalizer's work). One pass; the text is copied from
 /// the first character that changes, into room for all of `s` (folding never lengthens it).
 fn folded_alone(s: &str, then: impl Fn(char) -> Option<char>) -> Option<Cow<'_, str>> {
     let mut owned: Option<String> = None;
@@ -90,7 +90,8 @@ fn all_chars(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) 
         } else if is_ideograph_at(bytes, i) {
             i += 3;
         } else {
-            // `i` starts a character: every step so far was a whole one.
+            // `i` starts a character: every step so far was a whole one. (`i` is within `s`,
+            // so there is a character; the `else` never runs.)
             let Some(c) = s[i..].chars().next() else {
                 return true;
             };
@@ -112,6 +113,18 @@ fn is_ideograph_at(bytes: &[u8], i: usize) -> bool {
         0xE4 => bytes.get(i + 1).is_some_and(|&b| b != 0xB7),
         _ => false,
     }
+}
+
+/// Whether a text led by `c`, folded (NFKC), is led by `c` or by a Latin letter that `c` with a
+/// mark after it makes: true of ASCII other than `<`, `=`, `>` (which make `≮ ≠ ≯` with U+0338)
+/// and of the ideographs U+4E00–U+9FFF. A text led by such a character can be turned away by
+/// it before it is folded, when what is looked for starts with no letter.
+#[inline]
+pub fn lead_survives_folding(c: char) -> bool {
+    if c.is_ascii() {
+        return !matches!(c, '<' | '=' | '>');
+    }
+    matches!(c, '\u{4E00}'..='\u{9FFF}')
 }
 
 /// Characters NFKC leaves alone whatever follows them, checked without the normalisation tables:
@@ -190,8 +203,8 @@ pub(crate) fn may_start_white_space(b: u8) -> bool {
     WHITE_SPACE_LEADS[usize::from(b)]
 }
 
-/// [`may_start_white_space`] for each byte, looked up in one step: a spec's tokens are scanned
-/// for their end byte by byte.
+/// [`may_start_white_space`] for each byte, looked up in one step: a spec's tokens and a
+/// disclosure's lines are scanned byte by byte.
 const WHITE_SPACE_LEADS: [bool; 256] = {
     let mut leads = [false; 256];
     let mut b = 0;
@@ -545,12 +558,47 @@ mod tests {
             Cow::Borrowed(_)
         ));
         assert!(matches!(fold("企业产出、"), Cow::Borrowed(_)));
-        // A hexagram symbol (E4 B7 80) is not an ideograph.
-        assert!(!is_ideograph_at("\u{4dc0}".as_bytes(), 0));
         assert!(matches!(match_key("Wi-Fi"), Cow::Owned(_)));
         assert_eq!(match_key("（中小） 企业"), "(中小)企业");
         assert_eq!(category_key("产出 指标"), "产出");
         assert!(matches!(category_key("产出指标"), Cow::Borrowed("产出")));
+    }
+
+    /// The lead bytes' test holds exactly for the ideographs it names, over every character of
+    /// three bytes.
+    #[test]
+    fn ideographs_are_told_by_their_first_two_bytes() {
+        for c in ('\u{800}'..='\u{FFFF}').filter(|c| c.len_utf8() == 3) {
+            let mut bytes = [0; 4];
+            let expected = matches!(c, '\u{4000}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}');
+            assert_eq!(
+                is_ideograph_at(c.encode_utf8(&mut bytes).as_bytes(), 0),
+                expected,
+                "{c:?}"
+            );
+        }
+    }
+
+    /// What [`lead_survives_folding`] says, for every character it is true of, with the marks
+    /// that compose with a character before them.
+    #[test]
+    fn leads_that_survive_folding_lead_the_folded_text() {
+        let leads = ('\u{4E00}'..='\u{9FFF}').chain((0u8..0x80).map(char::from));
+        for lead in leads.filter(|&c| lead_survives_folding(c)) {
+            for mark in [
+                '\u{300}', '\u{301}', '\u{308}', '\u{30A}', '\u{327}', '\u{338}', '\u{3099}',
+            ] {
+                let folded: String = format!("{lead}{mark}").nfkc().collect();
+                let first = folded.chars().next().expect("a character");
+                assert!(
+                    first == lead || (lead.is_ascii_alphabetic() && first.is_alphabetic()),
+                    "{lead:?} {mark:?} folds to {folded:?}"
+                );
+            }
+        }
+        for lead in ['<', '=', '>'] {
+            assert!(!lead_survives_folding(lead));
+        }
     }
 
     proptest::proptest! {

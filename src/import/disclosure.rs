@@ -1463,11 +1463,12 @@ mod tests {
 
     proptest::proptest! {
         /// Found in one pass, the cells are those each tab-separated piece tidied gives: with
-        /// every white space (ASCII, U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) and the
-        /// characters that share its lead bytes (`“”…—`, `ー`).
+        /// white space of every lead byte (ASCII blanks; U+0085 and U+00A0; U+1680; U+2000,
+        /// U+2003, U+200A, U+2028, U+2029, U+202F, U+205F; U+3000) and characters that share
+        /// those lead bytes (`©`, `Ḁ`, `“…—`, `ー`).
         #[test]
         fn cells_are_the_tidied_pieces_between_tabs(
-            line in "[\t\t a-z0-9中文产出、\u{800}\u{85}\u{a0}\u{a9}\u{1680}\u{1e00}\u{2003}\u{2014}\u{201c}\u{2026}\u{205f}\u{3000}\u{30fc}\r]{0,40}",
+            line in "[\t\t a-z0-9中文产出、\u{b}\u{c}\u{85}\u{a0}\u{a9}\u{1680}\u{1e00}\u{2000}\u{2003}\u{200a}\u{2014}\u{201c}\u{2026}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{30fc}\r]{0,40}",
         ) {
             proptest::prop_assert_eq!(cells(&line), cells_one_by_one(&line));
         }
@@ -1480,74 +1481,49 @@ mod tests {
         .unwrap()
     }
 
-    /// A [`Placement`] with its names owned, to outlive the row it was placed from.
-    struct Placed {
-        level1: Option<String>,
-        level2: Option<String>,
-        name: Option<String>,
-        extras: Vec<String>,
-        moved: Vec<(String, usize, Level)>,
-    }
-
-    fn names(line: &str, take: usize) -> Placed {
-        let cells = row(line);
-        let p = place_names(&cells[..take], &header());
-        Placed {
-            level1: p.level1.map(str::to_owned),
-            level2: p.level2.map(str::to_owned),
-            name: p.name.map(str::to_owned),
-            extras: p.extras,
-            moved: p.moved,
-        }
-    }
-
     #[test]
     fn regular_rows_are_read_by_position() {
-        let p = names("\t产出指标\t数量指标\t组织活动次数\t>=\t1\t次\t2024-12", 3);
-        assert_eq!(p.level1.as_deref(), Some("产出指标"));
-        assert_eq!(p.level2.as_deref(), Some("数量指标"));
-        assert_eq!(p.name.as_deref(), Some("组织活动次数"));
+        let cells = row("\t产出指标\t数量指标\t组织活动次数\t>=\t1\t次\t2024-12");
+        let p = place_names(&cells[..3], &header());
+        assert_eq!(p.level1, Some("产出指标"));
+        assert_eq!(p.level2, Some("数量指标"));
+        assert_eq!(p.name, Some("组织活动次数"));
         assert!(p.moved.is_empty());
     }
 
     #[test]
     fn a_level2_in_the_first_column_is_placed_by_what_it_is() {
         // 表16 line 987.
-        let p = names(
-            "创新驱动发展\t\t保障政策的持续性\t\t保障持续\t\t2024-12\t",
-            2,
-        );
+        let cells = row("创新驱动发展\t\t保障政策的持续性\t\t保障持续\t\t2024-12\t");
+        let p = place_names(&cells[..2], &header());
         assert_eq!(p.level1, None);
-        assert_eq!(p.level2.as_deref(), Some("创新驱动发展"));
-        assert_eq!(p.name.as_deref(), Some("保障政策的持续性"));
+        assert_eq!(p.level2, Some("创新驱动发展"));
+        assert_eq!(p.name, Some("保障政策的持续性"));
         assert_eq!(p.moved.len(), 2);
     }
 
     #[test]
     fn known_categories_in_wrong_columns() {
         // 表17 line 1406: 效益指标 in the 二级指标 column.
-        let p = names(
-            "\t\t效益指标\t社会效益指标\t产品创新、替代进口程度提升\t\t提升\t",
-            3,
-        );
-        assert_eq!(p.level1.as_deref(), Some("效益指标"));
-        assert_eq!(p.level2.as_deref(), Some("社会效益指标"));
-        assert_eq!(p.name.as_deref(), Some("产品创新、替代进口程度提升"));
+        let cells = row("\t\t效益指标\t社会效益指标\t产品创新、替代进口程度提升\t\t提升\t");
+        let p = place_names(&cells[..3], &header());
+        assert_eq!(p.level1, Some("效益指标"));
+        assert_eq!(p.level2, Some("社会效益指标"));
+        assert_eq!(p.name, Some("产品创新、替代进口程度提升"));
         // 表17 line 1310: 时效指标 in the 三级指标 column.
-        let p = names("\t\t\t时效指标\t资金拨付及时率\t=\t100\t%", 2);
-        assert_eq!(p.level2.as_deref(), Some("时效指标"));
-        assert_eq!(p.name.as_deref(), Some("资金拨付及时率"));
+        let cells = row("\t\t\t时效指标\t资金拨付及时率\t=\t100\t%");
+        let p = place_names(&cells[..2], &header());
+        assert_eq!(p.level2, Some("时效指标"));
+        assert_eq!(p.name, Some("资金拨付及时率"));
     }
 
     #[test]
     fn an_extra_cell_beyond_the_level3_column_is_not_a_name() {
         // 表16 line 964.
-        let p = names(
-            "\t\t整体工作完成情况\t工作完成及时率\t工作质量达标率\t=\t100\t%\t2024-12",
-            3,
-        );
-        assert_eq!(p.level2.as_deref(), Some("整体工作完成情况"));
-        assert_eq!(p.name.as_deref(), Some("工作完成及时率"));
+        let cells = row("\t\t整体工作完成情况\t工作完成及时率\t工作质量达标率\t=\t100\t%\t2024-12");
+        let p = place_names(&cells[..3], &header());
+        assert_eq!(p.level2, Some("整体工作完成情况"));
+        assert_eq!(p.name, Some("工作完成及时率"));
         assert_eq!(p.extras, vec!["工作质量达标率".to_owned()]);
     }
 

@@ -20,7 +20,7 @@ use nom::{
 use rust_decimal::Decimal;
 
 use crate::model::{Deadline, Measure, Operator, Target};
-use crate::text::{fold, trim};
+use crate::text::{fold, lead_survives_folding, trim};
 
 /// What one target cell holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,16 +305,13 @@ pub fn is_not_applicable(folded: &str) -> bool {
     )
 }
 
-/// Whether a cell as written (not folded) is template text ([`is_leftover`]). A cell led by an
-/// ideograph other than `指`, or by an ASCII character other than `.`, is none, and is not
-/// folded to find out: NFKC leaves such a first character as it is, or makes a Latin letter of it.
+/// Whether a cell as written (not folded) is template text ([`is_leftover`]). A cell led by a
+/// character that folding keeps in the lead ([`lead_survives_folding`]) other than `.` and `指`,
+/// or by `<`, `=`, `>` (which fold to these or to `≮ ≠ ≯`), is none, and is not folded to find
+/// out: the operator cells of every row are among them.
 pub fn is_leftover_cell(cell: &str) -> bool {
     let cannot_lead = |c: char| {
-        if c.is_ascii() {
-            c != '.'
-        } else {
-            matches!(c, '\u{4E00}'..='\u{9FFF}') && c != '指'
-        }
+        (lead_survives_folding(c) || matches!(c, '<' | '=' | '>')) && !matches!(c, '.' | '指')
     };
     if cell.chars().next().is_some_and(cannot_lead) {
         return false;
@@ -542,8 +539,9 @@ fn split_postfix(rest: &str) -> (&str, Option<Operator>) {
 pub fn parse_cell(raw: &str) -> Result<ParsedTarget, TargetError> {
     // A plain number (`100`, `30.7`), the 指标值 of most rows in split columns, is read without
     // folding it or the grammar.
-    if let Some(quantity) = plain_number(trim(raw)) {
-        return Ok(quantity_target(quantity, trim(raw)));
+    let trimmed = trim(raw);
+    if let Some(quantity) = plain_number(trimmed) {
+        return Ok(quantity_target(quantity, trimmed));
     }
     parse_cell_by_grammar(raw)
 }
@@ -788,14 +786,12 @@ pub fn parse_operator(cell: &str) -> Option<Operator> {
     operator_of_folded(cell)
 }
 
-/// Whether a cell led by `c` is no operator, whatever follows: NFKC leaves an ideograph that
-/// leads a text as it is, and makes of an ASCII character that leads one that character or a
-/// Latin letter, save `<`, `=` and `>` (`≮`, `≠`, `≯` with U+0338 after them).
+/// Whether a cell led by `c` is no operator, whatever follows: folding keeps `c` in the lead
+/// ([`lead_survives_folding`]), and no operator starts with it.
 fn cannot_lead_operator(c: char) -> bool {
-    if c.is_ascii() {
-        return !matches!(c, '<' | '=' | '>');
-    }
-    matches!(c, '\u{4E00}'..='\u{9FFF}') && !OPERATOR_STARTS.contains(&c)
+    // The ASCII that survives is none of `<`, `=`, `>`: no operator starts with it, and the list
+    // need not be searched for it.
+    lead_survives_folding(c) && (c.is_ascii() || !OPERATOR_STARTS.contains(&c))
 }
 
 /// [`parse_operator`] of a trimmed cell by folding it first.
@@ -1226,32 +1222,8 @@ mod tests {
         );
     }
 
-    /// An ideograph or an ASCII character (but `<`, `=`, `>`) that leads a text leads it folded,
-    /// whatever combining mark follows: what [`cannot_lead_operator`] relies on.
-    #[test]
-    fn folding_keeps_an_ideograph_or_plain_ascii_first() {
-        use unicode_normalization::UnicodeNormalization;
-        let leads = ('\u{4E00}'..='\u{9FFF}').chain((0u8..0x80).map(char::from));
-        for lead in leads.filter(|&c| cannot_lead_operator(c) && !c.is_whitespace()) {
-            for mark in [
-                '\u{300}', '\u{301}', '\u{308}', '\u{30A}', '\u{327}', '\u{338}', '\u{3099}',
-            ] {
-                let folded: String = format!("{lead}{mark}").nfkc().collect();
-                let first = folded.chars().next().expect("a character");
-                assert!(
-                    first == lead || (lead.is_ascii_alphabetic() && first.is_alphabetic()),
-                    "{lead:?} {mark:?} folds to {folded:?}"
-                );
-                assert!(
-                    cannot_lead_operator(first)
-                        || !first.is_ascii() && !OPERATOR_STARTS.contains(&first)
-                );
-            }
-        }
-    }
-
     proptest::proptest! {
-        /// Cells turned away by their first character are those folding turns away.
+        /// Operators are found as by folding every cell, cells turned away unfolded or not.
         #[test]
         fn operators_are_found_as_by_folding_every_cell(
             cell in "[ <=>＜＝＞≥≤a1%不低于大小等人产\u{338}\u{3000}]{0,4}",
@@ -1259,10 +1231,10 @@ mod tests {
             proptest::prop_assert_eq!(parse_operator(&cell), operator_of_folded(trim(&cell)));
         }
 
-        /// Cells turned away by their first character are those folding turns away.
+        /// Template text is found as by folding every cell, cells turned away unfolded or not.
         #[test]
         fn leftovers_are_found_as_by_folding_every_cell(
-            cell in "[.．…‥。·指标1:：a人\u{338}\u{301}]{0,4}",
+            cell in "[.．…‥。·指标1:：a人<=>\u{338}\u{301}]{0,4}",
         ) {
             proptest::prop_assert_eq!(is_leftover_cell(&cell), is_leftover(&fold(&cell)));
         }
