@@ -1335,14 +1335,28 @@ fn is_bare_quantity(text: &str) -> bool {
 
 /// A table's rows as indicators, each with the id `derive` gives it, made unique in the table.
 fn indicators(rows: Vec<RowDraft>, derive: impl Fn(&RowDraft) -> String) -> Vec<Indicator> {
-    let mut ids = IdAllocator::default();
-    rows.into_iter()
-        .map(|row| {
-            let id = ids.unique(derive(&row));
-            indicator(id, row)
-        })
-        .collect()
+    // A table of a few dozen rows (nearly every one) looks for an id among its indicators so
+    // far: a set hashed and copied every id and grew twice a table.
+    if rows.len() > SEARCHED_TABLE_ROWS {
+        let mut ids = IdAllocator::default();
+        return rows
+            .into_iter()
+            .map(|row| {
+                let id = ids.unique(derive(&row));
+                indicator(id, row)
+            })
+            .collect();
+    }
+    let mut made: Vec<Indicator> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = id::unique_among(derive(&row), |id| made.iter().any(|i| &*i.id == id));
+        made.push(indicator(id, row));
+    }
+    made
 }
+
+/// Tables of up to this many rows find their ids' duplicates by searching ([`indicators`]).
+const SEARCHED_TABLE_ROWS: usize = 64;
 
 fn indicator(id: String, row: RowDraft) -> Indicator {
     Indicator {

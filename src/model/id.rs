@@ -102,11 +102,23 @@ impl IdAllocator {
         if self.taken.insert(derived.clone()) {
             return derived;
         }
-        (2..)
-            .map(|n| format!("{derived}-{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free suffix")
+        let id = unique_among(derived, |candidate| self.taken.contains(candidate));
+        self.taken.insert(id.clone());
+        id
     }
+}
+
+/// `derived`, or `derived-N` for the smallest N ≥ 2 that `taken` does not hold: what
+/// [`IdAllocator::unique`] hands out, for a caller that knows the ids taken by itself (a table's
+/// few rows, searched instead of hashed and copied into a set).
+pub fn unique_among(derived: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&derived) {
+        return derived;
+    }
+    (2..)
+        .map(|n| format!("{derived}-{n}"))
+        .find(|candidate| !taken(candidate))
+        .expect("an unbounded range always yields a free suffix")
 }
 
 #[cfg(test)]
@@ -176,6 +188,27 @@ mod tests {
         assert_eq!(ids.unique(id.clone()), id);
         assert_eq!(ids.unique(id.clone()), format!("{id}-2"));
         assert_eq!(ids.unique(id.clone()), format!("{id}-3"));
+    }
+
+    proptest::proptest! {
+        /// Ids made unique by searching those handed out so far are those the allocator hands
+        /// out, whatever collides with what (`a`, `a`, `a-2`, `a` gives `a`, `a-2`, `a-2-2`, `a-3`).
+        #[test]
+        fn ids_searched_for_are_ids_allocated(
+            derived in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "a-2", "a-3", "a-2-2", "b"]),
+                0..40,
+            ),
+        ) {
+            let mut ids = IdAllocator::default();
+            let mut searched: Vec<String> = Vec::new();
+            for d in derived {
+                let allocated = ids.unique(d.to_owned());
+                let found = unique_among(d.to_owned(), |id| searched.iter().any(|s| s == id));
+                proptest::prop_assert_eq!(&found, &allocated);
+                searched.push(found);
+            }
+        }
     }
 
     #[test]
