@@ -806,15 +806,31 @@ fn operator_of_folded(cell: &str) -> Option<Operator> {
 
 /// deadline = year sep month [sep day] | year 年 month 月 [day 日] [suffix] | [year 年] (底|末)
 pub fn parse_deadline(cell: &str) -> Option<Deadline> {
-    // `2024-12`, nearly every deadline of a table, read without folding or the grammar.
-    if let &[y0, y1, y2, y3, b'-', m0, m1] = trim(cell).as_bytes()
-        && [y0, y1, y2, y3, m0, m1].iter().all(u8::is_ascii_digit)
-    {
-        let digit = |b: u8| i32::from(b - b'0');
-        let year = digit(y0) * 1000 + digit(y1) * 100 + digit(y2) * 10 + digit(y3);
-        let month = (digit(m0) * 10 + digit(m1)) as u32;
-        if (1..=12).contains(&month) {
-            return Some(Deadline::Month { year, month });
+    // `2024-12` and `2024-12-31`, nearly every deadline of a table, read without folding or the
+    // grammar; anything else, or a month or day out of range, is the grammar's to read.
+    let bytes = trim(cell).as_bytes();
+    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0, |n, &b| n * 10 + i32::from(b - b'0'))
+    };
+    let dated = matches!(bytes.len(), 7 | 10)
+        && bytes[4] == b'-'
+        && digits(0..4)
+        && digits(5..7)
+        && (bytes.len() == 7 || bytes[7] == b'-' && digits(8..10));
+    if dated {
+        let (year, month) = (number(0..4), number(5..7) as u32);
+        let read = if bytes.len() == 7 {
+            (1..=12)
+                .contains(&month)
+                .then_some(Deadline::Month { year, month })
+        } else {
+            chrono::NaiveDate::from_ymd_opt(year, month, number(8..10) as u32).map(Deadline::Day)
+        };
+        if read.is_some() {
+            return read;
         }
     }
     deadline_by_grammar(cell)
@@ -1237,6 +1253,14 @@ mod tests {
             cell in "[.．…‥。·指标1:：a人<=>\u{338}\u{301}]{0,4}",
         ) {
             proptest::prop_assert_eq!(is_leftover_cell(&cell), is_leftover(&fold(&cell)));
+        }
+
+        /// Deadlines of digits read at once are read as the grammar reads them.
+        #[test]
+        fn dated_deadlines_read_at_once_as_the_grammar_reads_them(
+            cell in "(19|20|[0-9]{2})[0-9]{2}-[0-9]{2}(-[0-9]{2})?|[0-9]{4}.[0-9]{2}(.[0-9]{2})? ?",
+        ) {
+            proptest::prop_assert_eq!(parse_deadline(&cell), deadline_by_grammar(&cell));
         }
 
         /// Plain numbers read at once are read as the grammar reads them, to the scale.
