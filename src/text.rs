@@ -55,8 +55,9 @@ fn fold_alone(c: char) -> Option<char> {
 
 /// `s` folded a character at a time ([`fold_alone`]), each folded character then mapped by
 /// `then` (`None` drops it): borrowed while every character stays as it is, and `None` when a
-/// character is one `fold_alone` does not take (the normalizer's work). One pass; the text is copied from
-/// the first character that changes, into room for all of `s` (folding never lengthens it).
+/// character is one `fold_alone` does not take (the normalizer's work). One pass; the text is
+/// copied from the first character that changes, into room for all of `s` (folding never
+/// lengthens it).
 fn folded_alone(s: &str, then: impl Fn(char) -> Option<char>) -> Option<Cow<'_, str>> {
     let mut owned: Option<String> = None;
     for (at, c) in s.char_indices() {

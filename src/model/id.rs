@@ -192,7 +192,8 @@ mod tests {
 
     proptest::proptest! {
         /// Ids made unique by searching those handed out so far are those the allocator hands
-        /// out, whatever collides with what (`a`, `a`, `a-2`, `a` gives `a`, `a-2`, `a-2-2`, `a-3`).
+        /// out, whatever collides with what: `a`, `a`, `a-2`, `a` give `a`, `a-2`, `a-2-2`,
+        /// `a-3`.
         #[test]
         fn ids_searched_for_are_ids_allocated(
             derived in proptest::collection::vec(
