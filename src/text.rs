@@ -117,15 +117,13 @@ fn is_ideograph_at(bytes: &[u8], i: usize) -> bool {
 }
 
 /// Whether a text led by `c`, folded (NFKC), is led by `c` or by a Latin letter that `c` with a
-/// mark after it makes: true of ASCII other than `<`, `=`, `>` (which make `≮ ≠ ≯` with U+0338)
-/// and of the ideographs U+4E00–U+9FFF. A text led by such a character can be turned away by
-/// it before it is folded, when what is looked for starts with no letter.
+/// mark after it makes: true of the characters NFKC leaves alone ([`nfkc_stable`]: ASCII and
+/// the ideographs) other than `<`, `=`, `>` (which make `≮ ≠ ≯` with U+0338). A text led by such
+/// a character can be turned away by it before it is folded, when what is looked for starts
+/// with no letter.
 #[inline]
 pub fn lead_survives_folding(c: char) -> bool {
-    if c.is_ascii() {
-        return !matches!(c, '<' | '=' | '>');
-    }
-    matches!(c, '\u{4E00}'..='\u{9FFF}')
+    nfkc_stable(c) && !matches!(c, '<' | '=' | '>')
 }
 
 /// Characters NFKC leaves alone whatever follows them, checked without the normalisation tables:
@@ -584,7 +582,9 @@ mod tests {
     /// that compose with a character before them.
     #[test]
     fn leads_that_survive_folding_lead_the_folded_text() {
-        let leads = ('\u{4E00}'..='\u{9FFF}').chain((0u8..0x80).map(char::from));
+        let leads = ('\u{3400}'..='\u{4DBF}')
+            .chain('\u{4E00}'..='\u{9FFF}')
+            .chain((0u8..0x80).map(char::from));
         for lead in leads.filter(|&c| lead_survives_folding(c)) {
             for mark in [
                 '\u{300}', '\u{301}', '\u{308}', '\u{30A}', '\u{327}', '\u{338}', '\u{3099}',
