@@ -675,6 +675,18 @@ pub fn parse_split(
     value_cell: &str,
     unit_cell: &str,
 ) -> Result<ParsedTarget, TargetError> {
+    parse_split_with(op_cell, value_cell, unit_cell, true)
+}
+
+/// [`parse_split`]; with `shortcut`, an operator before a plain number (`>=` | `100` | `%`, most
+/// rows of a province) makes its target at once, as the general way would after noting the
+/// operator the number implies and taking the note back.
+fn parse_split_with(
+    op_cell: &str,
+    value_cell: &str,
+    unit_cell: &str,
+    shortcut: bool,
+) -> Result<ParsedTarget, TargetError> {
     let op = match fold(trim(op_cell)).trim() {
         "" => None,
         folded => Some(parse_operator(folded).ok_or_else(|| TargetError {
@@ -687,6 +699,23 @@ pub fn parse_split(
         "" => None,
         folded => Some(Measure::parse(folded)),
     };
+    if shortcut
+        && let Some(op) = op
+        && let Some(number) = plain_number(trim(value_cell))
+    {
+        let notes = match &unit {
+            Some(m) if !m.is_known() => vec![TargetNote::UnknownUnit(m.symbol().to_owned())],
+            _ => Vec::new(),
+        };
+        return Ok(ParsedTarget {
+            cell: TargetCell::Target(Target::Compare {
+                op,
+                value: number.low,
+                measure: unit,
+            }),
+            notes,
+        });
+    }
     let mut parsed = parse_cell(value_cell)?;
     let notes = &mut parsed.notes;
     if let Some(m) = &unit
@@ -1273,6 +1302,20 @@ mod tests {
             proptest::prop_assert_eq!(
                 format!("{:?}", parse_cell(&cell)),
                 format!("{:?}", parse_cell_by_grammar(&cell))
+            );
+        }
+
+        /// Split targets with a plain number and an operator are made at once as the general
+        /// way makes them, notes and scale included; with other values the two ways are one.
+        #[test]
+        fn split_targets_made_at_once_as_the_general_way_makes_them(
+            op in "(>=|≥|不低于|=|<|＞|大于|x|)",
+            value in "[0-9.]{1,8}|[0-9.]{1,3}(%|万户)|[<=>]{1,2}[0-9]{1,3}|1-2|完成|/| 7 ",
+            unit in "(%|万元|户|件次|斤两|[ ]?|人)",
+        ) {
+            proptest::prop_assert_eq!(
+                format!("{:?}", parse_split(&op, &value, &unit)),
+                format!("{:?}", parse_split_with(&op, &value, &unit, false))
             );
         }
 
