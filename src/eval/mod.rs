@@ -168,11 +168,7 @@ pub fn evaluate(model: &Department, actuals: &Actuals, options: &Options) -> Res
         })?,
     };
     let profile = &options.profile;
-    let ctx = row::Context {
-        profile,
-        year,
-        as_of,
-    };
+    let ctx = row::Context::new(profile, year, as_of);
 
     let mut unit_rows = RowsOf::new(model.units.iter().map(|u| u.indicators.len()));
     let mut project_rows = RowsOf::new(model.projects.iter().map(|p| p.indicators.len()));

@@ -39,6 +39,22 @@ pub struct Context<'a> {
     pub profile: &'a Profile,
     pub year: i32,
     pub as_of: NaiveDate,
+    /// S9: the profile's 超额 factors, divided once rather than once a row (none on overflow).
+    over_above: Option<Decimal>,
+    over_below: Decimal,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(profile: &'a Profile, year: i32, as_of: NaiveDate) -> Context<'a> {
+        let hundred = Decimal::ONE_HUNDRED;
+        Context {
+            profile,
+            year,
+            as_of,
+            over_above: hundred.checked_add(profile.over_above).map(|m| m / hundred),
+            over_below: profile.over_below / hundred,
+        }
+    }
 }
 
 /// Why a row cannot be scored: the actual does not fit the target, or the spec asks for the
@@ -121,7 +137,7 @@ pub fn judge(
             if doubtful && ctx.profile.doubtful_direction == DoubtfulDirection::Higher {
                 sense = Sense::Higher;
             }
-            compare(*op, sense, *a, *value, ctx.profile)?
+            compare(*op, sense, *a, *value, ctx)?
         }
         (Target::Range { low, high, .. }, Actual::Quantity { value: a, .. }) => {
             range(*a, *low, *high)
@@ -192,10 +208,9 @@ fn compare(
     sense: Sense,
     actual: Decimal,
     target: Decimal,
-    profile: &Profile,
+    ctx: &Context<'_>,
 ) -> Result<Judged, RowError> {
     use crate::model::Operator;
-    let hundred = Decimal::ONE_HUNDRED;
     Ok(match sense {
         Sense::Higher => {
             let met = if op == Operator::Gt {
@@ -203,7 +218,6 @@ fn compare(
             } else {
                 actual >= target
             };
-            let margin = (hundred + profile.over_above) / hundred;
             Judged {
                 met,
                 fraction: if met {
@@ -213,7 +227,10 @@ fn compare(
                 },
                 completion: percent(actual, target),
                 over: target > Decimal::ZERO
-                    && target.checked_mul(margin).is_some_and(|m| actual > m),
+                    && ctx
+                        .over_above
+                        .and_then(|m| target.checked_mul(m))
+                        .is_some_and(|m| actual > m),
             }
         }
         Sense::Lower => {
@@ -232,7 +249,7 @@ fn compare(
                 completion: percent(target, actual),
                 over: target > Decimal::ZERO
                     && target
-                        .checked_mul(profile.over_below / hundred)
+                        .checked_mul(ctx.over_below)
                         .is_some_and(|m| actual < m),
             }
         }
@@ -334,11 +351,11 @@ mod tests {
     }
 
     fn ctx(profile: &Profile, as_of: (i32, u32, u32)) -> Context<'_> {
-        Context {
+        Context::new(
             profile,
-            year: 2024,
-            as_of: NaiveDate::from_ymd_opt(as_of.0, as_of.1, as_of.2).unwrap(),
-        }
+            2024,
+            NaiveDate::from_ymd_opt(as_of.0, as_of.1, as_of.2).unwrap(),
+        )
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::apportion::{apportion, round2};
+use super::apportion::{apportion, apportion_into, round2};
 use super::result::{CategoryResult, Flag, Flags, Grade, RowResult, Status, TableResult};
 use super::row::{Context, Outcome, Participation, judge};
 use crate::actuals::ActualRow;
@@ -30,17 +30,41 @@ pub struct TableError {
     pub in_actuals: bool,
 }
 
-struct Group {
+struct Group<'a> {
     /// The level-1 names of the group, for transfers.
-    categories: Vec<String>,
+    categories: Categories<'a>,
     /// Points before S1/S2 transfers.
     points: Decimal,
     rows: Vec<usize>,
     /// Empty category rows fall in this group (S2).
     has_empty: bool,
-    absent_to: Option<String>,
+    absent_to: Option<&'a str>,
     /// Position of its first row or empty category in the table, for ties (S13).
     first_seen: usize,
+}
+
+/// A group's level-1 names, borrowed: a profile's, or one category's (S15).
+#[derive(Clone, Copy)]
+enum Categories<'a> {
+    Profile(&'a [String]),
+    One(&'a str),
+}
+
+impl<'a> Categories<'a> {
+    fn first(self) -> &'a str {
+        match self {
+            Categories::Profile(names) => names.first().map_or("", String::as_str),
+            Categories::One(name) => name,
+        }
+    }
+
+    fn iter(self) -> impl Iterator<Item = &'a str> {
+        let (names, one) = match self {
+            Categories::Profile(names) => (names, None),
+            Categories::One(name) => (&[][..], Some(name)),
+        };
+        names.iter().map(String::as_str).chain(one)
+    }
 }
 
 /// Scores `indicators` with their actuals (`rows[i]` is the actual of `indicators[i]`) over
@@ -94,10 +118,10 @@ pub fn score(
         if !groups[i].rows.is_empty() || kept[i] {
             continue;
         }
-        let Some(to) = groups[i].absent_to.clone() else {
+        let Some(to) = groups[i].absent_to else {
             continue;
         };
-        let to = category_key(&to);
+        let to = category_key(to);
         if let Some(j) = groups
             .iter()
             .position(|g| g.categories.iter().any(|c| category_key(c) == to))
@@ -149,24 +173,31 @@ pub fn score(
     // Rows share their group's weight: equally, or by their explicit weights (S3); rows that
     // are pending or not applicable carry none (S3, S11).
     let mut weights = vec![Decimal::ZERO; indicators.len()];
+    // Made once for all the groups.
+    let mut members: Vec<usize> = Vec::with_capacity(indicators.len());
+    let mut base: Vec<Decimal> = Vec::with_capacity(indicators.len());
+    let mut parts: Vec<Decimal> = Vec::with_capacity(indicators.len());
     for (g, group) in groups.iter().enumerate() {
-        let members: Vec<usize> = group
-            .rows
-            .iter()
-            .copied()
-            .filter(|&r| outcomes[r].participation == Participation::Active)
-            .collect();
-        let mut base: Vec<Decimal> = members
-            .iter()
-            .map(|&r| explicit[r].unwrap_or(Decimal::ONE))
-            .collect();
+        members.clear();
+        members.extend(
+            group
+                .rows
+                .iter()
+                .copied()
+                .filter(|&r| outcomes[r].participation == Participation::Active),
+        );
+        base.clear();
+        base.extend(members.iter().map(|&r| explicit[r].unwrap_or(Decimal::ONE)));
         // S3: the rows left share what their category carries; explicit weights of 0 give no
         // proportion to share by, so they share it equally.
         if base.iter().all(Decimal::is_zero) {
             base.iter_mut().for_each(|w| *w = Decimal::ONE);
         }
-        for (r, w) in members.iter().zip(apportion(group_weight[g], &base)) {
-            weights[*r] = w;
+        parts.clear();
+        parts.resize(base.len(), Decimal::ZERO);
+        apportion_into(group_weight[g], &base, &mut parts);
+        for (r, w) in members.iter().zip(&parts) {
+            weights[*r] = *w;
         }
     }
 
@@ -224,13 +255,13 @@ fn check_explicit(
     Ok(())
 }
 
-fn groups(
-    indicators: &[Indicator],
-    empty: &[Category],
-    scheme: Scheme<'_>,
+fn groups<'a>(
+    indicators: &'a [Indicator],
+    empty: &'a [Category],
+    scheme: Scheme<'a>,
     explicit_mode: bool,
     explicit: &[Option<Decimal>],
-) -> Result<Vec<Group>, TableError> {
+) -> Result<Vec<Group<'a>>, TableError> {
     let level1s = indicators
         .iter()
         .map(|i| i.level1.as_str())
@@ -240,16 +271,22 @@ fn groups(
         Scheme::Project(profile) if !explicit_mode => {
             for group in &profile.groups {
                 groups.push(Group {
-                    categories: group.categories.clone(),
+                    categories: Categories::Profile(&group.categories),
                     points: group.points,
                     rows: Vec::new(),
                     has_empty: false,
-                    absent_to: group.absent_to.clone(),
+                    absent_to: group.absent_to.as_deref(),
                     first_seen: usize::MAX,
                 });
             }
+            // Rows of a category come together: the last row's group is asked for once.
+            let mut last: Option<(&str, usize)> = None;
             for (position, level1) in level1s.enumerate() {
-                let Some(g) = profile.group_of(level1) else {
+                let found = match last {
+                    Some((name, g)) if name == level1 => Some(g),
+                    _ => profile.group_of(level1),
+                };
+                let Some(g) = found else {
                     let indicator = (position < indicators.len()).then_some(position);
                     return Err(TableError {
                         indicator,
@@ -260,6 +297,7 @@ fn groups(
                         in_actuals: false,
                     });
                 };
+                last = Some((level1, g));
                 let group = &mut groups[g];
                 group.first_seen = group.first_seen.min(position);
                 if position < indicators.len() {
@@ -276,12 +314,12 @@ fn groups(
                 let k = category_key(level1);
                 let g = match groups
                     .iter()
-                    .position(|g| category_key(&g.categories[0]) == k)
+                    .position(|g| category_key(g.categories.first()) == k)
                 {
                     Some(g) => g,
                     None => {
                         groups.push(Group {
-                            categories: vec![level1.to_owned()],
+                            categories: Categories::One(level1),
                             points: if explicit_mode {
                                 Decimal::ZERO
                             } else {
@@ -370,7 +408,7 @@ fn categories(
     indicators: &[Indicator],
     empty: &[Category],
     results: &[RowResult],
-    groups: &[Group],
+    groups: &[Group<'_>],
     kept: &[bool],
     group_weight: &[Decimal],
 ) -> Vec<CategoryResult> {
@@ -412,7 +450,7 @@ fn categories(
                         .iter()
                         .any(|n| category_key(n) == category_key(&c.level1))
                 })
-                .map_or(group.categories[0].as_str(), |c| c.level1.as_str());
+                .map_or(group.categories.first(), |c| c.level1.as_str());
             let i = find(level1, None, &mut out);
             out[i].weight += group_weight[g];
         }
