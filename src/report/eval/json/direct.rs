@@ -109,7 +109,7 @@ impl<'o> Object<'o> {
 
     fn fixed2(&mut self, key: Key, value: Fixed2) {
         let out = self.key(key);
-        quoted(out, value.text().as_bytes());
+        fixed2(out, value);
     }
 
     fn optional_fixed2(&mut self, key: Key, value: Option<Fixed2>) {
@@ -212,6 +212,62 @@ fn needs_escape(bytes: &[u8]) -> bool {
             | has_byte_below(word ^ (EIGHT_ONES * u64::from(b'\\')), 1))
     };
     !every_eight(bytes, kept, |b| !(b < 0x20 || b == b'"' || b == b'\\'))
+}
+
+/// `value`'s two-place text, quoted. A score, weight or rate has at most two decimals and a whole
+/// part of a few digits: its text is laid out here in one fixed-size copy, not by
+/// [`DecimalText::with_places`] and its copies of a few bytes each.
+fn fixed2(out: &mut Vec<u8>, value: Fixed2) {
+    let Some(cents) = cents(value.0) else {
+        quoted(out, value.text().as_bytes());
+        return;
+    };
+    let (whole, fraction) = (cents / 100, cents % 100);
+    let mut digits = 1;
+    while digits < MAX_WHOLE_DIGITS && whole >= 10u64.pow(digits as u32) {
+        digits += 1;
+    }
+    let negative = cents != 0 && value.0.is_sign_negative();
+    let mut text = [0u8; 16];
+    text[0] = b'"';
+    let start = 1 + usize::from(negative);
+    text[1] = b'-';
+    let mut rest = whole;
+    for digit in text[start..start + digits].iter_mut().rev() {
+        *digit = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let point = start + digits;
+    text[point] = b'.';
+    text[point + 1] = b'0' + (fraction / 10) as u8;
+    text[point + 2] = b'0' + (fraction % 10) as u8;
+    text[point + 3] = b'"';
+    append_prefix(out, &text, point + 4);
+}
+
+/// The whole digits [`fixed2`] lays out itself: with the sign, the point, two decimals and the
+/// quotes, 16 bytes.
+const MAX_WHOLE_DIGITS: usize = 10;
+
+/// `value` in hundredths, when it has at most two decimals and fewer than [`MAX_WHOLE_DIGITS`]
+/// whole digits. Zero, of any sign, is 0.
+fn cents(value: Decimal) -> Option<u64> {
+    const LIMIT: u64 = 10u64.pow(MAX_WHOLE_DIGITS as u32 + 2);
+    let scale = value.scale();
+    if scale > 2 {
+        return None;
+    }
+    let mantissa = u64::try_from(value.mantissa().unsigned_abs()).ok()?;
+    let cents = mantissa.checked_mul(10u64.pow(2 - scale))?;
+    (cents < LIMIT).then_some(cents)
+}
+
+/// Appends the first `len` bytes of `bytes`: a copy of a size known when compiled, then the rest
+/// cut off, instead of a call to `memcpy` for a few bytes.
+fn append_prefix<const N: usize>(out: &mut Vec<u8>, bytes: &[u8; N], len: usize) {
+    let end = out.len() + len;
+    out.extend_from_slice(bytes);
+    out.truncate(end);
 }
 
 /// Text that needs no escaping, quoted.
@@ -359,6 +415,7 @@ pub(super) fn project(out: &mut Vec<u8>, depth: usize, doc: &ProjectDoc<'_>) {
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
+    use proptest::strategy::Strategy as _;
     use rust_decimal::Decimal;
     use serde::Serialize;
 
@@ -484,9 +541,17 @@ mod tests {
             (0, 2, "0.00"),
             (-1, 0, "-1.00"),
             (1005, 3, "1.005"),
+            (999_999_999_999, 2, "9999999999.99"),
+            (1_000_000_000_000, 2, "10000000000.00"),
+            (-999_999_999_999, 2, "-9999999999.99"),
         ] {
             let expected = format!("{{\n  \"score\": \"{text}\"\n}}");
             assert_eq!(fixed2_written(Decimal::new(mantissa, scale)), expected);
+        }
+        // A negative zero is written without its sign, at any scale.
+        for scale in 0..=4 {
+            let zero = Decimal::from_parts(0, 0, 0, true, scale);
+            assert_eq!(fixed2_written(zero), "{\n  \"score\": \"0.00\"\n}");
         }
     }
 
@@ -494,8 +559,22 @@ mod tests {
         /// A score or weight is written as its two-place text, quoted, whatever its scale and sign.
         #[test]
         fn fixed2_values_are_their_two_place_text(
-            mantissa in proptest::prop_oneof![-1_000i64..1_000, proptest::num::i64::ANY],
-            scale in 0u32..=12,
+            mantissa in proptest::prop_oneof![
+                -1_000i64..1_000,
+                proptest::num::i64::ANY,
+                // About the most whole digits laid out directly, at each scale.
+                (
+                    proptest::sample::select(vec![
+                        10i64.pow(10), 10i64.pow(11), 10i64.pow(12), 10i64.pow(13)
+                    ]),
+                    -120i64..120,
+                    proptest::bool::ANY,
+                )
+                    .prop_map(|(edge, off, negative)| {
+                        if negative { -(edge + off) } else { edge + off }
+                    }),
+            ],
+            scale in proptest::prop_oneof![0u32..=3, 0u32..=12],
             wide: bool,
         ) {
             // Beyond 64 bits too: the text then comes from the decimal's own path.
