@@ -104,6 +104,15 @@ impl<'o> Object<'o> {
         self.string(key, scratch);
     }
 
+    /// A deadline's text as a JSON string; a month's laid out by [`month_text`].
+    #[inline(always)]
+    fn deadline(&mut self, key: Key, deadline: Deadline, scratch: &mut String) {
+        match month_text(deadline) {
+            Some(text) => self.key(key).extend_from_slice(&text),
+            None => self.text(key, |t| deadline.write_text(t), scratch),
+        }
+    }
+
     #[inline(always)]
     fn string(&mut self, key: Key, value: &str) {
         let out = self.key(key);
@@ -295,6 +304,30 @@ fn append_prefix<const N: usize>(out: &mut Vec<u8>, bytes: &[u8; N], len: usize)
     out.truncate(end);
 }
 
+/// A month's deadline of a year of four digits at most, quoted (`"2024-12"`): nearly every
+/// deadline, laid out without the formatter's pieces and copies.
+fn month_text(deadline: Deadline) -> Option<[u8; 9]> {
+    let Deadline::Month { year, month } = deadline else {
+        return None;
+    };
+    let year = u32::try_from(year).ok().filter(|&year| year < 10_000)?;
+    if month >= 100 {
+        return None;
+    }
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    Some([
+        b'"',
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'"',
+    ])
+}
+
 /// Text that needs no escaping, quoted.
 fn quoted(out: &mut Vec<u8>, text: &[u8]) {
     out.reserve(text.len() + 2);
@@ -330,7 +363,7 @@ pub(super) fn indicator(
     o.optional_string(key!("measure"), view.measure);
     o.text(key!("target"), |t| view.target.0.write_text(t), scratch);
     match view.deadline {
-        Some(Shown(deadline)) => o.text(key!("deadline"), |t| deadline.write_text(t), scratch),
+        Some(Shown(deadline)) => o.deadline(key!("deadline"), deadline, scratch),
         None => o.optional_string(key!("deadline"), None),
     }
     if let Some(DecimalString(weight)) = view.weight {
@@ -578,6 +611,34 @@ mod tests {
             let zero = Decimal::from_parts(0, 0, 0, true, scale);
             assert_eq!(fixed2_written(zero), "{\n  \"score\": \"0.00\"\n}");
         }
+    }
+
+    /// A month's deadline is written as its `write_text`, quoted, for every year of four digits
+    /// and every month of two, and the years and months around them.
+    #[test]
+    fn month_deadlines_are_their_text() {
+        let mut laid_out = 0;
+        for year in -20..10_020 {
+            for month in (0..=13).chain([99, 100, 101, u32::MAX]) {
+                let deadline = Deadline::Month { year, month };
+                let mut written = Vec::new();
+                let mut o = Object::open(&mut written, INDICATOR_DEPTH);
+                o.deadline(key!("deadline"), deadline, &mut String::new());
+                o.close();
+                let mut expected = Vec::new();
+                let mut o = Object::open(&mut expected, INDICATOR_DEPTH);
+                o.string(key!("deadline"), &deadline.to_string());
+                o.close();
+                assert_eq!(written, expected, "{year}-{month}");
+                laid_out += usize::from(month_text(deadline).is_some());
+            }
+        }
+        assert_eq!(laid_out, 10_000 * 15);
+        assert_eq!(
+            month_text(Deadline::YearEnd(Some(2024))),
+            None,
+            "only months are laid out"
+        );
     }
 
     proptest::proptest! {
