@@ -59,26 +59,40 @@ impl<'o> Object<'o> {
             .expect("writing to memory cannot fail");
     }
 
-    /// Starts the value of `key`; what is written next is that value.
+    /// Starts the value of `key`; what is written next is that value. Inlined, as the methods
+    /// that call it: the prepared line is then a copy of a size known when compiled, not a call
+    /// to `memcpy` (a report's keys were more than a tenth of its instructions).
+    #[inline(always)]
     fn key(&mut self, key: Key) -> &mut Vec<u8> {
         let first = std::mem::replace(&mut self.first, false);
         if self.depth == INDICATOR_DEPTH {
             // The prepared line, without its comma for the first key.
-            self.out.extend_from_slice(&key.line[usize::from(first)..]);
+            if first {
+                self.out.extend_from_slice(&key.line[1..]);
+            } else {
+                self.out.extend_from_slice(key.line);
+            }
             return self.out;
         }
+        self.key_line(key.name, first)
+    }
+
+    /// [`Object::key`] at any depth.
+    #[inline(never)]
+    fn key_line(&mut self, name: &str, first: bool) -> &mut Vec<u8> {
         // The comma (after the first key), the line break and the indentation in one piece.
         Indented::at(self.depth + 1)
             .next(self.out, first)
             .expect("writing to memory cannot fail");
         self.out.push(b'"');
-        self.out.extend_from_slice(key.name.as_bytes());
+        self.out.extend_from_slice(name.as_bytes());
         self.out.extend_from_slice(b"\": ");
         self.out
     }
 
     /// A value written by `write` (a `Display` text piece by piece), as a JSON string; `scratch`
     /// holds the text.
+    #[inline(always)]
     fn text(
         &mut self,
         key: Key,
@@ -90,11 +104,22 @@ impl<'o> Object<'o> {
         self.string(key, scratch);
     }
 
+    /// A deadline's text as a JSON string; a month's laid out by [`month_text`].
+    #[inline(always)]
+    fn deadline(&mut self, key: Key, deadline: Deadline, scratch: &mut String) {
+        match month_text(deadline) {
+            Some(text) => self.key(key).extend_from_slice(&text),
+            None => self.text(key, |t| deadline.write_text(t), scratch),
+        }
+    }
+
+    #[inline(always)]
     fn string(&mut self, key: Key, value: &str) {
         let out = self.key(key);
         string(out, value);
     }
 
+    #[inline(always)]
     fn optional_string(&mut self, key: Key, value: Option<&str>) {
         match value {
             Some(value) => self.string(key, value),
@@ -102,16 +127,19 @@ impl<'o> Object<'o> {
         }
     }
 
+    #[inline(always)]
     fn decimal(&mut self, key: Key, value: Decimal) {
         let out = self.key(key);
         quoted(out, DecimalText::new(value).as_bytes());
     }
 
+    #[inline(always)]
     fn fixed2(&mut self, key: Key, value: Fixed2) {
         let out = self.key(key);
-        quoted(out, value.text().as_bytes());
+        fixed2(out, value);
     }
 
+    #[inline(always)]
     fn optional_fixed2(&mut self, key: Key, value: Option<Fixed2>) {
         match value {
             Some(value) => self.fixed2(key, value),
@@ -119,6 +147,7 @@ impl<'o> Object<'o> {
         }
     }
 
+    #[inline(always)]
     fn optional_decimal(&mut self, key: Key, value: Option<DecimalString>) {
         match value {
             Some(DecimalString(value)) => self.decimal(key, value),
@@ -126,11 +155,13 @@ impl<'o> Object<'o> {
         }
     }
 
+    #[inline(always)]
     fn boolean(&mut self, key: Key, value: bool) {
         let out = self.key(key);
         out.extend_from_slice(if value { b"true" } else { b"false" });
     }
 
+    #[inline(always)]
     fn optional_number(&mut self, key: Key, value: Option<u32>) {
         let out = self.key(key);
         match value {
@@ -140,6 +171,7 @@ impl<'o> Object<'o> {
     }
 
     /// An array of `items`, each written by `write` at the depth it is given.
+    #[inline(always)]
     fn array<T>(
         &mut self,
         key: Key,
@@ -164,11 +196,13 @@ impl<'o> Object<'o> {
         out.push(b']');
     }
 
+    #[inline(always)]
     fn strings<'s>(&mut self, key: Key, values: impl IntoIterator<Item = &'s str>) {
         self.array(key, values, |out, _, value| string(out, value));
     }
 
     /// `{"line": N}`: where an element came from.
+    #[inline(always)]
     fn source_line(&mut self, key: Key, line: u32) {
         if self.depth == INDICATOR_DEPTH {
             // The object's opening and closing lines at this depth, prepared.
@@ -214,6 +248,86 @@ fn needs_escape(bytes: &[u8]) -> bool {
     !every_eight(bytes, kept, |b| !(b < 0x20 || b == b'"' || b == b'\\'))
 }
 
+/// `value`'s two-place text, quoted. A score, weight or rate has at most two decimals and a whole
+/// part of a few digits: its text is laid out here in one fixed-size copy, not by
+/// [`DecimalText::with_places`] and its copies of a few bytes each.
+fn fixed2(out: &mut Vec<u8>, value: Fixed2) {
+    let Some(cents) = cents(value.0) else {
+        quoted(out, value.text().as_bytes());
+        return;
+    };
+    let (whole, fraction) = (cents / 100, cents % 100);
+    let mut digits = 1;
+    while digits < MAX_WHOLE_DIGITS && whole >= 10u64.pow(digits as u32) {
+        digits += 1;
+    }
+    let negative = cents != 0 && value.0.is_sign_negative();
+    let mut text = [0u8; 16];
+    text[0] = b'"';
+    let start = 1 + usize::from(negative);
+    text[1] = b'-';
+    let mut rest = whole;
+    for digit in text[start..start + digits].iter_mut().rev() {
+        *digit = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let point = start + digits;
+    text[point] = b'.';
+    text[point + 1] = b'0' + (fraction / 10) as u8;
+    text[point + 2] = b'0' + (fraction % 10) as u8;
+    text[point + 3] = b'"';
+    append_prefix(out, &text, point + 4);
+}
+
+/// The whole digits [`fixed2`] lays out itself: with the sign, the point, two decimals and the
+/// quotes, 16 bytes.
+const MAX_WHOLE_DIGITS: usize = 10;
+
+/// `value` in hundredths, when it has at most two decimals and fewer than [`MAX_WHOLE_DIGITS`]
+/// whole digits. Zero, of any sign, is 0.
+fn cents(value: Decimal) -> Option<u64> {
+    const LIMIT: u64 = 10u64.pow(MAX_WHOLE_DIGITS as u32 + 2);
+    let scale = value.scale();
+    if scale > 2 {
+        return None;
+    }
+    let mantissa = u64::try_from(value.mantissa().unsigned_abs()).ok()?;
+    let cents = mantissa.checked_mul(10u64.pow(2 - scale))?;
+    (cents < LIMIT).then_some(cents)
+}
+
+/// Appends the first `len` bytes of `bytes`: a copy of a size known when compiled, then the rest
+/// cut off, instead of a call to `memcpy` for a few bytes.
+fn append_prefix<const N: usize>(out: &mut Vec<u8>, bytes: &[u8; N], len: usize) {
+    let end = out.len() + len;
+    out.extend_from_slice(bytes);
+    out.truncate(end);
+}
+
+/// A month's deadline of a year of four digits at most, quoted (`"2024-12"`): nearly every
+/// deadline, laid out without the formatter's pieces and copies.
+fn month_text(deadline: Deadline) -> Option<[u8; 9]> {
+    let Deadline::Month { year, month } = deadline else {
+        return None;
+    };
+    let year = u32::try_from(year).ok().filter(|&year| year < 10_000)?;
+    if month >= 100 {
+        return None;
+    }
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    Some([
+        b'"',
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'"',
+    ])
+}
+
 /// Text that needs no escaping, quoted.
 fn quoted(out: &mut Vec<u8>, text: &[u8]) {
     out.reserve(text.len() + 2);
@@ -249,7 +363,7 @@ pub(super) fn indicator(
     o.optional_string(key!("measure"), view.measure);
     o.text(key!("target"), |t| view.target.0.write_text(t), scratch);
     match view.deadline {
-        Some(Shown(deadline)) => o.text(key!("deadline"), |t| deadline.write_text(t), scratch),
+        Some(Shown(deadline)) => o.deadline(key!("deadline"), deadline, scratch),
         None => o.optional_string(key!("deadline"), None),
     }
     if let Some(DecimalString(weight)) = view.weight {
@@ -359,6 +473,7 @@ pub(super) fn project(out: &mut Vec<u8>, depth: usize, doc: &ProjectDoc<'_>) {
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
+    use proptest::strategy::Strategy as _;
     use rust_decimal::Decimal;
     use serde::Serialize;
 
@@ -484,18 +599,68 @@ mod tests {
             (0, 2, "0.00"),
             (-1, 0, "-1.00"),
             (1005, 3, "1.005"),
+            (999_999_999_999, 2, "9999999999.99"),
+            (1_000_000_000_000, 2, "10000000000.00"),
+            (-999_999_999_999, 2, "-9999999999.99"),
         ] {
             let expected = format!("{{\n  \"score\": \"{text}\"\n}}");
             assert_eq!(fixed2_written(Decimal::new(mantissa, scale)), expected);
         }
+        // A negative zero is written without its sign, at any scale.
+        for scale in 0..=4 {
+            let zero = Decimal::from_parts(0, 0, 0, true, scale);
+            assert_eq!(fixed2_written(zero), "{\n  \"score\": \"0.00\"\n}");
+        }
+    }
+
+    /// A month's deadline is written as its `write_text`, quoted, for every year of four digits
+    /// and every month of two, and the years and months around them.
+    #[test]
+    fn month_deadlines_are_their_text() {
+        let mut laid_out = 0;
+        for year in -20..10_020 {
+            for month in (0..=13).chain([99, 100, 101, u32::MAX]) {
+                let deadline = Deadline::Month { year, month };
+                let mut written = Vec::new();
+                let mut o = Object::open(&mut written, INDICATOR_DEPTH);
+                o.deadline(key!("deadline"), deadline, &mut String::new());
+                o.close();
+                let mut expected = Vec::new();
+                let mut o = Object::open(&mut expected, INDICATOR_DEPTH);
+                o.string(key!("deadline"), &deadline.to_string());
+                o.close();
+                assert_eq!(written, expected, "{year}-{month}");
+                laid_out += usize::from(month_text(deadline).is_some());
+            }
+        }
+        assert_eq!(laid_out, 10_000 * 15);
+        assert_eq!(
+            month_text(Deadline::YearEnd(Some(2024))),
+            None,
+            "only months are laid out"
+        );
     }
 
     proptest::proptest! {
         /// A score or weight is written as its two-place text, quoted, whatever its scale and sign.
         #[test]
         fn fixed2_values_are_their_two_place_text(
-            mantissa in proptest::prop_oneof![-1_000i64..1_000, proptest::num::i64::ANY],
-            scale in 0u32..=12,
+            mantissa in proptest::prop_oneof![
+                -1_000i64..1_000,
+                proptest::num::i64::ANY,
+                // About the most whole digits laid out directly, at each scale.
+                (
+                    proptest::sample::select(vec![
+                        10i64.pow(10), 10i64.pow(11), 10i64.pow(12), 10i64.pow(13)
+                    ]),
+                    -120i64..120,
+                    proptest::bool::ANY,
+                )
+                    .prop_map(|(edge, off, negative)| {
+                        if negative { -(edge + off) } else { edge + off }
+                    }),
+            ],
+            scale in proptest::prop_oneof![0u32..=3, 0u32..=12],
             wide: bool,
         ) {
             // Beyond 64 bits too: the text then comes from the decimal's own path.
