@@ -9,8 +9,14 @@ pub fn round2(value: Decimal) -> Decimal {
     if scale <= 2 {
         return value;
     }
-    // In one integer division rather than rust_decimal's nine digits at a time; as it does, the
-    // sign is kept, also on a zero.
+    if value.is_zero() {
+        // As rust_decimal rounds it: a zero keeps its sign.
+        let mut zero = Decimal::new(0, 2);
+        zero.set_sign_negative(value.is_sign_negative());
+        return zero;
+    }
+    // In one integer division rather than rust_decimal's nine digits at a time. A value that
+    // rounds to zero loses its sign, as there (`from_parts` clears it).
     let mantissa = value.mantissa().unsigned_abs();
     let unit = 10u128.pow(scale - 2);
     let mut cents = mantissa / unit;
@@ -37,6 +43,7 @@ pub fn apportion(total: Decimal, weights: &[Decimal]) -> Vec<Decimal> {
 
 /// [`apportion`] into `parts`, one for each weight.
 pub fn apportion_into(total: Decimal, weights: &[Decimal], parts: &mut [Decimal]) {
+    debug_assert_eq!(parts.len(), weights.len(), "a part for each weight");
     if !apportion_small(total, weights, parts) {
         for (part, wide) in parts.iter_mut().zip(apportion_wide(total, weights)) {
             *part = wide;
@@ -44,19 +51,21 @@ pub fn apportion_into(total: Decimal, weights: &[Decimal], parts: &mut [Decimal]
     }
 }
 
-/// Parts at most a table holds (a project has about ten rows).
-const SMALL: usize = 16;
+/// The most parts [`apportion_small`] takes (a project has about ten rows); more go the `i128`
+/// way.
+const MAX_SMALL_PARTS: usize = 16;
 
-/// [`apportion`] for few parts whose cents fit in a `u64`, which is every table in practice: on
-/// `i128`, `/` and `%` are library calls, and the remainders need no vector to be sorted in.
-/// False, with `parts` untouched, when they do not fit.
+/// [`apportion`] for few parts whose weights, in units of their finest scale, and the whole's
+/// cents times their sum fit in a `u64`, which is every table in practice: on `i128`, `/` and
+/// `%` are library calls, and the remainders need no vector to be sorted in. False, with
+/// `parts` untouched, when they do not fit.
 fn apportion_small(total: Decimal, weights: &[Decimal], parts: &mut [Decimal]) -> bool {
     let n = weights.len();
-    if n > SMALL {
+    if n > MAX_SMALL_PARTS {
         return false;
     }
     let scale = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
-    let mut units = [0u64; SMALL];
+    let mut units = [0u64; MAX_SMALL_PARTS];
     let mut sum = 0u64;
     for (unit, w) in units.iter_mut().zip(weights) {
         let Ok(m) = u64::try_from(w.mantissa().max(0)) else {
@@ -92,8 +101,8 @@ fn apportion_small(total: Decimal, weights: &[Decimal], parts: &mut [Decimal]) -
     if cents.checked_mul(sum).is_none() {
         return false;
     }
-    let mut floors = [0u64; SMALL];
-    let mut remainders = [0u64; SMALL];
+    let mut floors = [0u64; MAX_SMALL_PARTS];
+    let mut remainders = [0u64; MAX_SMALL_PARTS];
     let mut given = 0u64;
     for i in 0..n {
         let numerator = cents * units[i];
@@ -184,7 +193,21 @@ mod tests {
                 0u32..29
             )
                 .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
+            // Negated, a zero keeps its sign: `from_parts` and `new` make none.
+            (0i64..3, 0u32..6).prop_map(|(m, s)| -Decimal::new(m, s)),
         ]
+    }
+
+    /// Weights as tables have them (few places, many equal), so that the `u64` way takes them.
+    fn table_weights() -> impl Strategy<Value = Vec<Decimal>> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just(Decimal::ONE),
+                Just(Decimal::ZERO),
+                (0i64..400, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
+            ],
+            0..=MAX_SMALL_PARTS + 2,
+        )
     }
 
     proptest! {
@@ -206,7 +229,7 @@ mod tests {
             total in decimal().prop_filter("cents fit", |t| {
                 round2(*t).checked_mul(Decimal::ONE_HUNDRED).is_some()
             }),
-            weights in proptest::collection::vec(decimal(), 0..20),
+            weights in prop_oneof![proptest::collection::vec(decimal(), 0..20), table_weights()],
         ) {
             let mut parts = vec![dec!(7); weights.len()];
             let wide = apportion_wide(total, &weights);

@@ -39,7 +39,9 @@ pub struct Context<'a> {
     pub profile: &'a Profile,
     pub year: i32,
     pub as_of: NaiveDate,
-    /// S9: the profile's 超额 factors, divided once rather than once a row (none on overflow).
+    /// S9: the profile's 超额 factors (`over_above`, `over_below`), divided once rather than
+    /// once a row; made by [`Context::new`] from `profile`. An `over_above` so large that
+    /// 100 + it overflows flags nothing, as a margin that overflows on a row does (it panicked).
     over_above: Option<Decimal>,
     over_below: Decimal,
 }
@@ -441,6 +443,20 @@ mod tests {
         assert!(!o.flags.contains(Flag::Over));
         let o = judge(&t, Some(&actual(dec!(121), None)), &ctx(&p, (2024, 12, 31))).unwrap();
         assert_eq!(o.flags, Flags::from([Flag::Over, Flag::NeedsNote]));
+    }
+
+    #[test]
+    fn s9_a_margin_beyond_the_decimals_flags_nothing() {
+        let mut p = Profile::national();
+        p.over_above = Decimal::MAX;
+        let t = indicator(compare_target(Operator::Ge, dec!(100)));
+        let o = judge(
+            &t,
+            Some(&actual(dec!(1000000), None)),
+            &ctx(&p, (2024, 12, 31)),
+        )
+        .unwrap();
+        assert_eq!((o.status, o.flags), (Status::Met, Flags::default()));
     }
 
     #[test]

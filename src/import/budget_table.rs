@@ -154,83 +154,15 @@ mod tests {
     use super::*;
     use rust_decimal_macros::dec;
 
-    /// 表9 read a line at a time, folding every line with `表` outside it: how [`read`] read it
-    /// before it searched from one `表` to the next.
+    /// 表9 read by handing the reader every line: how [`read`] read it before it searched from
+    /// one `表` to the next. (That a line without the marks is not the title is the exhaustive
+    /// test's.)
     fn read_line_by_line(text: &str) -> Option<BudgetTable> {
-        let mut table = BudgetTable::default();
-        let mut inside = false;
-        let mut seen = false;
-        let mut unit: Option<String> = None;
+        let mut reader = Reader::default();
         for (index, raw) in crate::text::lines_inclusive(text).enumerate() {
-            // Without its `\n` and a `\r` before it (`str::lines` also keeps a last line's lone `\r`;
-            // cells and keys drop it either way).
-            let raw = raw.strip_suffix('\n').unwrap_or(raw);
-            let raw = raw.strip_suffix('\r').unwrap_or(raw);
-            let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
-            if memchr::memchr(b'\t', raw.as_bytes()).is_none() {
-                // Outside the table only its title matters, and no character folds into `表`: a
-                // province's thousand pages of other tables are passed over without folding a line.
-                if !inside && memchr::memmem::find(raw.as_bytes(), "表".as_bytes()).is_none() {
-                    continue;
-                }
-                let key = match_key(raw);
-                if key == "项目支出预算表" {
-                    inside = true;
-                    seen = true;
-                } else if inside
-                    && !key.is_empty()
-                    && !key.starts_with("表9")
-                    && !key.starts_with("单位:")
-                {
-                    // The next table's title.
-                    inside = false;
-                }
-                continue;
-            }
-            if !inside {
-                continue;
-            }
-            let cells: Vec<String> = raw
-                .split('\t')
-                .map(|c| clean_cell(c).text.into_owned())
-                .collect();
-            let Some(total) = cells.iter().skip(1).find_map(|c| amount(c)) else {
-                continue; // a header row
-            };
-            let first = cells.first().map(String::as_str).unwrap_or_default();
-            if match_key(first) == "合计" {
-                table.total = Some(BudgetRow {
-                    unit: None,
-                    name: first.to_owned(),
-                    amount: total,
-                    line,
-                });
-            } else if !first.is_empty() {
-                unit = Some(first.to_owned());
-                table.units.push(BudgetRow {
-                    unit: None,
-                    name: first.to_owned(),
-                    amount: total,
-                    line,
-                });
-            } else if let Some(name) = cells
-                .get(1)
-                .filter(|n| !n.is_empty() && amount(n).is_none())
-            {
-                let amount = cells
-                    .iter()
-                    .skip(2)
-                    .find_map(|c| amount(c))
-                    .unwrap_or(total);
-                table.projects.push(BudgetRow {
-                    unit: unit.clone(),
-                    name: name.clone(),
-                    amount,
-                    line,
-                });
-            }
+            reader.line(raw, u32::try_from(index + 1).expect("a short text"));
         }
-        seen.then_some(table)
+        reader.seen.then_some(reader.table)
     }
 
     /// Every character that folds into one of the marks of 表9's title is that mark: a line
@@ -259,6 +191,7 @@ mod tests {
                     "项目支出 预算表",
                     "项目支出预算表（续）",
                     "项目（支出）预算表",
+                    "项目\u{2F40}出预算表",
                     "部门预算项目（政策）绩效目标表",
                     "表9",
                     "单位:万元",

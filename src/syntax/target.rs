@@ -699,30 +699,26 @@ fn parse_split_with(
         "" => None,
         folded => Some(Measure::parse(folded)),
     };
+    let unknown_unit = unit
+        .as_ref()
+        .filter(|m| !m.is_known())
+        .map(|m| TargetNote::UnknownUnit(m.symbol().to_owned()));
     if shortcut
         && let Some(op) = op
         && let Some(number) = plain_number(trim(value_cell))
     {
-        let notes = match &unit {
-            Some(m) if !m.is_known() => vec![TargetNote::UnknownUnit(m.symbol().to_owned())],
-            _ => Vec::new(),
-        };
         return Ok(ParsedTarget {
             cell: TargetCell::Target(Target::Compare {
                 op,
                 value: number.low,
                 measure: unit,
             }),
-            notes,
+            notes: unknown_unit.into_iter().collect(),
         });
     }
     let mut parsed = parse_cell(value_cell)?;
     let notes = &mut parsed.notes;
-    if let Some(m) = &unit
-        && !m.is_known()
-    {
-        notes.push(TargetNote::UnknownUnit(m.symbol().to_owned()));
-    }
+    notes.extend(unknown_unit);
     let target = match parsed.cell {
         TargetCell::Leftover => return Ok(parsed),
         TargetCell::Target(target) => target,

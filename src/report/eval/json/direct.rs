@@ -262,7 +262,7 @@ fn fixed2(out: &mut Vec<u8>, value: Fixed2) {
         digits += 1;
     }
     let negative = cents != 0 && value.0.is_sign_negative();
-    let mut text = [0u8; 16];
+    let mut text = [0u8; FIXED2_BYTES];
     text[0] = b'"';
     let start = 1 + usize::from(negative);
     text[1] = b'-';
@@ -279,11 +279,14 @@ fn fixed2(out: &mut Vec<u8>, value: Fixed2) {
     append_prefix(out, &text, point + 4);
 }
 
-/// The whole digits [`fixed2`] lays out itself: with the sign, the point, two decimals and the
-/// quotes, 16 bytes.
+/// The most whole digits [`fixed2`] lays out itself: with the sign, the point, two decimals and
+/// the quotes, [`FIXED2_BYTES`].
 const MAX_WHOLE_DIGITS: usize = 10;
 
-/// `value` in hundredths, when it has at most two decimals and fewer than [`MAX_WHOLE_DIGITS`]
+/// The longest text [`fixed2`] lays out itself, quoted.
+const FIXED2_BYTES: usize = MAX_WHOLE_DIGITS + 6;
+
+/// `value` in hundredths, when it has at most two decimals and at most [`MAX_WHOLE_DIGITS`]
 /// whole digits. Zero, of any sign, is 0.
 fn cents(value: Decimal) -> Option<u64> {
     const LIMIT: u64 = 10u64.pow(MAX_WHOLE_DIGITS as u32 + 2);
@@ -564,7 +567,7 @@ mod tests {
                 status: "达标",
                 flags: Labels(*flags),
                 weight: Fixed2(Decimal::new(834, 2)),
-                score: Fixed2(Decimal::new(-0, 0)),
+                score: Fixed2(-Decimal::new(0, 0)),
                 rule_score: Fixed2(Decimal::new(75, 1)),
                 completion: filled.then(|| Fixed2(Decimal::new(15280, 2))),
                 claimed: filled.then(|| Fixed2(Decimal::from(8))),
@@ -608,7 +611,9 @@ mod tests {
         }
         // A negative zero is written without its sign, at any scale.
         for scale in 0..=4 {
-            let zero = Decimal::from_parts(0, 0, 0, true, scale);
+            // `from_parts` and `new` clear a zero's sign; negating keeps it.
+            let zero = -Decimal::new(0, scale);
+            assert!(zero.is_sign_negative());
             assert_eq!(fixed2_written(zero), "{\n  \"score\": \"0.00\"\n}");
         }
     }
@@ -700,7 +705,7 @@ mod tests {
             rate: (k > 0).then_some(Fixed2(Decimal::new(512, 1))),
             points: Fixed2(Decimal::TEN),
             score: Fixed2(Decimal::new(512, 2)),
-            rule_score: Fixed2(Decimal::new(-0, 2)),
+            rule_score: Fixed2(-Decimal::new(0, 2)),
             status: "未达标",
             flags: Labels(
                 [
