@@ -20,7 +20,8 @@ pub fn round2(value: Decimal) -> Decimal {
     let mantissa = value.mantissa().unsigned_abs();
     let unit = 10u128.pow(scale - 2);
     let mut cents = mantissa / unit;
-    if mantissa - cents * unit >= unit - (mantissa - cents * unit) {
+    let rest = mantissa - cents * unit;
+    if rest >= unit - rest {
         cents += 1;
     }
     Decimal::from_parts(

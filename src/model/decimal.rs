@@ -144,7 +144,7 @@ fn with_places_in_64_bits(value: Decimal, places: usize) -> Option<(bool, u64)> 
 }
 
 /// `mantissa` × 10^(`places` − `scale`) when that is a whole number of 64 bits.
-fn rescaled_exactly(mantissa: u64, scale: usize, places: usize) -> Option<u64> {
+pub(crate) fn rescaled_exactly(mantissa: u64, scale: usize, places: usize) -> Option<u64> {
     if scale <= places {
         10u64
             .checked_pow((places - scale) as u32)

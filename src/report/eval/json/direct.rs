@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{Fixed2, Indented, IndicatorResultDoc, Iso, ProjectDoc};
 use crate::model::Deadline;
-use crate::model::decimal::DecimalText;
+use crate::model::decimal::{DecimalText, rescaled_exactly};
 use crate::model::json::{DecimalString, Shown, TargetValue};
 use crate::text::{EIGHT_ONES, every_eight, has_byte_below};
 
@@ -286,16 +286,12 @@ const MAX_WHOLE_DIGITS: usize = 10;
 /// The longest text [`fixed2`] lays out itself, quoted.
 const FIXED2_BYTES: usize = MAX_WHOLE_DIGITS + 6;
 
-/// `value` in hundredths, when it has at most two decimals and at most [`MAX_WHOLE_DIGITS`]
-/// whole digits. Zero, of any sign, is 0.
+/// `value` in hundredths, when it has no digit past two decimals and at most
+/// [`MAX_WHOLE_DIGITS`] whole digits. Zero, of any sign, is 0.
 fn cents(value: Decimal) -> Option<u64> {
     const LIMIT: u64 = 10u64.pow(MAX_WHOLE_DIGITS as u32 + 2);
-    let scale = value.scale();
-    if scale > 2 {
-        return None;
-    }
     let mantissa = u64::try_from(value.mantissa().unsigned_abs()).ok()?;
-    let cents = mantissa.checked_mul(10u64.pow(2 - scale))?;
+    let cents = rescaled_exactly(mantissa, value.scale() as usize, 2)?;
     (cents < LIMIT).then_some(cents)
 }
 
