@@ -441,19 +441,11 @@ fn render_projects(report: &Report<'_>, results: &[ProjectResult], out: &mut Vec
 
 /// Appends each unit of `results` as an element of the units array.
 fn render_units(report: &Report<'_>, results: &[UnitResult], out: &mut Vec<u8>) {
+    let mut scratch = String::new();
     for unit in results.iter().filter_map(|r| unit_doc(report, r)) {
-        render_element(&unit, out);
+        out.extend_from_slice(b",\n    ");
+        direct::unit(out, 2, &unit, &mut scratch);
     }
-}
-
-/// Appends `element` as an element of a top-level array: `,`, a line break, and the element
-/// indented two levels.
-fn render_element(element: &impl Serialize, out: &mut Vec<u8>) {
-    out.extend_from_slice(b",\n    ");
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Indented::at(2));
-    element
-        .serialize(&mut serializer)
-        .expect("writing to memory cannot fail");
 }
 
 /// A comma, a line break and the indentation of up to 31 levels: a line of the pretty formatter,
