@@ -334,6 +334,29 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// The ideograph (U+4000–U+4DBF, U+4E00–U+9FFF: [`is_ideograph_at`]) that leads `s`, which then leads its
+/// [`match_key`] too: NFKC leaves such a character alone and composes nothing with it, and it
+/// is no white space and has no case. A name can be told from a few words by it without its
+/// key. `None` when `s` is led by anything else.
+pub fn key_lead(s: &str) -> Option<char> {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() || !is_ideograph_at(bytes, 0) {
+        return None;
+    }
+    s[..3].chars().next()
+}
+
+/// The ideograph that ends `s`, and so its [`match_key`], as [`key_lead`] leads it.
+pub fn key_end(s: &str) -> Option<char> {
+    let bytes = s.as_bytes();
+    // A byte of E4–E9 leads a three-byte character: three from the end, it is the last one.
+    let at = bytes.len().checked_sub(3)?;
+    if !is_ideograph_at(bytes, at) {
+        return None;
+    }
+    s[at..].chars().next()
+}
+
 /// Eight copies of a byte, for tests of eight bytes at once ([`every_eight`]).
 pub(crate) const EIGHT_ONES: u64 = u64::from_ne_bytes([0x01; 8]);
 const EIGHT_HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
@@ -602,6 +625,28 @@ mod tests {
         }
     }
 
+    /// An ideograph that leads or ends a text leads or ends its key, whatever stands beside
+    /// it: for ideographs at either end of both ranges and within them, beside every character.
+    #[test]
+    fn ideographs_at_either_end_lead_and_end_the_key() {
+        let ideographs = ['\u{4000}', '\u{4DBF}', '\u{4E00}', '表', '\u{9FFF}'];
+        for c in ideographs {
+            let mut bytes = [0; 4];
+            let alone = c.encode_utf8(&mut bytes);
+            assert_eq!((key_lead(alone), key_end(alone)), (Some(c), Some(c)));
+        }
+        for other in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for c in ideographs {
+                let led = format!("{c}{other}");
+                let ended = format!("{other}{c}");
+                assert_eq!(key_lead(&led), Some(c));
+                assert_eq!(key_end(&ended), Some(c));
+                assert!(key_by_definition(&led).starts_with(c), "{led:?}");
+                assert!(key_by_definition(&ended).ends_with(c), "{ended:?}");
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn keys_are_the_folded_lower_case_text_without_spaces(
@@ -609,6 +654,20 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(match_key(&s), key_by_definition(&s));
             proptest::prop_assert_eq!(fold(&s), s.nfkc().collect::<String>());
+        }
+
+        /// What [`key_lead`] and [`key_end`] say of a text they say it of its key.
+        #[test]
+        fn key_leads_and_ends_are_the_key_s(
+            s in "[a-zA-Z0-9 \t\u{b}\u{1c}%=<>\u{3000}-\u{303f}\u{3400}-\u{3410}\u{4000}-\u{4004}\u{4db0}-\u{4dc4}\u{4dfc}-\u{4e20}\u{4ff0}-\u{5004}\u{9ffb}-\u{9fff}\u{f900}-\u{f910}\u{ff00}-\u{ff5e}\u{2160}-\u{2170}\u{0300}-\u{0310}\u{3099}\u{309a}]{0,12}"
+        ) {
+            let key = key_by_definition(&s);
+            if let Some(lead) = key_lead(&s) {
+                proptest::prop_assert!(key.starts_with(lead));
+            }
+            if let Some(end) = key_end(&s) {
+                proptest::prop_assert!(key.ends_with(end));
+            }
         }
 
         /// The eight-byte check is the byte-by-byte one, wherever the odd byte is; ids with a

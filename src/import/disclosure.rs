@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::vocabulary::{CategoryLevel, category_level};
 use super::{Accounting, Imported, Note, SetAside, Severity};
 use crate::error::{LocatedError, Result};
-use crate::model::id::{self, IdAllocator};
+use crate::model::id::{self, IdAllocator, IndicatorIds};
 use crate::model::{
     BudgetLine, Category, Deadline, Department, Indicator, Name, Names, Project, Provenance,
     Target, Unit,
@@ -25,7 +25,7 @@ use crate::syntax::target::{
 };
 use std::num::NonZeroUsize;
 
-use crate::text::{clean_cell, match_key, may_start_white_space, trim_start};
+use crate::text::{clean_cell, key_end, key_lead, match_key, may_start_white_space, trim_start};
 
 /// The lines without tabs at the top of a disclosure where its department and year are looked
 /// for.
@@ -553,7 +553,7 @@ impl<'a> Reader<'a> {
         let Some(first) = cells.first() else {
             return Ok(());
         };
-        let key = match_key(&first.text);
+        let key = line_key(&first.text);
         if self.titled && self.title_lines.len() < TITLE_LINES && !line.text.contains('\t') {
             self.title_lines.push(first.text.to_string());
         }
@@ -1138,6 +1138,7 @@ impl<'a> Reader<'a> {
             allow: Default::default(),
         };
         let mut notes = std::mem::take(&mut self.notes);
+        let mut ids = IndicatorIds::default();
         for draft in std::mem::take(&mut self.units) {
             let code = if draft.code.is_empty() {
                 derived_unit_code(&draft.name)
@@ -1145,7 +1146,7 @@ impl<'a> Reader<'a> {
                 draft.code
             };
             let indicators = indicators(draft.table.rows, |row| {
-                id::unit_indicator_id(&code, &row.level1, &row.level2, &row.name)
+                ids.unit(&code, &row.level1, &row.level2, &row.name)
             });
             department.units.push(Unit {
                 code,
@@ -1178,10 +1179,10 @@ impl<'a> Reader<'a> {
             named,
             jobs,
             PROJECTS_PER_SHARE,
-            || (),
-            |(), (draft, unit_code, project_id)| {
+            IndicatorIds::default,
+            |ids, (draft, unit_code, project_id)| {
                 let indicators = indicators(draft.table.rows, |row| {
-                    id::project_indicator_id(&project_id, &row.level1, &row.level2, &row.name)
+                    ids.project(&project_id, &row.level1, &row.level2, &row.name)
                 });
                 Project {
                     id: project_id,
@@ -1262,6 +1263,23 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The key of a line's first cell as [`Reader::line`] compares it, or `""` when it cannot be one
+/// it looks for: an indicator row's name, led by an ideograph none of them starts with and ended
+/// by one other than `表`, is not keyed (a fifth of reading a table went there).
+fn line_key(first: &str) -> Cow<'_, str> {
+    let looked_for =
+        |lead| LINE_KEY_LEADS.contains(&lead) || key_end(first).is_none_or(|end| end == '表');
+    if key_lead(first).is_some_and(|lead| !looked_for(lead)) {
+        return Cow::Borrowed("");
+    }
+    match_key(first)
+}
+
+/// The first characters of the keys [`Reader::line`] looks for: 单位:, 表 (page furniture),
+/// 部门(单位)名称, 项目(政策)名称, 年度主要任务 …, 主管部门, 预算资金情况, 总体目标, 绩效指标.
+/// Page furniture may also end with `表` (…绩效目标表).
+const LINE_KEY_LEADS: [char; 9] = ['单', '表', '部', '项', '年', '主', '预', '总', '绩'];
+
 /// Lines that repeat on every page: table titles, `表 17`, `单位：万元`.
 fn is_page_furniture(key: &str) -> bool {
     key.starts_with("单位:")
@@ -1297,8 +1315,8 @@ fn uncross_names(table: &mut Table) -> Vec<(u32, u32, String)> {
         let (a, b) = (&mut before[i - 1], &mut after[0]);
         let crossed = a.level1 == b.level1
             && a.level2 != a.name
-            && match_key(&a.level2) == match_key(&b.name)
-            && match_key(&b.level2) == match_key(&a.name);
+            && same_key_led(&a.level2, &b.name)
+            && same_key_led(&b.level2, &a.name);
         if crossed {
             a.name = a.level2.to_string();
             b.name = b.level2.to_string();
@@ -1307,6 +1325,13 @@ fn uncross_names(table: &mut Table) -> Vec<(u32, u32, String)> {
         }
     }
     fixed
+}
+
+/// Whether `a` and `b` share a key; two names led by different ideographs (nearly every pair of
+/// neighbouring rows) are told apart by their leads without keying them.
+fn same_key_led(a: &str, b: &str) -> bool {
+    let told_apart = key_lead(a).zip(key_lead(b)).is_some_and(|(x, y)| x != y);
+    !told_apart && match_key(a) == match_key(b)
 }
 
 /// Fills missing deadlines with the one the other rows share most; returns (line, deadline taken).
@@ -1334,7 +1359,7 @@ fn is_bare_quantity(text: &str) -> bool {
 }
 
 /// A table's rows as indicators, each with the id `derive` gives it, made unique in the table.
-fn indicators(rows: Vec<RowDraft>, derive: impl Fn(&RowDraft) -> String) -> Vec<Indicator> {
+fn indicators(rows: Vec<RowDraft>, mut derive: impl FnMut(&RowDraft) -> String) -> Vec<Indicator> {
     // A table of a few dozen rows (nearly every one) looks for an id among its indicators so
     // far: a set hashed and copied every id and grew twice a table.
     if rows.len() > SEARCHED_TABLE_ROWS {
@@ -1562,6 +1587,63 @@ mod tests {
         assert!(!is_bare_quantity("5G基站"));
         assert!(!is_bare_quantity("2023-2025"));
         assert!(is_bare_quantity("10～15"));
+    }
+
+    /// Every key [`Reader::line`], `unit_line` and `project_line` compare a first cell's key with.
+    const LINE_KEYS: [&str; 9] = [
+        "部门(单位)名称",
+        "项目(政策)名称",
+        "年度主要任务",
+        "年度绩效目标",
+        "年度绩效指标",
+        "主管部门",
+        "预算资金情况",
+        "总体目标",
+        "绩效指标",
+    ];
+
+    #[test]
+    fn the_keys_looked_for_start_with_their_leads() {
+        for key in LINE_KEYS
+            .iter()
+            .chain(&["单位:", "表17", "部门预算项目(政策)绩效目标表"])
+        {
+            let lead = key.chars().next().expect("a key");
+            assert!(LINE_KEY_LEADS.contains(&lead), "{key}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A first cell left unkeyed is none of the keys looked for and no page furniture, as
+        /// its key says: keys with other text around them, in other widths and broken by spaces.
+        #[test]
+        fn line_keys_find_what_match_keys_find(
+            before in "[产出单表年总\u{2f00}\u{f900}a ]{0,2}",
+            key in proptest::sample::select(LINE_KEYS.to_vec()),
+            after in "[指标表率 a（）:：\u{3099}]{0,2}",
+            other in "[\u{4e00}-\u{4e10}单表部项年主预总绩效目标名称（）() :：\u{2f00}-\u{2f10}\u{f900}1]{0,8}",
+        ) {
+            let spaced = key.replace('(', "（").replacen('位', "位 ", 1);
+            for text in [format!("{before}{key}{after}"), format!("{before}{spaced}"), other] {
+                let (fast, slow) = (line_key(&text), match_key(&text));
+                proptest::prop_assert!(fast == slow || fast.is_empty(), "{text}");
+                for key in LINE_KEYS {
+                    proptest::prop_assert_eq!(fast == key, slow == key, "{}", text);
+                }
+                proptest::prop_assert_eq!(is_page_furniture(&fast), is_page_furniture(&slow));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Names told apart by their leads have different keys.
+        #[test]
+        fn names_led_apart_have_different_keys(
+            a in "[\u{4e00}-\u{4e03}a \u{2f00}\u{f900}（(][\u{4e00}-\u{4e03}a \u{3099}（(]{0,3}",
+            b in "[\u{4e00}-\u{4e03}a \u{2f00}\u{f900}（(][\u{4e00}-\u{4e03}a \u{3099}（(]{0,3}",
+        ) {
+            proptest::prop_assert_eq!(same_key_led(&a, &b), match_key(&a) == match_key(&b));
+        }
     }
 
     #[test]

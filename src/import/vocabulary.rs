@@ -3,7 +3,7 @@
 //! A category name that stands in the wrong column is placed by what it is: 效益指标 is a 一级指标
 //! wherever the PDF put it.
 
-use crate::text::match_key;
+use crate::text::{key_lead, match_key};
 
 /// The levels a category name can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +51,18 @@ const LEVEL2: &[&str] = &[
 
 const EITHER: &[&str] = &["成本指标"];
 
+/// The first characters of the category names: a name led by another ideograph is none, and
+/// is not keyed to find out (nearly every indicator name of a table).
+const LEADS: [char; 19] = [
+    '产', '效', '满', '投', '过', '履', '基', '预', '管', '运', '社', '可', '数', '质', '时', '经',
+    '生', '服', '成',
+];
+
 /// The level of a known category name, compared by match key.
 pub fn category_level(name: &str) -> Option<CategoryLevel> {
+    if key_lead(name).is_some_and(|lead| !LEADS.contains(&lead)) {
+        return None;
+    }
     let key = match_key(name);
     let known = |list: &[&str]| list.iter().any(|k| *k == key);
     if known(LEVEL1) {
@@ -69,6 +79,45 @@ pub fn category_level(name: &str) -> Option<CategoryLevel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_category_name_starts_with_a_lead() {
+        for name in LEVEL1.iter().chain(LEVEL2).chain(EITHER) {
+            let lead = name.chars().next().expect("a name");
+            assert!(LEADS.contains(&lead), "{name}");
+        }
+    }
+
+    /// The level of a name by its key alone, without turning names away by their lead.
+    fn level_by_key(name: &str) -> Option<CategoryLevel> {
+        let key = match_key(name);
+        let known = |list: &[&str]| list.iter().any(|k| *k == key);
+        [
+            (LEVEL1, CategoryLevel::Level1),
+            (LEVEL2, CategoryLevel::Level2),
+            (EITHER, CategoryLevel::Either),
+        ]
+        .into_iter()
+        .find_map(|(list, level)| known(list).then_some(level))
+    }
+
+    proptest::proptest! {
+        /// Names turned away by their lead are those their key finds in no list: category names
+        /// with text before them, in other widths, with spaces, and other names.
+        #[test]
+        fn categories_are_found_as_by_their_keys(
+            before in "[产经指工 a\u{2f00}\u{f900}]{0,2}",
+            name in proptest::sample::select(
+                LEVEL1.iter().chain(LEVEL2).chain(EITHER).copied().collect::<Vec<_>>(),
+            ),
+            after in "[指标 a（]{0,2}",
+            other in "[\u{4e00}-\u{4e10}产效满投过履基预管运社可数质时经生服成指标 ]{0,6}",
+        ) {
+            for text in [format!("{before}{name}{after}"), name.replacen('指', " 指", 1), other] {
+                proptest::prop_assert_eq!(category_level(&text), level_by_key(&text), "{}", text);
+            }
+        }
+    }
 
     #[test]
     fn categories_are_known_by_name() {
