@@ -193,6 +193,16 @@ impl<'m> Slots<'m> {
         self.subject_has_key(self.subject(slot), key)
     }
 
+    /// Whether `id` is the subject's id as the model writes it: then it has the subject's key.
+    fn subject_is_written(&self, subject: Subject, id: &str) -> bool {
+        match subject {
+            Subject::Budget { project } => id
+                .strip_suffix(BUDGET_SUFFIX)
+                .is_some_and(|head| self.model.projects[project as usize].id == head),
+            subject => self.indicator_id(subject) == id,
+        }
+    }
+
     fn subject_has_key(&self, subject: Subject, key: &str) -> bool {
         match subject {
             Subject::Budget { project } => key
@@ -279,6 +289,17 @@ impl Ids {
             hasher,
             shadowed,
         }
+    }
+
+    /// Whether `id`, as written, is the id of `guess` (a slot and its subject) and [`Ids::find`]
+    /// would find the guess by its key: found by comparing the texts, without making a key.
+    pub(crate) fn is_written_guess(
+        &self,
+        slots: &Slots<'_>,
+        id: &str,
+        (slot, subject): (usize, Subject),
+    ) -> bool {
+        slot < slots.count() && !self.shadowed[slot] && slots.subject_is_written(subject, id)
     }
 
     /// The first slot whose id has the key `key`, and its subject. `guess`, a slot and its
@@ -548,6 +569,12 @@ mod tests {
                     proptest::prop_assert_eq!(found, wanted, "{:?} guessing {:?}", query, guess);
                     let found = sharded.find(&slots, &key, guess).map(|(_, subject)| subject);
                     proptest::prop_assert_eq!(found, wanted, "{:?} in shards", query);
+                    // A guess taken for its written id is the one found by the key.
+                    if let Some(guess) = guess
+                        && ids.is_written_guess(&slots, &query, guess)
+                    {
+                        proptest::prop_assert_eq!(ids.find(&slots, &key, Some(guess)), Some(guess));
+                    }
                 }
             }
         }

@@ -40,6 +40,13 @@ enum Kind {
 }
 
 fn kind(cell: &str) -> Result<Kind, CellError> {
+    // The words `kpi template` writes are their own keys: known without making one.
+    match cell {
+        "" => return Ok(Kind::Unspecified),
+        "indicator" => return Ok(Kind::Indicator),
+        "budget" => return Ok(Kind::Budget),
+        _ => {}
+    }
     match &*match_key(cell) {
         "" => Ok(Kind::Unspecified),
         "indicator" | "指标" => Ok(Kind::Indicator),
@@ -459,8 +466,14 @@ impl<'m> Index<'m> {
         guess: Option<(usize, Subject)>,
     ) -> Result<Subject, CellError> {
         // `kind` = budget with the project's own id means that project's budget execution.
-        let own = match_key(names.id);
-        let found = match (kind, self.ids.find(&self.slots, &own, guess)) {
+        // The guess written as the model writes its id needs no key: most rows give the id
+        // `kpi template` wrote, in model order.
+        let guessed =
+            guess.filter(|&guess| self.ids.is_written_guess(&self.slots, names.id, guess));
+        let found = match (
+            kind,
+            guessed.or_else(|| self.ids.find(&self.slots, &match_key(names.id), guess)),
+        ) {
             (Kind::Budget, None) => {
                 let budget = match_key(&crate::model::id::budget_id(names.id)).into_owned();
                 self.ids.find(&self.slots, &budget, None)
@@ -633,5 +646,32 @@ fn closest_text<'a>(needle: &str, candidates: impl IntoIterator<Item = &'a str>)
     } else {
         let quoted: Vec<String> = found.iter().map(|c| format!("`{c}`")).collect();
         format!("; closest: {}", quoted.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words `kind` reads without a key are their own keys, read as their keys read.
+    #[test]
+    fn kind_words_read_as_their_keys() {
+        for (word, expected) in [
+            ("", Kind::Unspecified),
+            ("indicator", Kind::Indicator),
+            ("budget", Kind::Budget),
+        ] {
+            assert_eq!(match_key(word), word);
+            assert_eq!(kind(word), Ok(expected));
+        }
+        for (word, expected) in [
+            (" Indicator ", Kind::Indicator),
+            ("ＢＵＤＧＥＴ", Kind::Budget),
+            ("预算执行", Kind::Budget),
+            ("指 标", Kind::Indicator),
+        ] {
+            assert_eq!(kind(word), Ok(expected), "{word}");
+        }
+        assert!(kind("budgets").is_err());
     }
 }
