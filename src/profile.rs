@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::text::{category_key, match_key};
+use crate::text::{category_key, key_lead, match_key};
 
 /// S2: what an empty category (a category row with no indicator) does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -247,11 +247,16 @@ impl Profile {
     pub fn tier_of<'a>(&self, actual: &'a str, target_text: &str) -> Option<(&Tier, &'a str)> {
         let key = match_key(actual);
         let target = OnceCell::new();
+        // A target led by another ideograph than the actual cannot lead the actual's key: its
+        // own key (most are long, many are not their own) is not made.
+        let target_may_lead = match (key_lead(actual), key_lead(target_text)) {
+            (Some(actual), Some(target)) => actual == target,
+            _ => true,
+        };
         // The longest word wins: 基本达成 is not 达成, 未完成 is not 完成.
         let mut best: Option<(&Tier, usize)> = None;
         for tier in &self.tiers {
-            let target = tier
-                .target_text
+            let target = (tier.target_text && target_may_lead)
                 .then(|| &**target.get_or_init(|| match_key(target_text)))
                 .filter(|t| !t.is_empty());
             let words = tier.word_keys().iter().map(String::as_str).chain(target);
@@ -262,7 +267,12 @@ impl Profile {
             }
         }
         let (tier, key_len) = best?;
-        Some((tier, rest_after_key(actual, key_len)))
+        let rest = match key {
+            // The actual is its own key: the key's bytes are the actual's.
+            Cow::Borrowed(_) => &actual[key_len..],
+            Cow::Owned(_) => rest_after_key(actual, key_len),
+        };
+        Some((tier, rest))
     }
 
     /// Every word a qualitative actual may name, for messages.
@@ -344,6 +354,50 @@ mod tests {
         assert_eq!(rest, "：已完成资产评估");
         assert_eq!(p.tier_of("确保稳定", "确保稳定").unwrap().0.name, "达成");
         assert!(p.tier_of("很好", "确保稳定").is_none());
+    }
+
+    /// The tier and rest by keying every word, the target and each character of the actual.
+    fn tier_keyed_in_full<'a>(
+        p: &'a Profile,
+        actual: &'a str,
+        target_text: &str,
+    ) -> Option<(&'a str, &'a str)> {
+        let key = match_key(actual);
+        let target = match_key(target_text);
+        let mut best: Option<(&str, usize)> = None;
+        for tier in &p.tiers {
+            let own = tier.words.iter().map(|w| match_key(w).into_owned());
+            let target = (tier.target_text && !target.is_empty()).then(|| target.to_string());
+            for word in own.chain(target) {
+                if key.starts_with(&word) && best.is_none_or(|(_, len)| word.len() > len) {
+                    best = Some((&tier.name, word.len()));
+                }
+            }
+        }
+        best.map(|(name, len)| (name, rest_after_key(actual, len)))
+    }
+
+    proptest::proptest! {
+        /// Skipping the target's key when its lead differs, and cutting an actual that is its own
+        /// key at the key's length, find what keying everything finds.
+        #[test]
+        fn tiers_are_found_as_keying_everything_finds(
+            actual in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "达成", "基本达成", "部分达成", "未达成", "完成", "未完成", "确保", "稳定",
+                    "确保稳定", "Ａ", "A", "a", " ", "\u{3000}", "：", "75%", "７５％", "（", "说明",
+                ]),
+                0..5,
+            ),
+            target in proptest::sample::select(vec![
+                "", "确保稳定", "确保 稳定", "达成", " 达成", "Ａ级", "a级", "７５％", "稳定",
+            ]),
+        ) {
+            let actual = actual.concat();
+            let p = Profile::national();
+            let found = p.tier_of(&actual, target).map(|(tier, rest)| (tier.name.as_str(), rest));
+            proptest::prop_assert_eq!(found, tier_keyed_in_full(&p, &actual, target));
+        }
     }
 
     #[test]
