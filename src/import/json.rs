@@ -7,14 +7,14 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 
-use crate::model::json::{CategoryDoc, DepartmentDoc, IndicatorDoc, ProjectDoc, UnitDoc};
+use crate::model::json::{CategoryDoc, DepartmentDoc, Text, read};
 use crate::model::{
     BudgetLine, Category, Deadline, Department, Direction, Indicator, Measure, Names, Operator,
     Project, Target, Unit,
 };
 use crate::syntax::target::{parse_deadline, parse_operator};
 
-fn unit(u: UnitDoc, names: &mut Names) -> Result<Unit, String> {
+fn unit(u: read::UnitDoc<'_>, names: &mut Names) -> Result<Unit, String> {
     let budget_lines = u
         .budget_lines
         .into_iter()
@@ -42,7 +42,7 @@ fn unit(u: UnitDoc, names: &mut Names) -> Result<Unit, String> {
     })
 }
 
-fn project(p: ProjectDoc, names: &mut Names) -> Result<Project, String> {
+fn project(p: read::ProjectDoc<'_>, names: &mut Names) -> Result<Project, String> {
     let budget = match &p.budget {
         Some(text) => Some(
             Decimal::from_str(text)
@@ -68,13 +68,14 @@ fn project(p: ProjectDoc, names: &mut Names) -> Result<Project, String> {
 /// wrong is reported after the document is read, as the first wrong element, by its id: serde
 /// knows where an element ends, not where it starts.
 #[derive(Deserialize)]
-pub struct ModelIn {
+pub struct ModelIn<'a> {
     department: DepartmentDoc,
-    units: Vec<UnitDoc>,
+    #[serde(borrow)]
+    units: Vec<read::UnitDoc<'a>>,
     projects: ProjectsIn,
 }
 
-impl ModelIn {
+impl ModelIn<'_> {
     /// The model the document describes; an error names the element that is wrong, units
     /// before projects.
     pub fn department(self) -> Result<Department, String> {
@@ -90,7 +91,8 @@ impl ModelIn {
 #[derive(Deserialize)]
 struct ModelRaw<'a> {
     department: DepartmentDoc,
-    units: Vec<UnitDoc>,
+    #[serde(borrow)]
+    units: Vec<read::UnitDoc<'a>>,
     #[serde(borrow)]
     projects: Vec<&'a serde_json::value::RawValue>,
 }
@@ -110,23 +112,26 @@ pub fn read_in_shares(text: &str, jobs: Option<std::num::NonZeroUsize>) -> Optio
 /// The document up to a part's start, closed: its projects so far, with what comes before them.
 /// `projects` must be its last key: the `]}` that closes it then closes the projects and the
 /// document, and not some other list that follows them.
-struct Head {
+struct Head<'a> {
     department: DepartmentDoc,
-    units: Vec<UnitDoc>,
-    projects: Vec<ProjectDoc>,
+    units: Vec<read::UnitDoc<'a>>,
+    projects: Vec<read::ProjectDoc<'a>>,
 }
 
-impl<'de> Deserialize<'de> for Head {
+impl<'de> Deserialize<'de> for Head<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Keys;
         impl<'de> Visitor<'de> for Keys {
-            type Value = Head;
+            type Value = Head<'de>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("the JSON model up to one of its projects")
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Head<'de>, A::Error> {
                 use serde::de::Error;
                 let (mut department, mut units, mut projects) = (None, None, None);
                 while let Some(key) = map.next_key::<String>()? {
@@ -252,8 +257,9 @@ fn project_after(text: &str, from: usize) -> Option<usize> {
 }
 
 /// The project that starts at `at` and where it ends.
-fn one_project(text: &str, at: usize) -> Option<(ProjectDoc, usize)> {
-    let mut stream = serde_json::Deserializer::from_str(&text[at..]).into_iter::<ProjectDoc>();
+fn one_project(text: &str, at: usize) -> Option<(read::ProjectDoc<'_>, usize)> {
+    let mut stream =
+        serde_json::Deserializer::from_str(&text[at..]).into_iter::<read::ProjectDoc<'_>>();
     let doc = stream.next()?.ok()?;
     Some((doc, at + stream.byte_offset()))
 }
@@ -309,7 +315,7 @@ fn read_in_shares_of(
         per_share,
         Names::default,
         |names, raw| {
-            let doc: ProjectDoc = serde_json::from_str(raw.get()).ok()?;
+            let doc: read::ProjectDoc<'_> = serde_json::from_str(raw.get()).ok()?;
             project(doc, names).ok()
         },
     );
@@ -329,7 +335,7 @@ fn department(doc: DepartmentDoc, units: Vec<Unit>, projects: Vec<Project>) -> D
 }
 
 /// A document's units, converted in order; the first that cannot be is the error.
-fn units(docs: Vec<UnitDoc>, names: &mut Names) -> Result<Vec<Unit>, String> {
+fn units(docs: Vec<read::UnitDoc<'_>>, names: &mut Names) -> Result<Vec<Unit>, String> {
     docs.into_iter().map(|u| unit(u, names)).collect()
 }
 
@@ -354,7 +360,7 @@ impl<'de> Deserialize<'de> for ProjectsIn {
                 let mut projects = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 let mut error = None;
                 let mut names = Names::default();
-                while let Some(doc) = seq.next_element::<ProjectDoc>()? {
+                while let Some(doc) = seq.next_element::<read::ProjectDoc<'de>>()? {
                     if error.is_none() {
                         match project(doc, &mut names) {
                             Ok(project) => projects.push(project),
@@ -369,17 +375,17 @@ impl<'de> Deserialize<'de> for ProjectsIn {
     }
 }
 
-fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> {
+fn indicator(doc: read::IndicatorDoc<'_>, names: &mut Names) -> Result<Indicator, String> {
     let this = doc;
     let at = |field: &str| format!("indicator {}: {field}", this.id);
-    let number = |field: &str, value: &Option<String>| -> Result<Decimal, String> {
+    let number = |field: &str, value: &Option<Text<'_>>| -> Result<Decimal, String> {
         let text = value
             .as_deref()
             .ok_or_else(|| format!("{} is missing", at(field)))?;
         Decimal::from_str(text).map_err(|_| format!("{} is not a number: {text:?}", at(field)))
     };
     let measure = this.measure.as_deref().map(Measure::parse);
-    let target = match this.kind.as_str() {
+    let target = match &*this.kind {
         "compare" => {
             let op_text = this.operator.as_deref().unwrap_or_default();
             let op: Operator = parse_operator(op_text)
@@ -395,7 +401,9 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
             high: number("high", &this.high)?,
             measure,
         },
-        "qualitative" => Target::Qualitative(this.value.clone().unwrap_or_default()),
+        "qualitative" => {
+            Target::Qualitative(this.value.clone().map(String::from).unwrap_or_default())
+        }
         "not_applicable" => Target::NotApplicable,
         other => {
             return Err(format!(
@@ -423,10 +431,10 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
         None => None,
     };
     Ok(Indicator {
-        id: this.id.into(),
+        id: this.id.0.into(),
         level1: names.name(&this.level1),
         level2: names.name(&this.level2),
-        name: this.name.into(),
+        name: this.name.0.into(),
         target,
         deadline,
         direction,
@@ -436,7 +444,10 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
     })
 }
 
-fn indicators(docs: Vec<IndicatorDoc>, names: &mut Names) -> Result<Vec<Indicator>, String> {
+fn indicators(
+    docs: Vec<read::IndicatorDoc<'_>>,
+    names: &mut Names,
+) -> Result<Vec<Indicator>, String> {
     // A vector of its own: collecting `docs.into_iter()` would reuse the documents' allocation,
     // which is larger (an `IndicatorDoc` is bigger than an `Indicator`) and would stay the
     // model's for the run: 300 MB on a province's million indicators.
