@@ -7,14 +7,14 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 
-use crate::model::json::{CategoryDoc, DepartmentDoc, IndicatorDoc, ProjectDoc, UnitDoc};
+use crate::model::json::{CategoryDoc, DepartmentDoc, Text, read};
 use crate::model::{
-    BudgetLine, Category, Deadline, Department, Direction, Indicator, Measure, Names, Operator,
-    Project, Target, Unit,
+    BudgetLine, Category, Deadline, Department, Direction, Indicator, Measure, Name, Names,
+    Operator, Project, Target, Unit,
 };
 use crate::syntax::target::{parse_deadline, parse_operator};
 
-fn unit(u: UnitDoc, names: &mut Names) -> Result<Unit, String> {
+fn unit(u: read::UnitDoc<'_>, seen: &mut Seen) -> Result<Unit, String> {
     let budget_lines = u
         .budget_lines
         .into_iter()
@@ -35,14 +35,14 @@ fn unit(u: UnitDoc, names: &mut Names) -> Result<Unit, String> {
         name: u.name,
         goal: u.goal,
         budget_lines,
-        indicators: indicators(u.indicators, names)?,
+        indicators: indicators(u.indicators, seen)?,
         empty_categories: u.empty_categories.into_iter().map(category).collect(),
         allow: u.allow.into(),
         source: None,
     })
 }
 
-fn project(p: ProjectDoc, names: &mut Names) -> Result<Project, String> {
+fn project(p: read::ProjectDoc<'_>, seen: &mut Seen) -> Result<Project, String> {
     let budget = match &p.budget {
         Some(text) => Some(
             Decimal::from_str(text)
@@ -56,7 +56,7 @@ fn project(p: ProjectDoc, names: &mut Names) -> Result<Project, String> {
         unit: p.unit,
         budget,
         goal: p.goal,
-        indicators: indicators(p.indicators, names)?,
+        indicators: indicators(p.indicators, seen)?,
         empty_categories: p.empty_categories.into_iter().map(category).collect(),
         allow: p.allow.into(),
         source: None,
@@ -68,17 +68,18 @@ fn project(p: ProjectDoc, names: &mut Names) -> Result<Project, String> {
 /// wrong is reported after the document is read, as the first wrong element, by its id: serde
 /// knows where an element ends, not where it starts.
 #[derive(Deserialize)]
-pub struct ModelIn {
+pub struct ModelIn<'a> {
     department: DepartmentDoc,
-    units: Vec<UnitDoc>,
+    #[serde(borrow)]
+    units: Vec<read::UnitDoc<'a>>,
     projects: ProjectsIn,
 }
 
-impl ModelIn {
+impl ModelIn<'_> {
     /// The model the document describes; an error names the element that is wrong, units
     /// before projects.
     pub fn department(self) -> Result<Department, String> {
-        let units = units(self.units, &mut Names::default())?;
+        let units = units(self.units, &mut Seen::default())?;
         if let Some(message) = self.projects.error {
             return Err(message);
         }
@@ -90,7 +91,8 @@ impl ModelIn {
 #[derive(Deserialize)]
 struct ModelRaw<'a> {
     department: DepartmentDoc,
-    units: Vec<UnitDoc>,
+    #[serde(borrow)]
+    units: Vec<read::UnitDoc<'a>>,
     #[serde(borrow)]
     projects: Vec<&'a serde_json::value::RawValue>,
 }
@@ -110,23 +112,26 @@ pub fn read_in_shares(text: &str, jobs: Option<std::num::NonZeroUsize>) -> Optio
 /// The document up to a part's start, closed: its projects so far, with what comes before them.
 /// `projects` must be its last key: the `]}` that closes it then closes the projects and the
 /// document, and not some other list that follows them.
-struct Head {
+struct Head<'a> {
     department: DepartmentDoc,
-    units: Vec<UnitDoc>,
-    projects: Vec<ProjectDoc>,
+    units: Vec<read::UnitDoc<'a>>,
+    projects: Vec<read::ProjectDoc<'a>>,
 }
 
-impl<'de> Deserialize<'de> for Head {
+impl<'de> Deserialize<'de> for Head<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Keys;
         impl<'de> Visitor<'de> for Keys {
-            type Value = Head;
+            type Value = Head<'de>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("the JSON model up to one of its projects")
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Head<'de>, A::Error> {
                 use serde::de::Error;
                 let (mut department, mut units, mut projects) = (None, None, None);
                 while let Some(key) = map.next_key::<String>()? {
@@ -252,8 +257,9 @@ fn project_after(text: &str, from: usize) -> Option<usize> {
 }
 
 /// The project that starts at `at` and where it ends.
-fn one_project(text: &str, at: usize) -> Option<(ProjectDoc, usize)> {
-    let mut stream = serde_json::Deserializer::from_str(&text[at..]).into_iter::<ProjectDoc>();
+fn one_project(text: &str, at: usize) -> Option<(read::ProjectDoc<'_>, usize)> {
+    let mut stream =
+        serde_json::Deserializer::from_str(&text[at..]).into_iter::<read::ProjectDoc<'_>>();
     let doc = stream.next()?.ok()?;
     Some((doc, at + stream.byte_offset()))
 }
@@ -262,12 +268,12 @@ fn one_project(text: &str, at: usize) -> Option<(ProjectDoc, usize)> {
 fn read_head(text: &str, end: usize) -> Option<PartRead> {
     let closed = format!("{}]}}", &text[..end]);
     let head: Head = serde_json::from_str(&closed).ok()?;
-    let mut names = Names::default();
-    let units = units(head.units, &mut names).ok()?;
+    let mut seen = Seen::default();
+    let units = units(head.units, &mut seen).ok()?;
     let projects = head
         .projects
         .into_iter()
-        .map(|p| project(p, &mut names))
+        .map(|p| project(p, &mut seen))
         .collect::<Result<_, _>>()
         .ok()?;
     Some((Some((head.department, units)), projects))
@@ -277,12 +283,12 @@ fn read_head(text: &str, end: usize) -> Option<PartRead> {
 /// last part (`end` is the text's end), to the end of the list and the document.
 fn read_projects(text: &str, start: usize, end: usize) -> Option<PartRead> {
     let bytes = text.as_bytes();
-    let mut names = Names::default();
+    let mut seen = Seen::default();
     let mut projects = Vec::new();
     let mut at = start + 1;
     loop {
         let (doc, after) = one_project(text, at)?;
-        projects.push(project(doc, &mut names).ok()?);
+        projects.push(project(doc, &mut seen).ok()?);
         let next = after + bytes[after..].iter().position(|&b| !is_json_space(b))?;
         match bytes[next] {
             b',' if next == end => return Some((None, projects)),
@@ -302,17 +308,12 @@ fn read_in_shares_of(
     per_share: usize,
 ) -> Option<Department> {
     let raw: ModelRaw<'_> = serde_json::from_str(text).ok()?;
-    let units = units(raw.units, &mut Names::default()).ok()?;
-    let projects = crate::jobs::map_in_shares(
-        raw.projects,
-        jobs,
-        per_share,
-        Names::default,
-        |names, raw| {
-            let doc: ProjectDoc = serde_json::from_str(raw.get()).ok()?;
-            project(doc, names).ok()
-        },
-    );
+    let units = units(raw.units, &mut Seen::default()).ok()?;
+    let projects =
+        crate::jobs::map_in_shares(raw.projects, jobs, per_share, Seen::default, |seen, raw| {
+            let doc: read::ProjectDoc<'_> = serde_json::from_str(raw.get()).ok()?;
+            project(doc, seen).ok()
+        });
     let projects = projects.into_iter().collect::<Option<_>>()?;
     Some(department(raw.department, units, projects))
 }
@@ -329,8 +330,8 @@ fn department(doc: DepartmentDoc, units: Vec<Unit>, projects: Vec<Project>) -> D
 }
 
 /// A document's units, converted in order; the first that cannot be is the error.
-fn units(docs: Vec<UnitDoc>, names: &mut Names) -> Result<Vec<Unit>, String> {
-    docs.into_iter().map(|u| unit(u, names)).collect()
+fn units(docs: Vec<read::UnitDoc<'_>>, seen: &mut Seen) -> Result<Vec<Unit>, String> {
+    docs.into_iter().map(|u| unit(u, seen)).collect()
 }
 
 struct ProjectsIn {
@@ -353,10 +354,10 @@ impl<'de> Deserialize<'de> for ProjectsIn {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ProjectsIn, A::Error> {
                 let mut projects = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 let mut error = None;
-                let mut names = Names::default();
-                while let Some(doc) = seq.next_element::<ProjectDoc>()? {
+                let mut seen = Seen::default();
+                while let Some(doc) = seq.next_element::<read::ProjectDoc<'de>>()? {
                     if error.is_none() {
-                        match project(doc, &mut names) {
+                        match project(doc, &mut seen) {
                             Ok(project) => projects.push(project),
                             Err(message) => error = Some(message),
                         }
@@ -369,20 +370,25 @@ impl<'de> Deserialize<'de> for ProjectsIn {
     }
 }
 
-fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> {
+fn indicator(doc: read::IndicatorDoc<'_>, seen: &mut Seen) -> Result<Indicator, String> {
     let this = doc;
     let at = |field: &str| format!("indicator {}: {field}", this.id);
-    let number = |field: &str, value: &Option<String>| -> Result<Decimal, String> {
+    let number = |field: &str, value: &Option<Text<'_>>| -> Result<Decimal, String> {
         let text = value
             .as_deref()
             .ok_or_else(|| format!("{} is missing", at(field)))?;
         Decimal::from_str(text).map_err(|_| format!("{} is not a number: {text:?}", at(field)))
     };
-    let measure = this.measure.as_deref().map(Measure::parse);
-    let target = match this.kind.as_str() {
+    let measure = this
+        .measure
+        .as_deref()
+        .and_then(|text| seen.measure.read(text, |text| Some(Measure::parse(text))));
+    let target = match &*this.kind {
         "compare" => {
             let op_text = this.operator.as_deref().unwrap_or_default();
-            let op: Operator = parse_operator(op_text)
+            let op: Operator = seen
+                .operator
+                .read(op_text, parse_operator)
                 .ok_or_else(|| format!("{} is not an operator: {op_text:?}", at("operator")))?;
             Target::Compare {
                 op,
@@ -395,7 +401,9 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
             high: number("high", &this.high)?,
             measure,
         },
-        "qualitative" => Target::Qualitative(this.value.clone().unwrap_or_default()),
+        "qualitative" => {
+            Target::Qualitative(this.value.clone().map(String::from).unwrap_or_default())
+        }
         "not_applicable" => Target::NotApplicable,
         other => {
             return Err(format!(
@@ -406,7 +414,8 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
     };
     let deadline: Option<Deadline> = match &this.deadline {
         Some(text) => Some(
-            parse_deadline(text)
+            seen.deadline
+                .read(text, parse_deadline)
                 .ok_or_else(|| format!("{} is not a deadline: {text:?}", at("deadline")))?,
         ),
         None => None,
@@ -423,10 +432,10 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
         None => None,
     };
     Ok(Indicator {
-        id: this.id.into(),
-        level1: names.name(&this.level1),
-        level2: names.name(&this.level2),
-        name: this.name.into(),
+        id: this.id.0.into(),
+        level1: Seen::name(&mut seen.level1, &mut seen.names, &this.level1),
+        level2: Seen::name(&mut seen.level2, &mut seen.names, &this.level2),
+        name: this.name.0.into(),
         target,
         deadline,
         direction,
@@ -436,13 +445,16 @@ fn indicator(doc: IndicatorDoc, names: &mut Names) -> Result<Indicator, String> 
     })
 }
 
-fn indicators(docs: Vec<IndicatorDoc>, names: &mut Names) -> Result<Vec<Indicator>, String> {
+fn indicators(
+    docs: Vec<read::IndicatorDoc<'_>>,
+    seen: &mut Seen,
+) -> Result<Vec<Indicator>, String> {
     // A vector of its own: collecting `docs.into_iter()` would reuse the documents' allocation,
     // which is larger (an `IndicatorDoc` is bigger than an `Indicator`) and would stay the
     // model's for the run: 300 MB on a province's million indicators.
     let mut indicators = Vec::with_capacity(docs.len());
     for doc in docs {
-        indicators.push(indicator(doc, names)?);
+        indicators.push(indicator(doc, seen)?);
     }
     Ok(indicators)
 }
@@ -452,6 +464,60 @@ fn category(doc: CategoryDoc) -> Category {
         level1: doc.level1,
         level2: doc.level2,
         source: None,
+    }
+}
+
+/// What converting keeps from one indicator to the next: the names read so far, and the last
+/// names, measure, operator and deadline read, which the next indicator most often repeats: a
+/// text compared costs less than one hashed or parsed again.
+#[derive(Default)]
+struct Seen {
+    names: Names,
+    level1: Option<Name>,
+    level2: Option<Name>,
+    measure: Last<Measure>,
+    operator: Last<Operator>,
+    deadline: Last<Deadline>,
+}
+
+impl Seen {
+    /// The name of `text` from `names`, by way of the last one read in its place.
+    fn name(last: &mut Option<Name>, names: &mut Names, text: &str) -> Name {
+        match last {
+            Some(name) if name.as_str() == text => name.clone(),
+            _ => last.insert(names.name(text)).clone(),
+        }
+    }
+}
+
+/// The last text read and what it read as.
+struct Last<T> {
+    text: String,
+    value: Option<T>,
+}
+
+impl<T> Default for Last<T> {
+    fn default() -> Self {
+        Last {
+            text: String::new(),
+            value: None,
+        }
+    }
+}
+
+impl<T: Clone> Last<T> {
+    /// What `read` reads `text` as: the last value again if `text` is the last text.
+    fn read(&mut self, text: &str, read: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        if let Some(value) = &self.value
+            && self.text == text
+        {
+            return Some(value.clone());
+        }
+        let value = read(text)?;
+        self.text.clear();
+        self.text.push_str(text);
+        self.value = Some(value.clone());
+        Some(value)
     }
 }
 
@@ -593,6 +659,37 @@ mod tests {
         assert!(whole.projects.is_empty());
         let read = parts(&archived);
         assert!(read.is_none() || read == Some(whole));
+    }
+
+    proptest::proptest! {
+        /// The last value read is what reading its text again reads, and a name the name
+        /// `Names` holds, whatever texts come in whatever order.
+        #[test]
+        fn what_was_seen_reads_as_reading_again(
+            texts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "2024-12", "2024-12-31", "2024年底", "2024-13", "x", "", ">=", "≥", "不低于",
+                    "<", "%", "万户", "个", "ab",
+                ]),
+                0..40,
+            )
+        ) {
+            let mut seen = super::Seen::default();
+            for text in texts {
+                proptest::prop_assert_eq!(
+                    seen.deadline.read(text, super::parse_deadline),
+                    super::parse_deadline(text)
+                );
+                proptest::prop_assert_eq!(
+                    seen.operator.read(text, super::parse_operator),
+                    super::parse_operator(text)
+                );
+                let measure = seen.measure.read(text, |t| Some(crate::model::Measure::parse(t)));
+                proptest::prop_assert_eq!(measure, Some(crate::model::Measure::parse(text)));
+                let name = super::Seen::name(&mut seen.level1, &mut seen.names, text);
+                proptest::prop_assert!(std::ptr::eq(name.as_str(), seen.names.name(text).as_str()));
+            }
+        }
     }
 
     #[test]

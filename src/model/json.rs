@@ -2,6 +2,8 @@
 //! --format json`, read back by every command that takes targets, and reused for indicators in
 //! the evaluator's reports. Decimals are strings (`"0.1"`), never floats.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use rust_decimal::Decimal;
@@ -109,6 +111,146 @@ pub struct IndicatorDoc {
     pub allow: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceDoc>,
+}
+
+/// A JSON string as read: borrowed from the document unless it has an escape. Read and
+/// rejected as a `String` is (`expected a string`), without a copy and a free for each of the
+/// dozen fields of a million indicators, most of them turned into something else at once.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl std::fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Text<'_>> for String {
+    fn from(text: Text<'_>) -> String {
+        text.0.into_owned()
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Text<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_string(Visit)
+    }
+}
+
+/// The documents as read, their strings borrowed from the text. Named as the documents, which
+/// serde's errors name (`expected struct IndicatorDoc`).
+pub mod read {
+    use serde::Deserialize;
+
+    use super::{BudgetLineDoc, CategoryDoc, SourceDoc, Text};
+
+    /// [`super::IndicatorDoc`] as read: the same keys, read the same way and refused with the same
+    /// errors.
+    #[derive(Debug, Deserialize)]
+    pub struct IndicatorDoc<'a> {
+        #[serde(borrow)]
+        pub id: Text<'a>,
+        #[serde(borrow)]
+        pub level1: Text<'a>,
+        #[serde(borrow)]
+        pub level2: Text<'a>,
+        #[serde(borrow)]
+        pub name: Text<'a>,
+        #[serde(borrow)]
+        pub kind: Text<'a>,
+        #[serde(borrow)]
+        pub operator: Option<Text<'a>>,
+        #[serde(borrow)]
+        pub value: Option<Text<'a>>,
+        #[serde(borrow, default)]
+        pub high: Option<Text<'a>>,
+        #[serde(borrow)]
+        pub measure: Option<Text<'a>>,
+        /// Read for its shape only: the target is `kind`, `operator`, `value` … again.
+        #[serde(borrow)]
+        pub target: Text<'a>,
+        #[serde(borrow)]
+        pub deadline: Option<Text<'a>>,
+        #[serde(borrow, default)]
+        pub weight: Option<Text<'a>>,
+        #[serde(borrow, default)]
+        pub direction: Option<Text<'a>>,
+        #[serde(default)]
+        pub allow: Vec<String>,
+        #[serde(default)]
+        pub source: Option<SourceDoc>,
+    }
+
+    /// [`super::UnitDoc`] as read, its indicators borrowed.
+    #[derive(Debug, Deserialize)]
+    pub struct UnitDoc<'a> {
+        pub code: String,
+        pub name: String,
+        pub goal: Option<String>,
+        #[serde(default)]
+        pub budget_lines: Vec<BudgetLineDoc>,
+        #[serde(borrow)]
+        pub indicators: Vec<IndicatorDoc<'a>>,
+        #[serde(default)]
+        pub empty_categories: Vec<CategoryDoc>,
+        #[serde(default)]
+        pub allow: Vec<String>,
+        #[serde(default)]
+        pub source: Option<SourceDoc>,
+    }
+
+    /// [`super::ProjectDoc`] as read, its indicators borrowed.
+    #[derive(Debug, Deserialize)]
+    pub struct ProjectDoc<'a> {
+        pub id: String,
+        pub name: String,
+        pub unit: String,
+        #[serde(borrow)]
+        pub budget: Option<Text<'a>>,
+        pub goal: Option<String>,
+        #[serde(borrow)]
+        pub indicators: Vec<IndicatorDoc<'a>>,
+        #[serde(default)]
+        pub empty_categories: Vec<CategoryDoc>,
+        #[serde(default)]
+        pub allow: Vec<String>,
+        #[serde(default)]
+        pub source: Option<SourceDoc>,
+    }
 }
 
 /// [`IndicatorDoc`] borrowed from the model, for writing only: the same keys in the same order,
@@ -351,6 +493,77 @@ impl ModelDoc {
 mod tests {
     use super::*;
     use crate::model::{Direction, Measure, Operator};
+
+    proptest::proptest! {
+        /// A string reads as `Text` what it reads as a `String`, borrowed unless escaped.
+        #[test]
+        fn text_reads_what_a_string_reads(text in "\\PC*|[\"\\\\\u{0}-\u{1f}a-z中]*") {
+            let json = serde_json::to_string(&text).expect("writes");
+            let read: Text<'_> = serde_json::from_str(&json).expect("reads");
+            proptest::prop_assert_eq!(&*read, text.as_str());
+            let escaped = json.len() != text.len() + 2;
+            proptest::prop_assert_eq!(matches!(read.0, Cow::Owned(_)), escaped);
+        }
+    }
+
+    /// An indicator read borrowed is the indicator read as its document, field for field, and
+    /// one that cannot be read is refused with the same error.
+    #[test]
+    fn an_indicator_reads_as_its_document_reads() {
+        let read = |json: &str| {
+            let doc = serde_json::from_str::<IndicatorDoc>(json).map(|d| format!("{d:?}"));
+            let borrowed = serde_json::from_str::<read::IndicatorDoc<'_>>(json).map(|i| {
+                format!(
+                    "IndicatorDoc {{ id: {:?}, level1: {:?}, level2: {:?}, name: {:?}, kind: \
+                     {:?}, operator: {:?}, value: {:?}, high: {:?}, measure: {:?}, target: \
+                     {:?}, deadline: {:?}, weight: {:?}, direction: {:?}, allow: {:?}, source: \
+                     {:?} }}",
+                    i.id,
+                    i.level1,
+                    i.level2,
+                    i.name,
+                    i.kind,
+                    i.operator,
+                    i.value,
+                    i.high,
+                    i.measure,
+                    i.target,
+                    i.deadline,
+                    i.weight,
+                    i.direction,
+                    i.allow,
+                    i.source
+                )
+            });
+            (
+                doc.map_err(|e| e.to_string()),
+                borrowed.map_err(|e| e.to_string()),
+            )
+        };
+        let whole = r#"{"id":"a-1","level1":"产出指标","level2":"数量\u6307标","name":"n\"1\"","kind":"range","operator":null,"value":"1","high":"2","measure":"%","target":"1-2 %","deadline":"2024-12","weight":"5","direction":"lower","allow":["x"],"source":{"line":3,"raw":"r"}}"#;
+        let least = r#"{"id":"a","level1":"l1","level2":"l2","name":"n","kind":"not_applicable","target":"—"}"#;
+        let cases = [
+            whole.to_owned(),
+            least.to_owned(),
+            least.replace(r#""id":"a""#, r#""id":5"#),
+            least.replace(r#""id":"a""#, r#""id":null"#),
+            least.replace(r#""id":"a","#, ""),
+            least.replace(r#""target":"—""#, r#""target":["—"]"#),
+            least.replace(r#""kind""#, r#""kind":"a","kind""#),
+            least.replace('}', r#","value":true}"#),
+            least.replace('}', r#","weight":{}}"#),
+            least.replace('}', r#","extra":[1,{"id":2}]}"#),
+            least.replace(r#""n""#, r#""n\x""#),
+            least.replace(r#""n""#, r#""n"#),
+            "[]".to_owned(),
+            "{\"id\":\"\\ud800\"}".to_owned(),
+        ];
+        for json in &cases {
+            let (doc, borrowed) = read(json);
+            assert_eq!(doc, borrowed, "{json}");
+        }
+        assert!(read(whole).0.is_ok() && read(least).0.is_ok());
+    }
 
     /// The borrowed view writes what the document writes, key for key.
     #[test]
