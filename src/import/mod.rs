@@ -213,10 +213,12 @@ impl SourceKind {
     /// Decides by content: a spec starts with `kpi-spec`, JSON with `{`; the rest is a disclosure.
     pub fn detect(text: &str) -> SourceKind {
         let body = text.trim_start_matches('\u{feff}').trim_start();
-        if crate::syntax::spec::looks_like_spec(text) {
-            SourceKind::Spec
-        } else if body.starts_with('{') {
+        // JSON first: a spec's first word is a keyword, never `{…`, and a JSON model on one line
+        // is a line of a quarter of a gigabyte for `looks_like_spec` to find the end of.
+        if body.starts_with('{') {
             SourceKind::Json
+        } else if crate::syntax::spec::looks_like_spec(text) {
+            SourceKind::Spec
         } else if table::is_target_table(body) {
             SourceKind::Table
         } else {
@@ -361,5 +363,29 @@ fn counted(department: Department, notes: Vec<Note>) -> Imported {
         },
         budget_table: None,
         places: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceKind;
+
+    /// A text that starts with `{` is JSON whatever its later lines say; a spec's keyword, after
+    /// white space, a byte order mark or comments, makes a spec.
+    #[test]
+    fn sources_are_told_by_their_first_word() {
+        for (text, kind) in [
+            ("{\"department\": {}}", SourceKind::Json),
+            ("\u{feff} \n\t{\nkpi-spec 1\n", SourceKind::Json),
+            ("{\nproject \"a\"\n}", SourceKind::Json),
+            ("kpi-spec 1\n{", SourceKind::Spec),
+            (
+                "\u{feff}# 注释\n\n  department \"沈阳市工业和信息化局\"\n",
+                SourceKind::Spec,
+            ),
+            ("# {\nyear 2024\n", SourceKind::Spec),
+        ] {
+            assert_eq!(SourceKind::detect(text), kind, "{text:?}");
+        }
     }
 }
