@@ -808,7 +808,7 @@ mod tests {
                     .has_headers(false)
                     .flexible(true)
                     .delimiter(delimiter(&text))
-                    .from_reader(text[from..].as_bytes());
+                    .from_reader(&text.as_bytes()[from..]);
                 let expected: Vec<Vec<String>> = strings
                     .records()
                     .map(|r| {
