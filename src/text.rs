@@ -334,7 +334,7 @@ pub fn match_key(s: &str) -> Cow<'_, str> {
     )
 }
 
-/// The ideograph (U+4000–U+4DBF, U+4E00–U+9FFF: [`is_ideograph_at`]) that leads `s`, which then leads its
+/// The ideograph (U+4000–U+4DBF, U+4E00–U+9FFF) that leads `s`, which then leads its
 /// [`match_key`] too: NFKC leaves such a character alone and composes nothing with it, and it
 /// is no white space and has no case. A name can be told from a few words by it without its
 /// key. `None` when `s` is led by anything else.
@@ -658,7 +658,7 @@ mod tests {
 
         /// What [`key_lead`] and [`key_end`] say of a text they say it of its key.
         #[test]
-        fn key_leads_and_ends_are_the_key_s(
+        fn a_texts_lead_and_end_ideographs_are_its_keys(
             s in "[a-zA-Z0-9 \t\u{b}\u{1c}%=<>\u{3000}-\u{303f}\u{3400}-\u{3410}\u{4000}-\u{4004}\u{4db0}-\u{4dc4}\u{4dfc}-\u{4e20}\u{4ff0}-\u{5004}\u{9ffb}-\u{9fff}\u{f900}-\u{f910}\u{ff00}-\u{ff5e}\u{2160}-\u{2170}\u{0300}-\u{0310}\u{3099}\u{309a}]{0,12}"
         ) {
             let key = key_by_definition(&s);

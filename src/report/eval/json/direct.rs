@@ -41,7 +41,7 @@ macro_rules! key {
     };
 }
 
-// The prepared lines indent by the depth of an indicator's keys, one level in.
+// The prepared lines indent by the depth of each kind of indicator's keys, one level in.
 const _: () = assert!(key!("").line.len() == ",\n".len() + 2 * (INDICATOR_DEPTH + 1) + 4);
 const _: () = assert!(key!("").unit_line.len() == ",\n".len() + 2 * (UNIT_INDICATOR_DEPTH + 1) + 4);
 
@@ -800,23 +800,31 @@ mod tests {
             .collect()
     }
 
+    /// `doc` as serde_json's pretty printer writes it `depth` levels in, and as `write` does.
+    fn both_ways<T: Serialize>(
+        doc: &T,
+        depth: usize,
+        write: impl FnOnce(&mut Vec<u8>, usize, &T),
+    ) -> (String, String) {
+        let mut expected = Vec::new();
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut expected, Indented::at(depth));
+        doc.serialize(&mut serializer).unwrap();
+        let mut written = Vec::new();
+        write(&mut written, depth, doc);
+        (
+            String::from_utf8(written).unwrap(),
+            String::from_utf8(expected).unwrap(),
+        )
+    }
+
     #[test]
     fn a_project_is_written_as_serde_writes_it_at_any_depth() {
         let mut checked = 0;
         for project in projects() {
             for depth in [0, 1, 2, 3, 4, 30, 31, 40] {
-                let mut expected = Vec::new();
-                let mut serializer =
-                    serde_json::Serializer::with_formatter(&mut expected, Indented::at(depth));
-                project.serialize(&mut serializer).unwrap();
-                let mut written = Vec::new();
-                super::project(&mut written, depth, &project);
-                assert_eq!(
-                    String::from_utf8(written).unwrap(),
-                    String::from_utf8(expected).unwrap(),
-                    "{} at depth {depth}",
-                    project.id
-                );
+                let (written, expected) = both_ways(&project, depth, super::project);
+                assert_eq!(written, expected, "{} at depth {depth}", project.id);
                 checked += 1;
             }
         }
@@ -863,18 +871,10 @@ mod tests {
         let mut checked = 0;
         for unit in units(&indicators) {
             for depth in [0, 1, 2, 3, 4, 30, 31, 40] {
-                let mut expected = Vec::new();
-                let mut serializer =
-                    serde_json::Serializer::with_formatter(&mut expected, Indented::at(depth));
-                unit.serialize(&mut serializer).unwrap();
-                let mut written = Vec::new();
-                super::unit(&mut written, depth, &unit, &mut scratch);
-                assert_eq!(
-                    String::from_utf8(written).unwrap(),
-                    String::from_utf8(expected).unwrap(),
-                    "{} at depth {depth}",
-                    unit.code
-                );
+                let (written, expected) = both_ways(&unit, depth, |out, depth, unit| {
+                    super::unit(out, depth, unit, &mut scratch);
+                });
+                assert_eq!(written, expected, "{} at depth {depth}", unit.code);
                 checked += 1;
             }
         }
@@ -890,18 +890,10 @@ mod tests {
             for doc in docs(indicator) {
                 // 30 and 31: the last depth whose keys' lines are one slice, and the first past it.
                 for depth in [0, 1, 4, 5, 6, 30, 31, 40] {
-                    let mut expected = Vec::new();
-                    let mut serializer =
-                        serde_json::Serializer::with_formatter(&mut expected, Indented::at(depth));
-                    doc.serialize(&mut serializer).unwrap();
-                    let mut written = Vec::new();
-                    super::indicator(&mut written, depth, &doc, &mut scratch);
-                    assert_eq!(
-                        String::from_utf8(written).unwrap(),
-                        String::from_utf8(expected).unwrap(),
-                        "{} at depth {depth}",
-                        indicator.target
-                    );
+                    let (written, expected) = both_ways(&doc, depth, |out, depth, doc| {
+                        super::indicator(out, depth, doc, &mut scratch);
+                    });
+                    assert_eq!(written, expected, "{} at depth {depth}", indicator.target);
                     checked += 1;
                 }
             }
