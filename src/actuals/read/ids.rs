@@ -195,20 +195,26 @@ impl<'m> Slots<'m> {
 
     /// Whether `id` is the subject's id as the model writes it: then it has the subject's key.
     fn subject_is_written(&self, subject: Subject, id: &str) -> bool {
-        match subject {
-            Subject::Budget { project } => id
-                .strip_suffix(BUDGET_SUFFIX)
-                .is_some_and(|head| self.model.projects[project as usize].id == head),
-            subject => self.indicator_id(subject) == id,
-        }
+        self.subject_id_is(subject, id, |model, written| model == written)
     }
 
     fn subject_has_key(&self, subject: Subject, key: &str) -> bool {
+        self.subject_id_is(subject, key, |model, key| *match_key(model) == *key)
+    }
+
+    /// Whether `same` holds between the subject's id in the model and `text`; for a budget
+    /// execution, between its project's id and `text` without its `#budget`.
+    fn subject_id_is(
+        &self,
+        subject: Subject,
+        text: &str,
+        same: impl Fn(&str, &str) -> bool,
+    ) -> bool {
         match subject {
-            Subject::Budget { project } => key
+            Subject::Budget { project } => text
                 .strip_suffix(BUDGET_SUFFIX)
-                .is_some_and(|head| *match_key(&self.model.projects[project as usize].id) == *head),
-            subject => *match_key(self.indicator_id(subject)) == *key,
+                .is_some_and(|head| same(&self.model.projects[project as usize].id, head)),
+            subject => same(self.indicator_id(subject), text),
         }
     }
 
