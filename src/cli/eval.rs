@@ -163,8 +163,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 || output::read_targets(Some(path), ("", ""), args.jobs),
                 || output::read_bytes(&args.actuals),
             );
-            let targets = targets?;
-            (targets.name, targets.imported, bytes?)
+            let (name, imported) = targets?.into_imported();
+            (name, imported, bytes?)
         }
         None => {
             progress.stage(format!("reading {actuals_name}"));
