@@ -579,6 +579,10 @@ impl ReferenceCells {
         // reads back as that target: the text alone says so, without reading it (a province's
         // rows wrote more distinct texts than are kept read).
         if indicator.target.is_quantitative() {
+            // Nearly every row: told piece by piece, without writing the target's text.
+            if writes_quantity(cell, &indicator.target) {
+                return Ok(());
+            }
             self.written.clear();
             if indicator
                 .target
@@ -608,6 +612,53 @@ impl ReferenceCells {
         let found = read_once(&mut self.deadlines, cell, parse_deadline);
         check_parsed_deadline(cell, found, indicator, year)
     }
+}
+
+/// Whether `cell` is the quantity `target` as `kpi` writes it in a spreadsheet
+/// ([`Target::write_spreadsheet_text`]), told piece by piece: writing the text for every row cost
+/// more than the rest of the check. `false` for any other text, and for a value that
+/// [`plain_decimal`] does not read (a sign, more than 18 digits): those texts are written.
+fn writes_quantity(cell: &str, target: &Target) -> bool {
+    let (rest, measure) = match target {
+        Target::Compare { op, value, measure } => (
+            cell.strip_prefix(op.math())
+                .and_then(|rest| rest.strip_prefix(' '))
+                .and_then(|rest| writes_value(rest, *value)),
+            measure,
+        ),
+        Target::Range { low, high, measure } => (
+            writes_value(cell, *low)
+                .and_then(|rest| rest.strip_prefix('~'))
+                .and_then(|rest| writes_value(rest, *high)),
+            measure,
+        ),
+        Target::Qualitative(_) | Target::NotApplicable => return false,
+    };
+    match (rest, measure) {
+        (Some(rest), None) => rest.is_empty(),
+        (Some(rest), Some(measure)) => rest.strip_prefix(' ') == Some(measure.symbol()),
+        (None, _) => false,
+    }
+}
+
+/// The text after `value` when `text` starts with it as [`DecimalText`] writes it: the digits of
+/// its mantissa, its scale's places after a `.`, no leading zero but the `0` of `0.5`.
+///
+/// [`DecimalText`]: crate::model::decimal::DecimalText
+fn writes_value(text: &str, value: Decimal) -> Option<&str> {
+    let end = text
+        .bytes()
+        .position(|b| !matches!(b, b'0'..=b'9' | b'.'))
+        .unwrap_or(text.len());
+    let (number, rest) = text.split_at(end);
+    if number.len() > 1 && number.starts_with('0') && !number[1..].starts_with('.') {
+        return None;
+    }
+    let read = plain_decimal(number)?;
+    (!value.is_sign_negative()
+        && read.mantissa() == value.mantissa()
+        && read.scale() == value.scale())
+    .then_some(rest)
 }
 
 /// The same check for a target split into 运算符号 | 指标值 | 度量单位.
@@ -1282,6 +1333,82 @@ mod tests {
                     .map_err(|e| e.message);
                 proptest::prop_assert_eq!(shortcut, reading, "{:?}", other);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A quantity told piece by piece is one whose written text is the cell: for the text
+        /// itself whenever its values are plain (no sign, at most 18 digits), and never for
+        /// texts near it.
+        #[test]
+        fn a_quantity_told_piece_by_piece_is_its_written_text(
+            op in 0usize..5,
+            mantissa in proptest::prop_oneof![0i64..1_000_000, -1_000i64..0, proptest::num::i64::ANY],
+            negative_zero: bool,
+            scale in 0u32..=20,
+            width in 0i64..1_000,
+            range: bool,
+            unit in 0usize..6,
+            edit in 0usize..12,
+            at: proptest::sample::Index,
+        ) {
+            let ops = [Operator::Ge, Operator::Gt, Operator::Le, Operator::Lt, Operator::Eq];
+            let units = ["", "%", "万户", "个", "平方米", "1 套"];
+            let measure = (!units[unit].is_empty()).then(|| Measure::parse(units[unit]));
+            let mut value = Decimal::new(mantissa, scale);
+            if negative_zero && mantissa == 0 {
+                value.set_sign_negative(true);
+            }
+            let target = if range {
+                Target::Range { low: value, high: value + Decimal::new(width, scale), measure }
+            } else {
+                Target::Compare { op: ops[op], value, measure }
+            };
+            let written = target.to_spreadsheet_text();
+            let plain = |v: Decimal| {
+                !v.is_sign_negative() && v.to_string().bytes().filter(u8::is_ascii_digit).count() <= 18
+            };
+            let (low, high) = match &target {
+                Target::Compare { value, .. } => (*value, *value),
+                Target::Range { low, high, .. } => (*low, *high),
+                _ => unreachable!(),
+            };
+            proptest::prop_assert_eq!(
+                writes_quantity(&written, &target),
+                plain(low) && plain(high),
+                "{:?}",
+                written
+            );
+            // Edits at a character boundary: a digit, a zero, a point, a space or a sign put in,
+            // or a character taken out.
+            let boundaries: Vec<usize> = written
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([written.len()])
+                .collect();
+            let i = boundaries[at.index(boundaries.len())];
+            let mut cell = written.clone();
+            match edit {
+                0 => cell.insert(i, '0'),
+                1 => cell.insert(i, '5'),
+                2 => cell.insert(i, '.'),
+                3 => cell.insert(i, ' '),
+                4 => cell.insert(i, '-'),
+                5 => cell.insert(i, '~'),
+                6 if i < written.len() => {
+                    cell.remove(i);
+                }
+                7 => cell = target.to_string(),
+                8 => cell = written.replace(' ', ""),
+                _ => {}
+            }
+            proptest::prop_assert_eq!(
+                writes_quantity(&cell, &target),
+                cell == written && plain(low) && plain(high),
+                "{:?} for {:?}",
+                cell,
+                written
+            );
         }
     }
 
