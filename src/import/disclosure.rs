@@ -591,10 +591,13 @@ impl<'a> Reader<'a> {
         let Some(first) = cells.first() else {
             return Ok(());
         };
-        let key = line_key(&first.text);
         if self.titled && self.title_lines.len() < TITLE_LINES && !line.text.contains('\t') {
             self.title_lines.push(first.text.to_string());
         }
+        if furniture_at_sight(&first.text) {
+            return Ok(());
+        }
+        let key = line_key(&first.text);
         if is_page_furniture(&key) {
             return Ok(());
         }
@@ -1327,6 +1330,19 @@ fn is_page_furniture(key: &str) -> bool {
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
+/// Page furniture as published, told by the first cell as written: a table's title
+/// (…绩效目标表), `单位：万元`, `表 17`. Its key is furniture too ([`is_page_furniture`]); keyed,
+/// these were a tenth of a page's lines and each had its key copied (full-width, spaced).
+fn furniture_at_sight(first: &str) -> bool {
+    first.ends_with("绩效目标表")
+        || first.starts_with("单位：")
+        || first.starts_with("单位:")
+        || first.strip_prefix('表').is_some_and(|rest| {
+            rest.trim_start_matches(' ')
+                .starts_with(|c: char| c.is_ascii_digit())
+        })
+}
+
 /// An amount in 万元 as published (`3,494.91`).
 fn amount(text: &str) -> Option<Decimal> {
     let folded = crate::text::fold(text);
@@ -1684,8 +1700,32 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// What is furniture at sight is furniture by its key: titles, units and table numbers
+        /// with other text, spaces, widths and marks around them.
+        #[test]
+        fn furniture_at_sight_is_furniture_by_key(
+            head in "(单位：|单位:|单位|表 {0,2}|　表|)",
+            middle in "[1１ 　a表单位：:（）\u{338}\u{3099}\u{301}]{0,4}",
+            tail in "(绩效目标表|目标表|)",
+        ) {
+            let text = format!("{head}{middle}{tail}");
+            if furniture_at_sight(&text) {
+                proptest::prop_assert!(is_page_furniture(&match_key(&text)), "{}", text);
+            }
+        }
+    }
+
     #[test]
     fn page_furniture_is_recognised() {
+        for line in [
+            "表 17",
+            "表17",
+            "单位：万元",
+            "部门预算项目（政策）绩效目标表",
+        ] {
+            assert!(furniture_at_sight(line), "{line}");
+        }
         for line in [
             "表 17",
             "表17",
