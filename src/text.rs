@@ -198,8 +198,8 @@ fn has_white_space(s: &str) -> bool {
 
 /// Whether a White_Space character may start with byte `b`: an ASCII blank, or a byte that
 /// leads the others (C2, E1, E2, E3).
-pub(crate) fn may_start_white_space(b: u8) -> bool {
-    WHITE_SPACE_LEADS[usize::from(b)]
+pub(crate) const fn may_start_white_space(b: u8) -> bool {
+    WHITE_SPACE_LEADS[b as usize]
 }
 
 /// [`may_start_white_space`] for each byte, looked up in one step: a spec's tokens and a

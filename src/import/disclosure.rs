@@ -151,24 +151,62 @@ struct Cell<'a> {
 fn cells(line: &str) -> Vec<Cell<'_>> {
     // Room for an indicator row's cells at once, instead of growing twice a line.
     let mut out = Vec::with_capacity(CELLS_A_LINE);
-    // One pass over the line's bytes finds its tabs and, for each cell, whether a byte that may
-    // start white space is in it: a cell with none (nearly every one) is its own tidied text.
+    // One pass over the line's characters finds its tabs and, for each cell, whether a byte that
+    // may start white space leads a character in it: a cell with none (nearly every one) is its
+    // own tidied text. A character is stepped over whole by its lead byte (an ideograph's three
+    // bytes at once); no tab nor white space starts within one.
+    let bytes = line.as_bytes();
     let mut start = 0;
     let mut column = 0;
     let mut spaced = false;
-    for (at, &b) in line.as_bytes().iter().enumerate() {
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
         if b == b'\t' {
-            push_cell(&mut out, line, start, at, column, spaced);
+            // An empty cell (half of a table's) adds nothing.
+            if at > start {
+                push_cell(&mut out, line, start, at, column, spaced);
+            }
             start = at + 1;
             column += 1;
             spaced = false;
+            at += 1;
         } else {
-            spaced |= may_start_white_space(b);
+            let lead = LEAD_BYTES[usize::from(b)];
+            spaced |= lead & MAY_SPACE != 0;
+            at += usize::from(lead & WIDTH);
         }
     }
-    push_cell(&mut out, line, start, line.len(), column, spaced);
+    if line.len() > start {
+        push_cell(&mut out, line, start, line.len(), column, spaced);
+    }
     out
 }
+
+/// For each byte as the lead of a character: the character's width in bytes ([`WIDTH`]) and
+/// whether it may be white space ([`MAY_SPACE`], as [`may_start_white_space`] says).
+const LEAD_BYTES: [u8; 256] = {
+    let mut leads = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        // Continuation bytes lead nothing; a step of one passes over them all the same.
+        let width = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xFF => 4,
+            _ => 1,
+        };
+        let space = if may_start_white_space(b as u8) {
+            MAY_SPACE
+        } else {
+            0
+        };
+        leads[b] = width | space;
+        b += 1;
+    }
+    leads
+};
+const WIDTH: u8 = 0x7;
+const MAY_SPACE: u8 = 0x8;
 
 /// Adds the cell `line[start..end]` in `column` to `out` unless it is empty once tidied;
 /// `spaced` when it may hold white space.
@@ -553,10 +591,13 @@ impl<'a> Reader<'a> {
         let Some(first) = cells.first() else {
             return Ok(());
         };
-        let key = line_key(&first.text);
         if self.titled && self.title_lines.len() < TITLE_LINES && !line.text.contains('\t') {
             self.title_lines.push(first.text.to_string());
         }
+        if furniture_at_sight(&first.text) {
+            return Ok(());
+        }
+        let key = line_key(&first.text);
         if is_page_furniture(&key) {
             return Ok(());
         }
@@ -1289,6 +1330,19 @@ fn is_page_furniture(key: &str) -> bool {
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
+/// Page furniture as published, told by the first cell as written: a table's title
+/// (…绩效目标表), `单位：万元`, `表 17`. Its key is furniture too ([`is_page_furniture`]); keyed,
+/// these were a tenth of a page's lines and each had its key copied (full-width, spaced).
+fn furniture_at_sight(first: &str) -> bool {
+    first.ends_with("绩效目标表")
+        || first.starts_with("单位：")
+        || first.starts_with("单位:")
+        || first.strip_prefix('表').is_some_and(|rest| {
+            rest.trim_start_matches(' ')
+                .starts_with(|c: char| c.is_ascii_digit())
+        })
+}
+
 /// An amount in 万元 as published (`3,494.91`).
 fn amount(text: &str) -> Option<Decimal> {
     let folded = crate::text::fold(text);
@@ -1507,7 +1561,7 @@ mod tests {
         /// those lead bytes (`©`, `Ḁ`, `“…—`, `ー`).
         #[test]
         fn cells_are_the_tidied_pieces_between_tabs(
-            line in "[\t\t a-z0-9中文产出、\u{b}\u{c}\u{85}\u{a0}\u{a9}\u{1680}\u{1e00}\u{2000}\u{2003}\u{200a}\u{2014}\u{201c}\u{2026}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{30fc}\r]{0,40}",
+            line in "[\t\t a-z0-9中文产出、\u{b}\u{1f600}\u{20000}\u{e9}\u{fe}\u{c}\u{85}\u{a0}\u{a9}\u{1680}\u{1e00}\u{2000}\u{2003}\u{200a}\u{2014}\u{201c}\u{2026}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{30fc}\r]{0,40}",
         ) {
             proptest::prop_assert_eq!(cells(&line), cells_one_by_one(&line));
         }
@@ -1646,8 +1700,32 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// What is furniture at sight is furniture by its key: titles, units and table numbers
+        /// with other text, spaces, widths and marks around them.
+        #[test]
+        fn furniture_at_sight_is_furniture_by_key(
+            head in "(单位：|单位:|单位|表 {0,2}|　表|)",
+            middle in "[1１ 　a表单位：:（）\u{338}\u{3099}\u{301}]{0,4}",
+            tail in "(绩效目标表|目标表|)",
+        ) {
+            let text = format!("{head}{middle}{tail}");
+            if furniture_at_sight(&text) {
+                proptest::prop_assert!(is_page_furniture(&match_key(&text)), "{}", text);
+            }
+        }
+    }
+
     #[test]
     fn page_furniture_is_recognised() {
+        for line in [
+            "表 17",
+            "表17",
+            "单位：万元",
+            "部门预算项目（政策）绩效目标表",
+        ] {
+            assert!(furniture_at_sight(line), "{line}");
+        }
         for line in [
             "表 17",
             "表17",

@@ -557,9 +557,28 @@ fn plain_number(text: &str) -> Option<Quantity> {
     if !plain {
         return None;
     }
+    // Up to 18 digits (an i64's) are made at once, to the scale written, as `decimal` makes
+    // them: it looked for separators and exponents the check above turned away.
+    let short = (bytes.len() <= 18).then(|| {
+        let mut mantissa = 0i64;
+        let mut scale = 0;
+        let mut fraction = false;
+        for &b in bytes {
+            if b == b'.' {
+                fraction = true;
+            } else {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                scale += u32::from(fraction);
+            }
+        }
+        Decimal::try_new(mantissa, scale).ok()
+    });
     Some(Quantity {
         op: None,
-        low: decimal(text).ok()?,
+        low: match short.flatten() {
+            Some(low) => low,
+            None => decimal(text).ok()?,
+        },
         high: None,
         measure: None,
         year_span: false,
@@ -807,6 +826,18 @@ pub fn parse_operator(cell: &str) -> Option<Operator> {
     // units are turned away by their first character, before they are folded.
     if cell.chars().next().is_some_and(cannot_lead_operator) {
         return None;
+    }
+    // An ASCII cell (a row's `=` or `>=`) is its own fold, and `operator` reads its ASCII forms
+    // first: the cell is one of them whole, or no operator.
+    if cell.is_ascii() {
+        return match cell {
+            ">=" | "=>" => Some(Operator::Ge),
+            "<=" | "=<" => Some(Operator::Le),
+            "==" | "=" => Some(Operator::Eq),
+            ">" => Some(Operator::Gt),
+            "<" => Some(Operator::Lt),
+            _ => None,
+        };
     }
     operator_of_folded(cell)
 }
