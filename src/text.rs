@@ -448,9 +448,9 @@ fn utf8_in_parts(bytes: &[u8], jobs: Option<NonZeroUsize>, part: usize) -> Optio
         return simdutf8::basic::from_utf8(bytes).ok();
     }
     // Each part but the last ends before the first byte at or past its share that is not a
-    // continuation byte (not a line break: the JSON model is one line of a quarter of a
-    // gigabyte). A sequence cut there lacks its continuation in the whole text too, and every
-    // other fault lies within one part, so a text is UTF-8 if and only if each part is.
+    // continuation byte (not after a line break: the JSON model is one line of a quarter of a
+    // gigabyte). In UTF-8 such a byte starts a character, so a text that is UTF-8 splits into
+    // parts that are; and parts that are UTF-8 join into a text that is.
     let mut pieces: Vec<&[u8]> = Vec::with_capacity(parts);
     let mut start = 0;
     for k in 1..parts {

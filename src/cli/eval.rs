@@ -163,7 +163,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 || output::read_targets(Some(path), ("", ""), args.jobs),
                 || output::read_bytes(&args.actuals),
             );
-            let (name, imported) = targets?.into_imported();
+            let (name, imported) = targets?.into_imported(args.jobs);
             (name, imported, bytes?)
         }
         None => {

@@ -28,10 +28,16 @@ enum Source {
 }
 
 impl Targets {
-    /// The name and what was imported; a mapped text is unmapped on a thread of its own: a
-    /// province's quarter of a gigabyte took a core 40 ms to unmap while the other waited.
-    pub fn into_imported(self) -> (String, kpi::import::Imported) {
-        if let Source::Text(FileBytes::Mapped(map)) = self.source {
+    /// The name and what was imported. A mapped text is unmapped on a thread of its own unless
+    /// `jobs` is 1: unmapping a province's quarter of a gigabyte kept the main thread 40 ms
+    /// while the other core had nothing to do.
+    pub fn into_imported(
+        self,
+        jobs: Option<std::num::NonZeroUsize>,
+    ) -> (String, kpi::import::Imported) {
+        if let Source::Text(FileBytes::Mapped(map)) = self.source
+            && jobs.is_none_or(|jobs| jobs.get() > 1)
+        {
             // Should no thread start, the closure and the map are dropped here instead.
             let _ = std::thread::Builder::new().spawn(move || drop(map));
         }

@@ -188,7 +188,8 @@ const LEAD_BYTES: [u8; 256] = {
     let mut leads = [0; 256];
     let mut b = 0;
     while b < 256 {
-        // Continuation bytes lead nothing; a step of one passes over them all the same.
+        // Continuation bytes never lead a character of a `str`, nor do F8–FF occur in one;
+        // their entries are never read.
         let width = match b {
             0xC0..=0xDF => 2,
             0xE0..=0xEF => 3,
@@ -1558,7 +1559,8 @@ mod tests {
         /// Found in one pass, the cells are those each tab-separated piece tidied gives: with
         /// white space of every lead byte (ASCII blanks; U+0085 and U+00A0; U+1680; U+2000,
         /// U+2003, U+200A, U+2028, U+2029, U+202F, U+205F; U+3000) and characters that share
-        /// those lead bytes (`©`, `Ḁ`, `“…—`, `ー`).
+        /// those lead bytes (`©`, `Ḁ`, `“…—`, `ー`); characters of two and four bytes (`é`, `þ`,
+        /// an emoji, an ideograph beyond the BMP), which the split steps over whole.
         #[test]
         fn cells_are_the_tidied_pieces_between_tabs(
             line in "[\t\t a-z0-9中文产出、\u{b}\u{1f600}\u{20000}\u{e9}\u{fe}\u{c}\u{85}\u{a0}\u{a9}\u{1680}\u{1e00}\u{2000}\u{2003}\u{200a}\u{2014}\u{201c}\u{2026}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{30fc}\r]{0,40}",
@@ -1701,8 +1703,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// What is furniture at sight is furniture by its key: titles, units and table numbers
-        /// with other text, spaces, widths and marks around them.
+        /// What is furniture at sight is furniture by the key [`Reader::line`] makes (`line_key`):
+        /// titles, units and table numbers with other text, spaces, widths and marks around them.
         #[test]
         fn furniture_at_sight_is_furniture_by_key(
             head in "(单位：|单位:|单位|表 {0,2}|　表|)",
@@ -1711,7 +1713,7 @@ mod tests {
         ) {
             let text = format!("{head}{middle}{tail}");
             if furniture_at_sight(&text) {
-                proptest::prop_assert!(is_page_furniture(&match_key(&text)), "{}", text);
+                proptest::prop_assert!(is_page_furniture(&line_key(&text)), "{}", text);
             }
         }
     }

@@ -557,8 +557,9 @@ fn plain_number(text: &str) -> Option<Quantity> {
     if !plain {
         return None;
     }
-    // Up to 18 digits (an i64's) are made at once, to the scale written, as `decimal` makes
-    // them: it looked for separators and exponents the check above turned away.
+    // Up to 18 bytes (at most 18 digits, within an i64, and a scale under 28, so `try_new`
+    // always succeeds) are made at once, to the scale written, as `decimal` makes them: it
+    // looked for separators and exponents the check above turned away.
     let short = (bytes.len() <= 18).then(|| {
         let mut mantissa = 0i64;
         let mut scale = 0;

@@ -550,7 +550,8 @@ fn target_of(
 pub(crate) struct ReferenceCells {
     targets: HashMap<String, Option<Target>>,
     deadlines: HashMap<String, Option<Deadline>>,
-    /// The indicator's target as `kpi` writes it in a spreadsheet, made again for each row.
+    /// The indicator's target as `kpi` writes it in a spreadsheet, made for a row whose cell
+    /// the piece-by-piece check ([`writes_quantity`]) does not take.
     written: String,
 }
 
