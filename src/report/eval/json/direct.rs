@@ -21,11 +21,17 @@ const INDICATOR_DEPTH: usize = 4;
 /// The depth a unit's indicators are written at, one deeper than a project's.
 const UNIT_INDICATOR_DEPTH: usize = INDICATOR_DEPTH + 1;
 
-/// An object's key, with the lines it starts at [`INDICATOR_DEPTH`] and at
-/// [`UNIT_INDICATOR_DEPTH`]: the comma, the line break, the indentation and the quoted key in one
-/// slice, one copy where there were four.
+/// The depth [`project`] is written at in a report, and its `budget_execution`, one deeper.
+const PROJECT_DEPTH: usize = 2;
+const BUDGET_DEPTH: usize = PROJECT_DEPTH + 1;
+
+/// An object's key, with the lines it starts at [`PROJECT_DEPTH`], [`BUDGET_DEPTH`],
+/// [`INDICATOR_DEPTH`] and [`UNIT_INDICATOR_DEPTH`]: the comma, the line break, the indentation
+/// and the quoted key in one slice, one copy where there were four.
 struct Key {
     name: &'static str,
+    project_line: &'static [u8],
+    budget_line: &'static [u8],
     line: &'static [u8],
     unit_line: &'static [u8],
 }
@@ -35,13 +41,17 @@ macro_rules! key {
     ($name:literal) => {
         Key {
             name: $name,
+            project_line: concat!(",\n      \"", $name, "\": ").as_bytes(),
+            budget_line: concat!(",\n        \"", $name, "\": ").as_bytes(),
             line: concat!(",\n          \"", $name, "\": ").as_bytes(),
             unit_line: concat!(",\n            \"", $name, "\": ").as_bytes(),
         }
     };
 }
 
-// The prepared lines indent by the depth of each kind of indicator's keys, one level in.
+// The prepared lines indent by the depth of each kind of object's keys, one level in.
+const _: () = assert!(key!("").project_line.len() == ",\n".len() + 2 * (PROJECT_DEPTH + 1) + 4);
+const _: () = assert!(key!("").budget_line.len() == ",\n".len() + 2 * (BUDGET_DEPTH + 1) + 4);
 const _: () = assert!(key!("").line.len() == ",\n".len() + 2 * (INDICATOR_DEPTH + 1) + 4);
 const _: () = assert!(key!("").unit_line.len() == ",\n".len() + 2 * (UNIT_INDICATOR_DEPTH + 1) + 4);
 
@@ -78,6 +88,10 @@ impl<'o> Object<'o> {
         // The prepared line, without its comma for the first key; each copy of a size known
         // when compiled.
         match (self.depth, first) {
+            (PROJECT_DEPTH, true) => self.out.extend_from_slice(&key.project_line[1..]),
+            (PROJECT_DEPTH, false) => self.out.extend_from_slice(key.project_line),
+            (BUDGET_DEPTH, true) => self.out.extend_from_slice(&key.budget_line[1..]),
+            (BUDGET_DEPTH, false) => self.out.extend_from_slice(key.budget_line),
             (INDICATOR_DEPTH, true) => self.out.extend_from_slice(&key.line[1..]),
             (INDICATOR_DEPTH, false) => self.out.extend_from_slice(key.line),
             (UNIT_INDICATOR_DEPTH, true) => self.out.extend_from_slice(&key.unit_line[1..]),
