@@ -10,9 +10,11 @@ use super::{
     CategoryScoreDoc, EmptyCategoryDoc, Fixed2, Indented, IndicatorResultDoc, Iso, ProjectDoc,
     UnitDoc,
 };
+use crate::eval::Flags;
 use crate::model::Deadline;
+use crate::model::Target;
 use crate::model::decimal::{DecimalText, rescaled_exactly};
-use crate::model::json::{DecimalString, Shown, TargetValue};
+use crate::model::json::{DecimalString, IndicatorView, Shown, TargetValue};
 use crate::text::{EIGHT_ONES, every_eight, has_byte_below};
 
 /// The depth [`indicator`] is written at in a report: its keys' lines are prepared for it.
@@ -21,11 +23,17 @@ const INDICATOR_DEPTH: usize = 4;
 /// The depth a unit's indicators are written at, one deeper than a project's.
 const UNIT_INDICATOR_DEPTH: usize = INDICATOR_DEPTH + 1;
 
-/// An object's key, with the lines it starts at [`INDICATOR_DEPTH`] and at
-/// [`UNIT_INDICATOR_DEPTH`]: the comma, the line break, the indentation and the quoted key in one
-/// slice, one copy where there were four.
+/// The depth [`project`] is written at in a report, and its `budget_execution`, one deeper.
+const PROJECT_DEPTH: usize = 2;
+const BUDGET_DEPTH: usize = PROJECT_DEPTH + 1;
+
+/// An object's key, with the lines it starts at [`PROJECT_DEPTH`], [`BUDGET_DEPTH`],
+/// [`INDICATOR_DEPTH`] and [`UNIT_INDICATOR_DEPTH`]: the comma, the line break, the indentation
+/// and the quoted key in one slice, one copy where there were four.
 struct Key {
     name: &'static str,
+    project_line: &'static [u8],
+    budget_line: &'static [u8],
     line: &'static [u8],
     unit_line: &'static [u8],
 }
@@ -35,13 +43,17 @@ macro_rules! key {
     ($name:literal) => {
         Key {
             name: $name,
+            project_line: concat!(",\n      \"", $name, "\": ").as_bytes(),
+            budget_line: concat!(",\n        \"", $name, "\": ").as_bytes(),
             line: concat!(",\n          \"", $name, "\": ").as_bytes(),
             unit_line: concat!(",\n            \"", $name, "\": ").as_bytes(),
         }
     };
 }
 
-// The prepared lines indent by the depth of each kind of indicator's keys, one level in.
+// The prepared lines indent by the depth of each kind of object's keys, one level in.
+const _: () = assert!(key!("").project_line.len() == ",\n".len() + 2 * (PROJECT_DEPTH + 1) + 4);
+const _: () = assert!(key!("").budget_line.len() == ",\n".len() + 2 * (BUDGET_DEPTH + 1) + 4);
 const _: () = assert!(key!("").line.len() == ",\n".len() + 2 * (INDICATOR_DEPTH + 1) + 4);
 const _: () = assert!(key!("").unit_line.len() == ",\n".len() + 2 * (UNIT_INDICATOR_DEPTH + 1) + 4);
 
@@ -78,6 +90,10 @@ impl<'o> Object<'o> {
         // The prepared line, without its comma for the first key; each copy of a size known
         // when compiled.
         match (self.depth, first) {
+            (PROJECT_DEPTH, true) => self.out.extend_from_slice(&key.project_line[1..]),
+            (PROJECT_DEPTH, false) => self.out.extend_from_slice(key.project_line),
+            (BUDGET_DEPTH, true) => self.out.extend_from_slice(&key.budget_line[1..]),
+            (BUDGET_DEPTH, false) => self.out.extend_from_slice(key.budget_line),
             (INDICATOR_DEPTH, true) => self.out.extend_from_slice(&key.line[1..]),
             (INDICATOR_DEPTH, false) => self.out.extend_from_slice(key.line),
             (UNIT_INDICATOR_DEPTH, true) => self.out.extend_from_slice(&key.unit_line[1..]),
@@ -127,6 +143,22 @@ impl<'o> Object<'o> {
     fn string(&mut self, key: Key, value: &str) {
         let out = self.key(key);
         string(out, value);
+    }
+
+    /// One of the program's own labels (a kind, an operator, a status, a flag, a grade): JSON
+    /// escapes nothing in any of them (tested), so they are copied without the scan.
+    #[inline(always)]
+    fn label(&mut self, key: Key, value: &'static str) {
+        let out = self.key(key);
+        label(out, value);
+    }
+
+    #[inline(always)]
+    fn optional_label(&mut self, key: Key, value: Option<&'static str>) {
+        match value {
+            Some(value) => self.label(key, value),
+            None => self.key(key).extend_from_slice(b"null"),
+        }
     }
 
     #[inline(always)]
@@ -211,6 +243,12 @@ impl<'o> Object<'o> {
         self.array(key, values, |out, _, value| string(out, value));
     }
 
+    /// Flags as their labels ([`Object::label`]).
+    #[inline(always)]
+    fn flags(&mut self, key: Key, flags: Flags) {
+        self.array(key, flags.iter(), |out, _, flag| label(out, flag.label()));
+    }
+
     /// `{"line": N}`: where an element came from.
     #[inline(always)]
     fn source_line(&mut self, key: Key, line: u32) {
@@ -267,10 +305,24 @@ fn string(out: &mut Vec<u8>, value: &str) {
     // Nearly every string has nothing to escape: it is copied as it is.
     let bytes = value.as_bytes();
     if needs_escape(bytes) {
-        serde_json::to_writer(&mut *out, value).expect("writing to memory cannot fail");
+        escaped(out, value);
     } else {
         quoted(out, bytes);
     }
+}
+
+/// [`string`]'s rare way, kept out of line: inlined, serde's writer made every string's call
+/// save and restore its registers.
+#[cold]
+#[inline(never)]
+fn escaped(out: &mut Vec<u8>, value: &str) {
+    serde_json::to_writer(&mut *out, value).expect("writing to memory cannot fail");
+}
+
+/// A label of the program's own, quoted: [`Object::label`].
+fn label(out: &mut Vec<u8>, value: &'static str) {
+    debug_assert!(!needs_escape(value.as_bytes()), "{value}");
+    quoted(out, value.as_bytes());
 }
 
 /// Whether `bytes` hold a control character, a `"` or a `\\`: what JSON escapes. Eight bytes a
@@ -385,18 +437,28 @@ pub(super) fn indicator(
     o.string(key!("level1"), view.level1);
     o.string(key!("level2"), view.level2);
     o.string(key!("name"), view.name);
-    o.string(key!("kind"), view.kind);
-    o.optional_string(key!("operator"), view.operator);
+    o.label(key!("kind"), view.kind);
+    o.optional_label(key!("operator"), view.operator);
+    // The value's text, kept for the target's, which holds it again.
+    let mut value = Value::None;
     match &view.value {
-        Some(TargetValue::Number(value)) => o.decimal(key!("value"), *value),
-        Some(TargetValue::Text(text)) => o.string(key!("value"), text),
+        Some(TargetValue::Number(number)) => {
+            let text = DecimalText::new(*number);
+            quoted(o.key(key!("value")), text.as_bytes());
+            value = Value::Number(number.serialize(), text);
+        }
+        Some(TargetValue::Text(text)) => {
+            let start = o.key(key!("value")).len();
+            string(o.out, text);
+            value = Value::Text(text, start..o.out.len());
+        }
         None => o.optional_string(key!("value"), None),
     }
     if let Some(DecimalString(high)) = view.high {
         o.decimal(key!("high"), high);
     }
     o.optional_string(key!("measure"), view.measure);
-    o.text(key!("target"), |t| view.target.0.write_text(t), scratch);
+    target(&mut o, view, &value, scratch);
     match view.deadline {
         Some(Shown(deadline)) => o.deadline(key!("deadline"), deadline, scratch),
         None => o.optional_string(key!("deadline"), None),
@@ -417,8 +479,8 @@ pub(super) fn indicator(
         o.decimal(key!("declared_weight"), weight);
     }
     o.string(key!("actual"), doc.actual);
-    o.string(key!("status"), doc.status);
-    o.strings(key!("flags"), doc.flags.0.iter().map(|f| f.label()));
+    o.label(key!("status"), doc.status);
+    o.flags(key!("flags"), doc.flags.0);
     o.fixed2(key!("weight"), doc.weight);
     o.fixed2(key!("score"), doc.score);
     o.fixed2(key!("rule_score"), doc.rule_score);
@@ -445,6 +507,59 @@ pub(super) fn indicator(
     o.close();
 }
 
+/// An indicator's `value` as written: a number's bits and text, or a text and where its JSON
+/// string lies in the report.
+enum Value<'a> {
+    None,
+    Number([u8; 16], DecimalText),
+    Text(&'a str, std::ops::Range<usize>),
+}
+
+/// The indicator's `target`: its text, as [`Target::write_text`] writes it. A comparison's is
+/// laid out from its parts, its number's text the value's when the value is its number; a
+/// qualitative target's, its value's text, is a copy of the value's JSON string.
+#[inline(always)]
+fn target(o: &mut Object<'_>, view: &IndicatorView<'_>, written: &Value<'_>, scratch: &mut String) {
+    match view.target.0 {
+        Target::Compare { op, value, measure } => {
+            let symbol = measure.as_ref().map(|m| m.symbol());
+            if !symbol.is_some_and(|s| needs_escape(s.as_bytes())) {
+                let fresh;
+                let text = match written {
+                    Value::Number(bits, text) if *bits == value.serialize() => text,
+                    _ => {
+                        fresh = DecimalText::new(*value);
+                        &fresh
+                    }
+                };
+                let out = o.key(key!("target"));
+                out.push(b'"');
+                out.extend_from_slice(op.ascii().as_bytes());
+                out.push(b' ');
+                out.extend_from_slice(text.as_bytes());
+                if let Some(symbol) = symbol {
+                    out.push(b' ');
+                    out.extend_from_slice(symbol.as_bytes());
+                }
+                out.push(b'"');
+                return;
+            }
+        }
+        Target::Qualitative(text) => {
+            // The same text is the same JSON string.
+            if let Value::Text(value, json) = written
+                && std::ptr::eq(*value, text.as_str())
+            {
+                let json = json.clone();
+                o.key(key!("target")).extend_from_within(json);
+                return;
+            }
+        }
+        _ => {}
+    }
+    o.text(key!("target"), |t| view.target.0.write_text(t), scratch);
+}
+
 /// Appends a unit (`doc`) as a pretty JSON object that starts `depth` levels in, as serde_json
 /// writes [`UnitDoc`] (tested against it): a province's units hold tens of thousands of
 /// indicators, and through serde each cost three times what [`indicator`] writes one for.
@@ -457,7 +572,7 @@ pub(super) fn unit(out: &mut Vec<u8>, depth: usize, doc: &UnitDoc<'_>, scratch: 
             let depth = o.depth + 1;
             let mut t = Object::open(o.key(key!("overall")), depth);
             t.string(key!("score"), &overall.score);
-            t.string(key!("grade"), overall.grade);
+            t.label(key!("grade"), overall.grade);
             t.strings(key!("flags"), overall.flags.iter().copied());
             t.categories(&overall.categories, &overall.empty_categories);
             t.array(
@@ -491,8 +606,8 @@ pub(super) fn project(out: &mut Vec<u8>, depth: usize, doc: &ProjectDoc<'_>) {
     o.string(key!("unit"), doc.unit);
     o.optional_decimal(key!("budget"), doc.budget);
     o.fixed2(key!("score"), doc.score);
-    o.string(key!("grade"), doc.grade);
-    o.strings(key!("flags"), doc.flags.0.iter().map(|f| f.label()));
+    o.label(key!("grade"), doc.grade);
+    o.flags(key!("flags"), doc.flags.0);
     o.categories(&doc.categories, &doc.empty_categories);
     let budget = &doc.budget_execution;
     let depth = o.depth + 1;
@@ -504,8 +619,8 @@ pub(super) fn project(out: &mut Vec<u8>, depth: usize, doc: &ProjectDoc<'_>) {
     b.fixed2(key!("points"), budget.points);
     b.fixed2(key!("score"), budget.score);
     b.fixed2(key!("rule_score"), budget.rule_score);
-    b.string(key!("status"), budget.status);
-    b.strings(key!("flags"), budget.flags.0.iter().map(|f| f.label()));
+    b.label(key!("status"), budget.status);
+    b.flags(key!("flags"), budget.flags.0);
     b.string(key!("actual"), budget.actual);
     if let Some(claimed) = budget.claimed {
         b.fixed2(key!("claimed"), claimed);
@@ -739,6 +854,67 @@ mod tests {
         ) {
             let expected = bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
             proptest::prop_assert_eq!(needs_escape(&bytes), expected);
+        }
+    }
+
+    /// Every label [`Object::label`] copies without the scan: JSON escapes nothing in them.
+    #[test]
+    fn labels_need_no_escape() {
+        use crate::eval::{Grade, Status};
+        let indicators = indicators();
+        let mut labels: Vec<&str> = Vec::new();
+        labels.extend(Status::ALL.map(Status::label));
+        labels.extend(Flag::ALL.map(Flag::label));
+        labels.extend(Grade::ALL.map(Grade::label));
+        labels.extend(Operator::ALL.map(Operator::ascii));
+        labels.extend(indicators.iter().map(|i| IndicatorView::new(i).kind));
+        assert_eq!(labels.len(), 5 + 6 + 4 + 5 + 5 * 4);
+        for label in labels {
+            assert!(!needs_escape(label.as_bytes()), "{label}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A comparison's target, laid out from its parts, and a qualitative one, copied from
+        /// the value's string, are written as serde writes them: whatever the number, operator,
+        /// measure and text, and when the view's value is not the target's (another scale,
+        /// another text).
+        #[test]
+        fn targets_are_written_as_serde_writes_them(
+            mantissa in proptest::prop_oneof![-1_000i64..1_000, proptest::num::i64::ANY],
+            scale in 0u32..=12,
+            op in proptest::sample::select(Operator::ALL.to_vec()),
+            measure in proptest::sample::select(vec![None, Some("万户"), Some("个"), Some("%")]),
+            text in "[a-z\"\\\\\n\u{1}达标 ]{0,12}",
+            other: bool,
+        ) {
+            let value = Decimal::new(mantissa, scale);
+            let targets = [
+                Target::Compare { op, value, measure: measure.and_then(Measure::known) },
+                Target::Qualitative(text.clone()),
+            ];
+            for target in targets {
+                let indicator = indicator(target);
+                let mut doc = docs(&indicator).remove(1);
+                if other {
+                    doc.indicator.value = match doc.indicator.value {
+                        Some(TargetValue::Number(_)) => {
+                            let mut rescaled = value;
+                            rescaled.rescale(scale + 1);
+                            Some(TargetValue::Number(rescaled))
+                        }
+                        // The same text elsewhere: its string is the same.
+                        Some(TargetValue::Text(_)) => Some(TargetValue::Text(&text)),
+                        None => None,
+                    };
+                }
+                for depth in [0, INDICATOR_DEPTH, UNIT_INDICATOR_DEPTH] {
+                    let (written, expected) = both_ways(&doc, depth, |out, depth, doc| {
+                        super::indicator(out, depth, doc, &mut String::new());
+                    });
+                    proptest::prop_assert_eq!(written, expected);
+                }
+            }
         }
     }
 
