@@ -284,6 +284,30 @@ pub fn decimal(text: &str) -> Result<Decimal, String> {
     })
 }
 
+/// The value of `text` as [`decimal`] reads it, scale and all, for nearly every number written:
+/// at most 18 ASCII digits with at most one `.` between them (no sign, separator or exponent),
+/// made from the digits without the general parser. `None` for any other text.
+pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let mut mantissa: i64 = 0;
+    let mut digits = 0;
+    let mut scale = 0;
+    for (at, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' if digits < 18 => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if scale == 0 && at > 0 && at + 1 < bytes.len() => {
+                scale = u32::try_from(bytes.len() - at - 1).ok()?;
+            }
+            _ => return None,
+        }
+    }
+    // At most 18 digits: the scale, the digits after the `.`, is within Decimal's 28.
+    (digits > 0).then(|| Decimal::new(mantissa, scale))
+}
+
 fn range_separator(i: &str) -> IResult<&str, &str> {
     alt((
         tag("-"),
@@ -557,29 +581,10 @@ fn plain_number(text: &str) -> Option<Quantity> {
     if !plain {
         return None;
     }
-    // Up to 18 bytes (at most 18 digits, within an i64, and a scale under 28, so `try_new`
-    // always succeeds) are made at once, to the scale written, as `decimal` makes them: it
-    // looked for separators and exponents the check above turned away.
-    let short = (bytes.len() <= 18).then(|| {
-        let mut mantissa = 0i64;
-        let mut scale = 0;
-        let mut fraction = false;
-        for &b in bytes {
-            if b == b'.' {
-                fraction = true;
-            } else {
-                mantissa = mantissa * 10 + i64::from(b - b'0');
-                scale += u32::from(fraction);
-            }
-        }
-        Decimal::try_new(mantissa, scale).ok()
-    });
     Some(Quantity {
         op: None,
-        low: match short.flatten() {
-            Some(low) => low,
-            None => decimal(text).ok()?,
-        },
+        // Up to 18 digits made at once; longer ones by the general parser.
+        low: plain_decimal(text).or_else(|| decimal(text).ok())?,
         high: None,
         measure: None,
         year_span: false,
@@ -1296,6 +1301,37 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A plain number made from its digits is the general parser's, to the scale; any
+        /// other text is left to it.
+        #[test]
+        fn plain_decimals_are_the_parsers(text in "[0-9.,eE+-]{0,24}") {
+            if let Some(value) = plain_decimal(&text) {
+                let parsed = decimal(&text);
+                proptest::prop_assert_eq!(
+                    parsed.as_ref().map(Decimal::serialize),
+                    Ok(value.serialize()),
+                    "{:?}",
+                    text
+                );
+            }
+        }
+
+        /// The digits of numbers that fit, with a point anywhere: all read as plain.
+        #[test]
+        fn plain_decimals_read_every_short_number(digits in "[0-9]{1,18}", point: usize) {
+            let mut text = digits.clone();
+            if digits.len() > 1 {
+                text.insert(1 + point % (digits.len() - 1), '.');
+            }
+            let value = plain_decimal(&text);
+            proptest::prop_assert_eq!(
+                value.map(|v| v.serialize()),
+                decimal(&text).ok().map(|v| v.serialize()),
+                "{:?}",
+                text
+            );
+        }
+
         /// Operators are found as by folding every cell, cells turned away unfolded or not.
         #[test]
         fn operators_are_found_as_by_folding_every_cell(

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use crate::model::{Deadline, Dimension, Indicator, Measure, Target};
 use crate::profile::Profile;
 use crate::syntax::target::{
-    TargetCell, decimal, number_text, parse_cell, parse_deadline, parse_split,
+    TargetCell, decimal, number_text, parse_cell, parse_deadline, parse_split, plain_decimal,
 };
 use crate::text::{fold, match_key, trim};
 
@@ -104,30 +104,6 @@ fn number(cell: &str) -> Result<Number<'_>, NumberError> {
             Cow::Owned(folded) => Cow::Owned(folded[span].to_owned()),
         },
     })
-}
-
-/// The value of `text` as [`decimal`] reads it, scale and all, for nearly every number written:
-/// at most 18 ASCII digits with at most one `.` between them (no sign, separator or exponent),
-/// made from the digits without the general parser. `None` for any other text.
-fn plain_decimal(text: &str) -> Option<Decimal> {
-    let bytes = text.as_bytes();
-    let mut mantissa: i64 = 0;
-    let mut digits = 0;
-    let mut scale = 0;
-    for (at, &b) in bytes.iter().enumerate() {
-        match b {
-            b'0'..=b'9' if digits < 18 => {
-                mantissa = mantissa * 10 + i64::from(b - b'0');
-                digits += 1;
-            }
-            b'.' if scale == 0 && at > 0 && at + 1 < bytes.len() => {
-                scale = u32::try_from(bytes.len() - at - 1).ok()?;
-            }
-            _ => return None,
-        }
-    }
-    // At most 18 digits: the scale, the digits after the `.`, is within Decimal's 28.
-    (digits > 0).then(|| Decimal::new(mantissa, scale))
 }
 
 fn number_error(field: Field, what: &str, cell: &str, error: NumberError) -> CellError {
@@ -814,37 +790,6 @@ mod tests {
     use rust_decimal_macros::dec;
 
     proptest::proptest! {
-        /// A plain number made from its digits is the general parser's, to the scale; any
-        /// other text is left to it.
-        #[test]
-        fn plain_decimals_are_the_parsers(text in "[0-9.,eE+-]{0,24}") {
-            if let Some(value) = plain_decimal(&text) {
-                let parsed = decimal(&text);
-                proptest::prop_assert_eq!(
-                    parsed.as_ref().map(Decimal::serialize),
-                    Ok(value.serialize()),
-                    "{:?}",
-                    text
-                );
-            }
-        }
-
-        /// The digits of numbers that fit, with a point anywhere: all read as plain.
-        #[test]
-        fn plain_decimals_read_every_short_number(digits in "[0-9]{1,18}", point: usize) {
-            let mut text = digits.clone();
-            if digits.len() > 1 {
-                text.insert(1 + point % (digits.len() - 1), '.');
-            }
-            let value = plain_decimal(&text);
-            proptest::prop_assert_eq!(
-                value.map(|v| v.serialize()),
-                decimal(&text).ok().map(|v| v.serialize()),
-                "{:?}",
-                text
-            );
-        }
-
         /// The check without its shortcut for long cells, as it was.
         #[test]
         fn not_applicable_is_the_folded_lower_case_forms(
